@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HTTP signatures (p0f fp_http.c http_register_sig / http_find_match).
+ * p0f prefilters with a seeded Bloom filter of the mandatory header ids;
+ * here the same condition is tested exactly: every mandatory header of the
+ * reference is among the observation's non-optional headers.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "http_sig.h"
+
+static bool
+has_mandatory_hdr(const struct np_http_sig *s, uint32_t id)
+{
+	for (unsigned i = 0; i < s->hdr_cnt; i++)
+		if (s->hdr[i].id == id && !s->hdr[i].optional)
+			return true;
+	return false;
+}
+
+bool
+np_http_sig_matches(const struct np_http_sig *rs, const struct np_http_sig *ts, bool dupe_det)
+{
+	unsigned ts_hdr = 0, rs_hdr = 0;
+
+	if (rs->http_ver != -1 && rs->http_ver != ts->http_ver)
+		return false;
+
+	for (unsigned i = 0; i < rs->hdr_cnt; i++)
+		if (!rs->hdr[i].optional && !has_mandatory_hdr(ts, rs->hdr[i].id))
+			return false;
+
+	/* Reference headers must appear in order; "?H" may be absent, but then
+	 * must not appear anywhere. */
+	while (rs_hdr < rs->hdr_cnt) {
+		unsigned orig_ts = ts_hdr;
+
+		while (ts_hdr < ts->hdr_cnt && rs->hdr[rs_hdr].id != ts->hdr[ts_hdr].id)
+			ts_hdr++;
+		if (ts_hdr == ts->hdr_cnt) {
+			if (!rs->hdr[rs_hdr].optional)
+				return false;
+			for (unsigned i = 0; i < ts->hdr_cnt; i++)
+				if (rs->hdr[rs_hdr].id == ts->hdr[i].id)
+					return false;
+			ts_hdr = orig_ts;
+			rs_hdr++;
+			continue;
+		}
+		if (rs->hdr[rs_hdr].value &&
+		    (!ts->hdr[ts_hdr].value || !strstr(ts->hdr[ts_hdr].value, rs->hdr[rs_hdr].value)))
+			return false;
+		ts_hdr++;
+		rs_hdr++;
+	}
+
+	for (unsigned i = 0; i < rs->miss_cnt; i++)
+		if (has_mandatory_hdr(ts, rs->miss[i]))
+			return false;
+
+	/* A signature with more absent headers may precede one with fewer. */
+	if (dupe_det) {
+		if (rs->miss_cnt > ts->miss_cnt)
+			return false;
+		for (unsigned i = 0; i < rs->miss_cnt; i++) {
+			unsigned j;
+
+			for (j = 0; j < ts->miss_cnt; j++)
+				if (rs->miss[i] == ts->miss[j])
+					break;
+			if (j == ts->miss_cnt)
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool
+is_hdr_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_';
+}
+
+const char *
+np_http_sig_parse(const char *val, struct np_http_sig *s, np_hdr_id_fn hdr_id, np_strdup_fn dup,
+		  void *ctx)
+{
+	const char *nxt;
+
+	memset(s, 0, sizeof(*s));
+	if (!val[0] || val[1] != ':')
+		return "malformed signature";
+	switch (*val) {
+	case '0': s->http_ver = 0; break;
+	case '1': s->http_ver = 1; break;
+	case '*': s->http_ver = -1; break;
+	default: return "bad HTTP version";
+	}
+	val += 2;
+
+	while (*val != ':') {
+		struct np_http_hdr *h = &s->hdr[s->hdr_cnt];
+
+		if (s->hdr_cnt >= NP_HTTP_MAX_HDRS)
+			return "too many headers listed";
+		if (*val == '?') {
+			h->optional = true;
+			val++;
+		}
+		for (nxt = val; is_hdr_char(*nxt); nxt++)
+			;
+		if (nxt == val)
+			return "malformed header name";
+		if ((h->id = hdr_id(ctx, val, (size_t)(nxt - val))) == UINT32_MAX)
+			return "out of memory";
+		val = nxt;
+		if (*val == '=') {
+			if (val[1] != '[')
+				return "missing '[' after '='";
+			val += 2;
+			for (nxt = val; *nxt && *nxt != ']'; nxt++)
+				;
+			if (nxt == val || !*nxt)
+				return "malformed header value";
+			if (!(h->value = dup(ctx, val, (size_t)(nxt - val))))
+				return "out of memory";
+			val = nxt + 1;
+		}
+		s->hdr_cnt++;
+		if (*val == ',')
+			val++;
+		else if (*val != ':')
+			return "malformed signature";
+	}
+	val++;
+
+	while (*val != ':') {
+		if (s->miss_cnt >= NP_HTTP_MAX_HDRS)
+			return "too many headers listed";
+		for (nxt = val; is_hdr_char(*nxt); nxt++)
+			;
+		if (nxt == val)
+			return "malformed header name";
+		if ((s->miss[s->miss_cnt++] = hdr_id(ctx, val, (size_t)(nxt - val))) == UINT32_MAX)
+			return "out of memory";
+		val = nxt;
+		if (*val == ',')
+			val++;
+		else if (*val != ':')
+			return "malformed signature";
+	}
+	val++;
+
+	if (*val) {
+		if (strchr(val, ':'))
+			return "malformed software string";
+		if (!(s->sw = dup(ctx, val, strlen(val))))
+			return "out of memory";
+	}
+	return NULL;
+}

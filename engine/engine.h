@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Engine-wide state shared by the lcores: the quit flag (set from signal
+ * handlers) and the pieces main() wires together.
+ */
+#ifndef NP_ENGINE_H
+#define NP_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "worker.h"
+
+/* Set on SIGINT/SIGTERM; every loop polls it. */
+bool np_engine_quit(void);
+void np_engine_request_quit(void);
+
+/* What a capture file holds, read with libpcap before DPDK starts. */
+struct np_capture_info {
+	int dlt;
+	uint64_t frames;
+};
+
+/* Returns 0, or -1 with a message in err. */
+int np_capture_scan(const char *path, struct np_capture_info *info, char *err, size_t err_len);
+
+/* The logger: drains the worker rings and writes p0f's outputs. */
+struct np_logger {
+	struct np_worker **workers;
+	unsigned n_workers;
+	FILE *blocks;		/* stdout blocks, or NULL */
+	FILE *log;		/* -o file, or NULL */
+	uint64_t written;
+	uint64_t write_errors;
+};
+
+/* Runs on the calling lcore until every worker is done and drained. */
+void np_logger_run(struct np_logger *lg);
+
+#endif /* NP_ENGINE_H */

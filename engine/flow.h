@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-worker connection table with p0f's limits: flows are born from a SYN,
+ * kept in creation order, pruned oldest-first (1 + 10 %) when more than
+ * max_conn exist, and expired after conn_max_age seconds. Fixed memory,
+ * allocated once; no locks (one table per worker).
+ */
+#ifndef NP_FLOW_H
+#define NP_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "packet.h"
+
+#define NP_FLOW_NONE UINT32_MAX
+
+struct np_flow {
+	uint8_t cli[16], srv[16];
+	uint16_t cli_port, srv_port;
+	uint8_t ip_ver;
+	uint8_t acked;		/* SYN+ACK seen */
+	uint8_t sendsyn;	/* SYN from p0f-sendsyn */
+	int8_t in_http;		/* 0 undecided, 1 HTTP, -1 not HTTP */
+	uint16_t syn_mss;
+	uint16_t req_len, resp_len;	/* bytes taken, capped at NP_FLOW_DATA_MAX */
+	uint8_t req_head[6];	/* first bytes of the request */
+	uint32_t created_s;
+	uint32_t next_cli_seq, next_srv_seq;
+	uint32_t hnext, older, newer;	/* hash chain, age list */
+};
+
+struct np_flow_stats {
+	uint64_t created;
+	uint64_t evicted;	/* pruned because the table was full */
+	uint64_t expired;	/* older than conn_max_age */
+};
+
+struct np_flow_table {
+	struct np_flow *pool;
+	uint32_t *buckets;
+	uint32_t mask;
+	uint32_t max_conn;
+	uint32_t conn_max_age;
+	uint32_t count;
+	uint32_t free_head;
+	uint32_t oldest, newest;
+	struct np_flow_stats stats;
+};
+
+int np_flow_table_init(struct np_flow_table *t, uint32_t max_conn, uint32_t conn_max_age);
+void np_flow_table_fini(struct np_flow_table *t);
+
+/* Find the flow of this packet; *to_srv tells the direction. */
+struct np_flow *np_flow_lookup(struct np_flow_table *t, const struct np_packet *pk, bool *to_srv);
+
+/* New flow from a SYN (pruning first when over the limit). Never fails. */
+struct np_flow *np_flow_create(struct np_flow_table *t, const struct np_packet *pk, uint32_t now_s);
+
+void np_flow_destroy(struct np_flow_table *t, struct np_flow *f);
+
+/* Drop flows older than conn_max_age (p0f expire_cache). */
+void np_flow_expire(struct np_flow_table *t, uint32_t now_s);
+
+#endif /* NP_FLOW_H */

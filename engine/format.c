@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * p0f's output formats. A record is first turned into its field list
+ * (what p0f passes to add_observation_field), then rendered either way.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "format.h"
+#include "matcher.h"
+
+#define NP_MAX_FIELDS 4
+#define NP_FIELD_MAX 512
+
+struct field {
+	const char *key;
+	char val[NP_FIELD_MAX];	/* "???" when unknown */
+};
+
+/* Append to a buffer, never overflowing; returns the new position. */
+static size_t
+put(char *buf, size_t len, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (pos >= len)
+		return pos;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + pos, len - pos, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return pos;
+	return pos + (size_t)n < len ? pos + (size_t)n : len - 1;
+}
+
+void
+np_format_addr(char *buf, size_t len, const uint8_t *a, uint8_t ip_ver)
+{
+	if (ip_ver == 4)
+		snprintf(buf, len, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	else
+		snprintf(buf, len, "%x:%x:%x:%x:%x:%x:%x:%x", a[0] << 8 | a[1], a[2] << 8 | a[3],
+			 a[4] << 8 | a[5], a[6] << 8 | a[7], a[8] << 8 | a[9], a[10] << 8 | a[11],
+			 a[12] << 8 | a[13], a[14] << 8 | a[15]);
+}
+
+static const char *
+opt_name(uint8_t kind)
+{
+	switch (kind) {
+	case NP_OPT_NOP: return "nop";
+	case NP_OPT_MSS: return "mss";
+	case NP_OPT_WS: return "ws";
+	case NP_OPT_SOK: return "sok";
+	case NP_OPT_SACK: return "sack";
+	case NP_OPT_TS: return "ts";
+	default: return NULL;
+	}
+}
+
+void
+np_format_tcp_sig(char *buf, size_t len, const struct np_record *r)
+{
+	const struct np_rec_tcp *t = &r->tcp;
+	int32_t dist = np_guess_dist(t->ttl);
+	size_t p = 0;
+
+	if (dist > NP_MAX_DIST)
+		p = put(buf, len, p, "%u:%u+?:%u:", r->ip_ver, t->ttl, t->ip_opt_len);
+	else
+		p = put(buf, len, p, "%u:%u+%d:%u:", r->ip_ver, t->ttl, dist, t->ip_opt_len);
+
+	if (t->flags & NP_RTCP_MSS_STAR)
+		p = put(buf, len, p, "*:");
+	else
+		p = put(buf, len, p, "%u:", t->mss);
+
+	if (t->win_multi > 0)
+		p = put(buf, len, p, "%s*%d", t->win_mtu ? "mtu" : "mss", t->win_multi);
+	else
+		p = put(buf, len, p, "%u", t->win);
+	p = put(buf, len, p, ",%u:", t->wscale);
+
+	for (unsigned i = 0; i < t->opt_cnt; i++) {
+		const char *sep = i ? "," : "";
+		const char *name = opt_name(t->opt_layout[i]);
+
+		if (t->opt_layout[i] == NP_OPT_EOL)
+			p = put(buf, len, p, "%seol+%u", sep, t->opt_eol_pad);
+		else if (name)
+			p = put(buf, len, p, "%s%s", sep, name);
+		else
+			p = put(buf, len, p, "%s?%u", sep, t->opt_layout[i]);
+	}
+	p = put(buf, len, p, ":");
+
+	const char *sep = "";
+	for (unsigned q = 0; q < NP_QUIRK_COUNT; q++)
+		if (t->quirks & (1u << q)) {
+			p = put(buf, len, p, "%s%s", sep, np_quirk_names[q]);
+			sep = ",";
+		}
+	put(buf, len, p, (t->flags & NP_RTCP_PAYLOAD) ? ":+" : ":0");
+}
+
+/* p0f dump_flags(): generic fuzzy random_ttl excess_dist tos:0xNN, or none. */
+static void
+format_tcp_params(char *buf, size_t len, const struct np_rec_tcp *t)
+{
+	size_t p = 0;
+
+	buf[0] = 0;
+	if (t->flags & NP_RTCP_MATCHED) {
+		if (t->flags & NP_RTCP_GENERIC)
+			p = put(buf, len, p, " generic");
+		if (t->flags & NP_RTCP_FUZZY)
+			p = put(buf, len, p, " fuzzy");
+		if (t->flags & NP_RTCP_BAD_TTL)
+			p = put(buf, len, p, " random_ttl");
+	}
+	if (t->dist > NP_MAX_DIST)
+		p = put(buf, len, p, " excess_dist");
+	if (t->tos)
+		p = put(buf, len, p, " tos:0x%02x", t->tos);
+	if (p)
+		memmove(buf, buf + 1, p);	/* drop the leading space */
+	else
+		snprintf(buf, len, "none");
+}
+
+static unsigned
+record_fields(const struct np_record *r, struct field *f)
+{
+	unsigned n = 0;
+
+	if (r->kind == NP_REC_MTU) {
+		f[n].key = "link";
+		snprintf(f[n++].val, NP_FIELD_MAX, "%s", r->mtu.link[0] ? r->mtu.link : "???");
+		f[n].key = "raw_mtu";
+		snprintf(f[n++].val, NP_FIELD_MAX, "%u", r->mtu.mtu);
+		return n;
+	}
+
+	const struct np_rec_tcp *t = &r->tcp;
+	f[n].key = (t->flags & NP_RTCP_APP) ? "app" : "os";
+	snprintf(f[n++].val, NP_FIELD_MAX, "%s", t->label[0] ? t->label : "???");
+	f[n].key = "dist";
+	if (t->flags & NP_RTCP_BAD_TTL)
+		snprintf(f[n++].val, NP_FIELD_MAX, "<= %d", t->dist);
+	else
+		snprintf(f[n++].val, NP_FIELD_MAX, "%d", t->dist);
+	f[n].key = "params";
+	format_tcp_params(f[n++].val, NP_FIELD_MAX, t);
+	f[n].key = "raw_sig";
+	np_format_tcp_sig(f[n++].val, NP_FIELD_MAX, r);
+	return n;
+}
+
+size_t
+np_format_log_line(char *buf, size_t len, const struct np_record *r)
+{
+	struct field f[NP_MAX_FIELDS];
+	unsigned n = record_fields(r, f);
+	char cli[64], srv[64], when[32];
+	time_t t = (time_t)(r->ts_us / 1000000);
+	struct tm tm;
+	size_t p = 0;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
+	np_format_addr(cli, sizeof(cli), r->cli, r->ip_ver);
+	np_format_addr(srv, sizeof(srv), r->srv, r->ip_ver);
+	p = put(buf, len, p, "[%s] mod=%s|cli=%s/%u|srv=%s/%u|subj=%s", when,
+		np_rec_kind_names[r->kind], cli, r->cli_port, srv, r->srv_port,
+		r->to_srv ? "cli" : "srv");
+	for (unsigned i = 0; i < n; i++)
+		p = put(buf, len, p, "|%s=%s", f[i].key, f[i].val);
+	return put(buf, len, p, "\n");
+}
+
+size_t
+np_format_block(char *buf, size_t len, const struct np_record *r)
+{
+	struct field f[NP_MAX_FIELDS];
+	unsigned n = record_fields(r, f);
+	char cli[64], srv[64];
+	size_t p = 0;
+
+	np_format_addr(cli, sizeof(cli), r->cli, r->ip_ver);
+	np_format_addr(srv, sizeof(srv), r->srv, r->ip_ver);
+	p = put(buf, len, p, ".-[ %s/%u -> %s/%u (%s) ]-\n|\n", cli, r->cli_port, srv, r->srv_port,
+		np_rec_kind_names[r->kind]);
+	p = put(buf, len, p, "| %-8s = %s/%u\n", r->to_srv ? "client" : "server",
+		r->to_srv ? cli : srv, r->to_srv ? r->cli_port : r->srv_port);
+	for (unsigned i = 0; i < n; i++)
+		p = put(buf, len, p, "| %-8s = %s\n", f[i].key, f[i].val);
+	return put(buf, len, p, "|\n`----\n\n");
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Records -> text, byte for byte as p0f 3.09b writes them: the stdout block
+ * (".-[ cli -> srv (mod) ]-" ... "`----") and the log line
+ * ("[YYYY/MM/DD HH:MM:SS] mod=..|cli=..|srv=..|subj=..|k=v.."). Both come from
+ * one list of key/value fields per record.
+ */
+#ifndef NP_FORMAT_H
+#define NP_FORMAT_H
+
+#include <stddef.h>
+
+#include "record.h"
+
+#define NP_FORMAT_MAX 2048	/* enough for any record */
+
+/* p0f's address text: dotted quad, or eight %x groups without "::". */
+void np_format_addr(char *buf, size_t len, const uint8_t *addr, uint8_t ip_ver);
+
+/* The raw_sig field of a SYN or SYN+ACK record. */
+void np_format_tcp_sig(char *buf, size_t len, const struct np_record *r);
+
+/* Returns the length written (excluding NUL). Local time, like p0f. */
+size_t np_format_log_line(char *buf, size_t len, const struct np_record *r);
+size_t np_format_block(char *buf, size_t len, const struct np_record *r);
+
+#endif /* NP_FORMAT_H */

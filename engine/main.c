@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * netprint -r FILE [-f p0f.fp] [-o LOG]: start EAL with a net_pcap device
+ * reading FILE, one worker lcore that parses and matches, the logger on the
+ * main lcore, and exit once every packet of the file has been processed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
+
+#include "engine.h"
+
+#ifndef NP_DEFAULT_FP
+#define NP_DEFAULT_FP "p0f.fp"
+#endif
+
+#define NP_MAX_CONN 1000	/* p0f -m defaults */
+#define NP_CONN_MAX_AGE 30	/* p0f -t default, seconds */
+#define NP_RING_SIZE 16384
+#define NP_NB_MBUF 8191
+#define NP_NB_RXD 1024
+
+static atomic_bool quit_flag;
+
+bool
+np_engine_quit(void)
+{
+	return atomic_load_explicit(&quit_flag, memory_order_relaxed);
+}
+
+void
+np_engine_request_quit(void)
+{
+	atomic_store(&quit_flag, true);
+}
+
+static void
+on_signal(int sig)
+{
+	if (np_engine_quit()) {
+		signal(sig, SIG_DFL);	/* a second signal forces the exit */
+		raise(sig);
+	}
+	np_engine_request_quit();
+}
+
+struct options {
+	const char *read_file;
+	const char *fp_file;
+	const char *log_file;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"usage: netprint -r FILE [-f p0f.fp] [-o LOG]\n"
+		"  -r FILE  read packets from a pcap capture\n"
+		"  -f FILE  signature database (default %s)\n"
+		"  -o FILE  append p0f log lines to FILE\n",
+		NP_DEFAULT_FP);
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	o->fp_file = NP_DEFAULT_FP;
+	while ((c = getopt(argc, argv, "r:f:o:h")) != -1) {
+		switch (c) {
+		case 'r': o->read_file = optarg; break;
+		case 'f': o->fp_file = optarg; break;
+		case 'o': o->log_file = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "netprint: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!o->read_file) {
+		fprintf(stderr, "netprint: -r FILE is required (live capture is not supported yet)\n");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Two CPUs we may run on: the worker and the main (logger) lcore. */
+static void
+pick_cpus(int *a, int *b)
+{
+	cpu_set_t set;
+	int found = 0;
+
+	*a = *b = 0;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (int c = 0; c < CPU_SETSIZE && found < 2; c++)
+		if (CPU_ISSET(c, &set))
+			*(found++ ? b : a) = c;
+	if (found == 1)
+		*b = *a;
+}
+
+static int
+start_eal(const char *argv0, const char *pcap_path)
+{
+	char lcores[64], vdev[PATH_MAX + 64];
+	int cpu_a, cpu_b;
+
+	pick_cpus(&cpu_a, &cpu_b);
+	snprintf(lcores, sizeof(lcores), "--lcores=0@%d,1@%d", cpu_a, cpu_b);
+	snprintf(vdev, sizeof(vdev), "--vdev=net_pcap0,rx_pcap=%s", pcap_path);
+	char *eal_argv[] = {
+		(char *)argv0, "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
+		"--no-telemetry", "--log-level=*:error", lcores, vdev, NULL,
+	};
+	int eal_argc = (int)(sizeof(eal_argv) / sizeof(eal_argv[0])) - 1;
+
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "netprint: cannot start DPDK: %s\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+setup_port(uint16_t port, struct rte_mempool *pool)
+{
+	struct rte_eth_conf conf = { 0 };
+	int rc;
+
+	if ((rc = rte_eth_dev_configure(port, 1, 0, &conf)) ||
+	    (rc = rte_eth_rx_queue_setup(port, 0, NP_NB_RXD, rte_eth_dev_socket_id(port), NULL,
+					 pool)) ||
+	    (rc = rte_eth_dev_start(port))) {
+		fprintf(stderr, "netprint: cannot start port %u: %s\n", port, rte_strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_summary(const struct np_worker *w, const struct np_logger *lg, uint64_t frames)
+{
+	fprintf(stderr, "netprint: %llu of %llu frames read\n",
+		(unsigned long long)w->ctr[NP_CTR_RX_PKTS], (unsigned long long)frames);
+	for (unsigned i = 0; i < NP_CTR_COUNT; i++)
+		if (i == NP_CTR_RX_PKTS || w->ctr[i] || i == NP_CTR_PARSED)
+			fprintf(stderr, "netprint:   %-36s %llu\n", np_worker_ctr_names[i],
+				(unsigned long long)w->ctr[i]);
+	fprintf(stderr, "netprint:   %-36s %llu\n", "flows evicted (table full)",
+		(unsigned long long)w->obs.flows.stats.evicted);
+	fprintf(stderr, "netprint:   %-36s %llu\n", "records written",
+		(unsigned long long)lg->written);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opt = { 0 };
+	struct np_capture_info cap;
+	char err[NP_DB_ERR_MAX];
+	struct np_db *db;
+	FILE *log = NULL;
+	int status = 1;
+
+	if (parse_options(argc, argv, &opt))
+		return 2;
+	if (strchr(opt.read_file, ',')) {
+		fprintf(stderr, "netprint: %s: capture paths may not contain ','\n", opt.read_file);
+		return 1;
+	}
+	if (!(db = np_db_load(opt.fp_file, err, sizeof(err)))) {
+		fprintf(stderr, "netprint: %s\n", err);
+		return 1;
+	}
+	if (np_capture_scan(opt.read_file, &cap, err, sizeof(err))) {
+		fprintf(stderr, "netprint: %s\n", err);
+		goto out_db;
+	}
+	if (!np_link_dlt_supported(cap.dlt)) {
+		fprintf(stderr, "netprint: %s: unsupported link type %d\n", opt.read_file, cap.dlt);
+		goto out_db;
+	}
+	if (opt.log_file) {
+		int fd = open(opt.log_file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			      0600);
+
+		if (fd < 0 || !(log = fdopen(fd, "a"))) {
+			fprintf(stderr, "netprint: %s: cannot open log: %s\n", opt.log_file,
+				strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			goto out_db;
+		}
+	}
+
+	if (start_eal(argv[0], opt.read_file))
+		goto out_log;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	uint16_t port;
+	struct rte_mempool *pool = NULL;
+	struct rte_ring *ring = NULL;
+	struct np_worker *w = NULL;
+	if (rte_eth_dev_get_port_by_name("net_pcap0", &port)) {
+		fprintf(stderr, "netprint: net_pcap device did not start\n");
+		goto out_eal;
+	}
+	pool = rte_pktmbuf_pool_create("np_mbufs", NP_NB_MBUF, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       rte_socket_id());
+	ring = rte_ring_create_elem("np_ring0", sizeof(struct np_record), NP_RING_SIZE,
+				    rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	w = rte_zmalloc("np_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	if (!pool || !ring || !w || !(w->scratch = rte_malloc("np_scratch", 65536, 0))) {
+		fprintf(stderr, "netprint: out of DPDK memory\n");
+		goto out_eal;
+	}
+	if (setup_port(port, pool))
+		goto out_eal;
+	if (np_observer_init(&w->obs, NP_MAX_CONN, NP_CONN_MAX_AGE)) {
+		fprintf(stderr, "netprint: out of memory for the flow table\n");
+		goto out_port;
+	}
+	w->port = port;
+	w->ring = ring;
+	w->db = db;
+	w->db_gen = 1;
+	w->lossless = true;
+	w->expect_pkts = cap.frames;
+	np_link_init(&w->link, cap.dlt);
+	if (rte_mbuf_dyn_rx_timestamp_register(&w->ts_offset, &w->ts_flag))
+		w->ts_offset = -1;
+
+	struct np_worker *workers[] = { w };
+	struct np_logger lg = {
+		.workers = workers, .n_workers = 1, .blocks = stdout, .log = log,
+	};
+	w->lcore = rte_get_next_lcore(-1, 1, 0);
+	if (w->lcore >= RTE_MAX_LCORE ||
+	    rte_eal_remote_launch(np_worker_main, w, w->lcore)) {
+		fprintf(stderr, "netprint: no worker lcore available\n");
+		goto out_obs;
+	}
+	np_logger_run(&lg);
+	rte_eal_mp_wait_lcore();
+
+	print_summary(w, &lg, cap.frames);
+	status = 0;
+	if (w->ctr[NP_CTR_RX_PKTS] != cap.frames && !np_engine_quit()) {
+		fprintf(stderr, "netprint: error: the capture device delivered %llu of %llu frames\n",
+			(unsigned long long)w->ctr[NP_CTR_RX_PKTS], (unsigned long long)cap.frames);
+		status = 1;
+	}
+	if (lg.write_errors || (log && ferror(log)) || ferror(stdout)) {
+		fprintf(stderr, "netprint: error: output write failed\n");
+		status = 1;
+	}
+out_obs:
+	np_observer_fini(&w->obs);
+out_port:
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+out_eal:
+	if (w)
+		rte_free(w->scratch);
+	rte_free(w);
+	rte_ring_free(ring);
+	rte_mempool_free(pool);
+	rte_eal_cleanup();
+out_log:
+	if (log && fclose(log)) {
+		fprintf(stderr, "netprint: %s: %s\n", opt.log_file, strerror(errno));
+		status = 1;
+	}
+out_db:
+	np_db_free(db);
+	return status;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A worker lcore: polls one RX queue, parses each frame in place, runs the
+ * p0f flow and matching logic, and sends fixed-size records by value to the
+ * logger through its own single-producer / single-consumer ring.
+ */
+#ifndef NP_WORKER_H
+#define NP_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ring.h>
+
+#include "db.h"
+#include "observer.h"
+#include "packet.h"
+
+/* Per-worker counters; the control side sums and prints them. */
+#define NP_FOREACH_WORKER_CTR(_) \
+	_(RX_PKTS, "packets read") \
+	_(RX_BYTES, "bytes read") \
+	_(PARSED, "TCP packets parsed") \
+	_(SKIP_LINK, "skipped: link layer not IPv4/IPv6") \
+	_(SKIP_SHORT, "skipped: truncated or too short") \
+	_(SKIP_BAD_IP, "skipped: malformed IP header") \
+	_(SKIP_NOT_TCP, "skipped: not TCP") \
+	_(SKIP_FRAGMENT, "skipped: IP fragment") \
+	_(SKIP_BAD_TCP, "skipped: malformed TCP header") \
+	_(SKIP_TCP_FLAGS, "skipped: meaningless TCP flags") \
+	_(SYN, "SYN fingerprinted") \
+	_(SYNACK, "SYN+ACK fingerprinted") \
+	_(MATCHED, "signatures matched") \
+	_(FUZZY, "fuzzy matches") \
+	_(RECORDS, "records sent") \
+	_(RING_DROP, "records dropped (ring full)")
+
+enum np_worker_ctr {
+#define NP_CTR_ENUM_(id, desc) NP_CTR_##id,
+	NP_FOREACH_WORKER_CTR(NP_CTR_ENUM_)
+#undef NP_CTR_ENUM_
+	NP_CTR_COUNT
+};
+
+extern const char *const np_worker_ctr_names[NP_CTR_COUNT];
+
+struct np_worker {
+	uint16_t port;
+	uint16_t queue;
+	unsigned lcore;
+	struct rte_ring *ring;		/* to the logger */
+	const struct np_db *db;
+	uint32_t db_gen;
+	struct np_link link;
+	struct np_observer obs;
+	int ts_offset;			/* Rx-timestamp dynfield, -1 if none */
+	uint64_t ts_flag;
+	bool lossless;			/* wait for ring space instead of dropping */
+	uint64_t expect_pkts;		/* file mode: stop after this many */
+	volatile bool done;		/* set by the worker when it stops */
+	uint8_t *scratch;		/* linearised multi-segment frames */
+	uint64_t ctr[NP_CTR_COUNT];
+} __rte_cache_aligned;
+
+int np_worker_main(void *arg);
+
+#endif /* NP_WORKER_H */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Matching observations against a loaded database, with p0f 3.09b's
+ * answers: first exact specific signature, else first exact generic, else
+ * first fuzzy one (never for tools), and p0f's distance rules.
+ */
+#ifndef NP_MATCHER_H
+#define NP_MATCHER_H
+
+#include "db.h"
+#include "tcp_sig.h"
+
+struct np_tcp_match {
+	int32_t sig;		/* index in db->tcp[dir], -1 = no match */
+	int32_t dist;		/* hops */
+	bool fuzzy;
+	struct np_win_multi wm;	/* as printed in raw_sig */
+};
+
+/* Match a SYN (dir NP_DIR_REQUEST) or SYN+ACK (NP_DIR_RESPONSE). syn_mss is
+ * the MSS of the flow's SYN, used for SYN+ACK windows; 0 for a SYN. */
+void np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
+		  uint16_t syn_mss, struct np_tcp_match *m);
+
+/* p0f guess_dist(): hops from the nearest common initial TTL. */
+static inline int32_t
+np_guess_dist(uint8_t ttl)
+{
+	if (ttl <= 32)
+		return 32 - ttl;
+	if (ttl <= 64)
+		return 64 - ttl;
+	if (ttl <= 128)
+		return 128 - ttl;
+	return 255 - ttl;
+}
+
+/* Link type for an MTU: the first [mtu] entry with that value, or NULL. */
+const char *np_match_mtu(const struct np_db *db, uint32_t mtu);
+
+#endif /* NP_MATCHER_H */

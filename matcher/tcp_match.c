@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TCP and MTU matching (p0f fp_tcp.c tcp_find_match, fp_mtu.c). Signatures
+ * are tested in file order; the scan stops at the first exact specific one.
+ */
+#include <stddef.h>
+
+#include "matcher.h"
+
+void
+np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
+	     uint16_t syn_mss, struct np_tcp_match *m)
+{
+	struct np_tcp_sig ts;
+	int32_t gmatch = -1, fmatch = -1;
+	const struct np_tcp_sig *sigs = db->tcp[dir];
+
+	np_tcp_sig_from_packet(pk, &ts);
+	m->wm = np_tcp_win_multi(&ts, syn_mss);
+	m->fuzzy = false;
+
+	for (uint32_t i = 0; i < db->n_tcp[dir]; i++) {
+		enum np_sig_verdict v = np_tcp_sig_check(&sigs[i], &ts, m->wm, fmatch >= 0);
+
+		if (v == NP_SIG_EXACT) {
+			if (!db->labels[sigs[i].label].generic) {
+				m->sig = (int32_t)i;
+				m->dist = sigs[i].ttl - ts.ttl;
+				return;
+			}
+			if (gmatch < 0)
+				gmatch = (int32_t)i;
+		} else if (v == NP_SIG_FUZZY && fmatch < 0) {
+			fmatch = (int32_t)i;
+		}
+	}
+
+	if (gmatch >= 0) {
+		m->sig = gmatch;
+		m->dist = sigs[gmatch].ttl - ts.ttl;
+		return;
+	}
+
+	/* No fuzzy matching for userland tools; p0f leaves the distance at 0. */
+	if (fmatch >= 0 && db->labels[sigs[fmatch].label].class_id == -1) {
+		m->sig = -1;
+		m->dist = 0;
+		return;
+	}
+
+	const struct np_tcp_sig *f = fmatch >= 0 ? &sigs[fmatch] : NULL;
+	if (!f || f->ttl < ts.ttl || (!f->bad_ttl && f->ttl - ts.ttl > NP_MAX_DIST))
+		m->dist = np_guess_dist(ts.ttl);
+	else
+		m->dist = f->ttl - ts.ttl;
+	m->sig = fmatch;
+	m->fuzzy = f != NULL;
+}
+
+const char *
+np_match_mtu(const struct np_db *db, uint32_t mtu)
+{
+	for (uint32_t i = 0; i < db->n_mtu; i++)
+		if (db->mtu[i].mtu == mtu)
+			return db->mtu[i].link;
+	return NULL;
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Frame -> TCP observation. The parsers read a captured frame in place,
+ * check every bound, and fill a struct np_packet with what p0f 3.09b's
+ * parse_packet() extracts: addresses, ports, TTL, TOS, quirks, the TCP option
+ * layout and the payload. No allocation, no clock, no global state.
+ */
+#ifndef NP_PACKET_H
+#define NP_PACKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NP_MAX_TCP_OPT 24	/* p0f MAX_TCP_OPT */
+#define NP_MIN_TCP4 40		/* IPv4 + TCP headers */
+#define NP_MIN_TCP6 60		/* IPv6 + TCP headers */
+
+/* TCP flags kept in np_packet.tcp_type (p0f's tcp_type). */
+#define NP_TCP_FIN 0x01
+#define NP_TCP_SYN 0x02
+#define NP_TCP_RST 0x04
+#define NP_TCP_ACK 0x10
+
+/* TCP option kinds with a name in p0f signatures. */
+#define NP_OPT_EOL 0
+#define NP_OPT_NOP 1
+#define NP_OPT_MSS 2
+#define NP_OPT_WS 3
+#define NP_OPT_SOK 4
+#define NP_OPT_SACK 5
+#define NP_OPT_TS 8
+
+/*
+ * Quirks, in the order p0f prints them. The X-macro keeps the bit, its
+ * p0f.fp spelling and the printing order in one place.
+ */
+#define NP_FOREACH_QUIRK(_) \
+	_(DF, "df") \
+	_(NZ_ID, "id+") \
+	_(ZERO_ID, "id-") \
+	_(ECN, "ecn") \
+	_(NZ_MBZ, "0+") \
+	_(FLOW, "flow") \
+	_(ZERO_SEQ, "seq-") \
+	_(NZ_ACK, "ack+") \
+	_(ZERO_ACK, "ack-") \
+	_(NZ_URG, "uptr+") \
+	_(URG, "urgf+") \
+	_(PUSH, "pushf+") \
+	_(OPT_ZERO_TS1, "ts1-") \
+	_(OPT_NZ_TS2, "ts2+") \
+	_(OPT_EOL_NZ, "opt+") \
+	_(OPT_EXWS, "exws") \
+	_(OPT_BAD, "bad")
+
+enum np_quirk_bit {
+#define NP_QUIRK_BIT_(id, str) NP_QUIRK_BIT_##id,
+	NP_FOREACH_QUIRK(NP_QUIRK_BIT_)
+#undef NP_QUIRK_BIT_
+	NP_QUIRK_COUNT
+};
+
+#define NP_QUIRK(id) (1u << NP_QUIRK_BIT_##id)
+#define NP_QUIRKS_V4_ONLY (NP_QUIRK(DF) | NP_QUIRK(NZ_ID) | NP_QUIRK(ZERO_ID) | NP_QUIRK(NZ_MBZ))
+#define NP_QUIRKS_V6_ONLY (NP_QUIRK(FLOW))
+
+/* p0f.fp spelling of quirk bit i. */
+extern const char *const np_quirk_names[NP_QUIRK_COUNT];
+
+/* Why a frame yielded no TCP observation; one counter each in the engine. */
+#define NP_FOREACH_SKIP(_) \
+	_(LINK, "link layer not IPv4/IPv6") \
+	_(SHORT, "truncated or too short") \
+	_(BAD_IP, "malformed IP header") \
+	_(NOT_TCP, "not TCP") \
+	_(FRAGMENT, "IP fragment") \
+	_(BAD_TCP, "malformed TCP header") \
+	_(TCP_FLAGS, "meaningless TCP flags")
+
+enum np_parse_result {
+	NP_PARSE_OK = 0,
+#define NP_SKIP_ENUM_(id, desc) NP_SKIP_##id,
+	NP_FOREACH_SKIP(NP_SKIP_ENUM_)
+#undef NP_SKIP_ENUM_
+	NP_PARSE_RESULT_COUNT
+};
+
+extern const char *const np_parse_result_names[NP_PARSE_RESULT_COUNT];
+
+struct np_packet {
+	const uint8_t *payload;	/* TCP payload, NULL when empty */
+	uint32_t pay_len;
+	uint32_t quirks;	/* NP_QUIRK() bits */
+	uint32_t seq;
+	uint32_t ts1;		/* own TSval, 0 when absent */
+	uint16_t sport, dport;
+	uint16_t win;
+	uint16_t mss;		/* 0 when absent */
+	uint16_t tot_hdr;	/* IP + TCP header bytes */
+	uint8_t ip_ver;		/* 4 or 6 */
+	uint8_t ip_opt_len;	/* IPv4 options bytes; 0 for IPv6 */
+	uint8_t ttl;		/* TTL or hop limit */
+	uint8_t tos;		/* DSCP: TOS or traffic class >> 2 */
+	uint8_t tcp_type;	/* flags & (SYN|ACK|FIN|RST) */
+	uint8_t wscale;
+	uint8_t opt_cnt;
+	uint8_t opt_eol_pad;	/* bytes after EOL */
+	uint8_t opt_layout[NP_MAX_TCP_OPT];
+	uint8_t src[16], dst[16];	/* IPv4 uses the first 4 bytes */
+};
+
+/*
+ * Link layer: a fixed header length per DLT, as p0f reads it. Unlike p0f,
+ * Ethernet frames with 802.1Q / 802.1ad tags are followed to the IP header.
+ */
+struct np_link {
+	int dlt;
+	int off;		/* fixed offset; -1 for an unsupported DLT */
+};
+
+void np_link_init(struct np_link *lk, int dlt);
+
+/* True when netprint knows how to read this DLT. */
+bool np_link_dlt_supported(int dlt);
+
+/*
+ * Offset of the IP header in the frame, or -1 if the frame carries no IPv4
+ * or IPv6 packet we can find.
+ */
+int np_link_ip_offset(const struct np_link *lk, const uint8_t *frame, uint32_t len);
+
+/*
+ * Does p0f's capture filter ("tcp or (vlan and tcp)") pass this frame? p0f
+ * counts only those packets, and its cache expiry runs every 50 of them.
+ */
+bool np_link_is_p0f_tcp(const struct np_link *lk, const uint8_t *frame, uint32_t len);
+
+/* Parse an IP packet (v4 or v6) carrying TCP. */
+enum np_parse_result np_parse_ip(const uint8_t *ip, uint32_t len, struct np_packet *pk);
+
+/* Link layer then IP and TCP. */
+enum np_parse_result np_parse_frame(const struct np_link *lk, const uint8_t *frame, uint32_t len,
+				    struct np_packet *pk);
+
+#endif /* NP_PACKET_H */
