@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http.h"
 #include "packet.h"
 
 #define NP_LABEL_MAX 96		/* "name flavor" as printed, with NUL */
-#define NP_HTTP_MAX_HDRS 32	/* p0f HTTP_MAX_HDRS */
 #define NP_DB_ERR_MAX 512
 
 enum np_win_type {

@@ -148,6 +148,33 @@ skip_digits(const char *p)
 	return p;
 }
 
+/* The decimal number at p, saturating at a value no field accepts. */
+static long
+read_num(const char *p)
+{
+	long n = 0;
+
+	for (; isdigit((unsigned char)*p); p++)
+		if ((n = n * 10 + (*p - '0')) > 1000000)
+			return 1000000;
+	return n;
+}
+
+/* Digits up to the separator `end`, within [lo, hi]; steps past `end`. */
+static const char *
+take_num(const char **valp, char end, long lo, long hi, const char *what, long *out)
+{
+	const char *nxt = skip_digits(*valp);
+
+	if (*nxt != end)
+		return "malformed signature";
+	*out = read_num(*valp);
+	if (*out < lo || *out > hi)
+		return what;
+	*valp = nxt + 1;
+	return NULL;
+}
+
 static const char *
 parse_layout(const char **valp, struct np_tcp_sig *s)
 {
@@ -172,7 +199,7 @@ parse_layout(const char **valp, struct np_tcp_sig *s)
 				return "truncated options";
 			if (*nxt != ':')
 				return "EOL must be the last option";
-			long pad = atol(val);
+			long pad = read_num(val);
 			if (pad > 255)
 				return "bogus EOL padding";
 			s->opt_eol_pad = (uint8_t)pad;
@@ -181,7 +208,7 @@ parse_layout(const char **valp, struct np_tcp_sig *s)
 			nxt = skip_digits(++val);
 			if (*nxt != ':' && *nxt != ',')
 				return "malformed '?' option";
-			long kind = atol(val);
+			long kind = read_num(val);
 			if (kind > 255)
 				return "bogus '?' option";
 			s->opt_layout[s->opt_cnt++] = (uint8_t)kind;
@@ -256,92 +283,69 @@ np_tcp_sig_parse(const char *val, struct np_tcp_sig *s)
 	nxt = skip_digits(val);
 	if (*nxt != ':' && *nxt != '+' && *nxt != '-')
 		return "malformed signature";
-	n = atol(val);
+	n = read_num(val);
 	if (n < 1 || n > 255)
 		return "bogus initial TTL";
 	val = nxt + 1;
 	if (*nxt == '-' && nxt[1] == ':') {
 		/* p0f steps over one more character here than the ":" */
+		if (!nxt[2])
+			return "malformed signature";
 		s->bad_ttl = 1;
 		val += 2;
 	} else if (*nxt == '+') {
 		nxt = skip_digits(nxt + 1);
 		if (*nxt != ':')
 			return "malformed signature";
-		long add = atol(val);
-		if (add < 0 || n + add > 255)
+		long add = read_num(val);
+		if (n + add > 255)
 			return "bogus initial TTL";
 		n += add;
 		val = nxt + 1;
 	}
 	s->ttl = (uint8_t)n;
 
-	nxt = skip_digits(val);
-	if (*nxt != ':')
-		return "malformed signature";
-	n = atol(val);
-	if (n > 255)
-		return "bogus IP option length";
+	if ((err = take_num(&val, ':', 0, 255, "bogus IP option length", &n)))
+		return err;
 	s->ip_opt_len = (uint8_t)n;
-	val = nxt + 1;
 
 	if (*val == '*' && val[1] == ':') {
 		s->mss = -1;
 		val += 2;
+	} else if ((err = take_num(&val, ':', 0, 65535, "bogus MSS", &n))) {
+		return err;
 	} else {
-		nxt = skip_digits(val);
-		if (*nxt != ':')
-			return "malformed signature";
-		n = atol(val);
-		if (n > 65535)
-			return "bogus MSS";
 		s->mss = (int32_t)n;
-		val = nxt + 1;
 	}
 
 	if (*val == '*' && val[1] == ',') {
 		s->win_type = NP_WIN_ANY;
 		val += 2;
 	} else {
-		long lo = 0, hi = 65535;
-		const char *what = "bogus window size";
-
 		if (*val == '%') {
 			s->win_type = NP_WIN_MOD;
 			val++;
-			lo = 2;
-			what = "bogus '%' value";
+			err = take_num(&val, ',', 2, 65535, "bogus '%' value", &n);
 		} else if (!strncmp(val, "mss*", 4) || !strncmp(val, "mtu*", 4)) {
 			s->win_type = val[1] == 's' ? NP_WIN_MSS : NP_WIN_MTU;
 			val += 4;
-			lo = 1;
-			hi = 1000;
-			what = "bogus MSS/MTU multiplier";
+			err = take_num(&val, ',', 1, 1000, "bogus MSS/MTU multiplier", &n);
 		} else {
 			s->win_type = NP_WIN_NORMAL;
+			err = take_num(&val, ',', 0, 65535, "bogus window size", &n);
 		}
-		nxt = skip_digits(val);
-		if (*nxt != ',')
-			return "malformed signature";
-		n = atol(val);
-		if (n < lo || n > hi)
-			return what;
+		if (err)
+			return err;
 		s->win = (uint16_t)n;
-		val = nxt + 1;
 	}
 
 	if (*val == '*' && val[1] == ':') {
 		s->wscale = -1;
 		val += 2;
+	} else if ((err = take_num(&val, ':', 0, 255, "bogus window scale", &n))) {
+		return err;
 	} else {
-		nxt = skip_digits(val);
-		if (*nxt != ':')
-			return "malformed signature";
-		n = atol(val);
-		if (n > 255)
-			return "bogus window scale";
 		s->wscale = (int32_t)n;
-		val = nxt + 1;
 	}
 
 	if ((err = parse_layout(&val, s)) || (err = parse_quirks(&val, s)))

@@ -21,10 +21,8 @@ struct np_flow {
 	uint8_t ip_ver;
 	uint8_t acked;		/* SYN+ACK seen */
 	uint8_t sendsyn;	/* SYN from p0f-sendsyn */
-	int8_t in_http;		/* 0 undecided, 1 HTTP, -1 not HTTP */
+	uint8_t has_data;	/* its HTTP state is in use */
 	uint16_t syn_mss;
-	uint16_t req_len, resp_len;	/* bytes taken, capped at NP_FLOW_DATA_MAX */
-	uint8_t req_head[6];	/* first bytes of the request */
 	uint32_t created_s;
 	uint32_t next_cli_seq, next_srv_seq;
 	uint32_t hnext, older, newer;	/* hash chain, age list */
@@ -58,6 +56,20 @@ struct np_flow *np_flow_lookup(struct np_flow_table *t, const struct np_packet *
 struct np_flow *np_flow_create(struct np_flow_table *t, const struct np_packet *pk, uint32_t now_s);
 
 void np_flow_destroy(struct np_flow_table *t, struct np_flow *f);
+
+/* Position of a flow in the pool, for per-flow side tables. */
+static inline uint32_t
+np_flow_index(const struct np_flow_table *t, const struct np_flow *f)
+{
+	return (uint32_t)(f - t->pool);
+}
+
+/* Entries the pool holds: per-flow side tables are this long. */
+static inline uint32_t
+np_flow_capacity(const struct np_flow_table *t)
+{
+	return t->max_conn + 2;
+}
 
 /* Drop flows older than conn_max_age (p0f expire_cache). */
 void np_flow_expire(struct np_flow_table *t, uint32_t now_s);

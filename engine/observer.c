@@ -4,13 +4,14 @@
  * producing records instead of printing. The HTTP handling here only
  * decides how long a flow lives (p0f drops flows that are not HTTP).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "matcher.h"
 #include "observer.h"
 
 #define NP_EXPIRE_INTERVAL 50	/* p0f: expiry every 50 packets */
-#define NP_FLOW_DATA_MAX 8192u	/* p0f MAX_FLOW_DATA */
 #define NP_SPECIAL_MSS 1331	/* p0f-sendsyn */
 #define NP_SPECIAL_WIN 1337
 
@@ -23,14 +24,26 @@ const char *const np_rec_kind_names[NP_REC_KIND_COUNT] = {
 int
 np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age)
 {
+	int rc;
+
 	memset(o, 0, sizeof(*o));
-	return np_flow_table_init(&o->flows, max_conn, conn_max_age);
+	if ((rc = np_flow_table_init(&o->flows, max_conn, conn_max_age)))
+		return rc;
+	/* calloc of a large block maps zero pages: only flows with data touch it */
+	o->http = calloc(np_flow_capacity(&o->flows), sizeof(*o->http));
+	if (!o->http) {
+		np_flow_table_fini(&o->flows);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void
 np_observer_fini(struct np_observer *o)
 {
 	np_flow_table_fini(&o->flows);
+	free(o->http);
+	o->http = NULL;
 }
 
 void
@@ -140,50 +153,25 @@ fingerprint_mtu(const struct np_db *db, uint32_t db_gen, bool to_srv, const stru
 }
 
 /*
- * How long p0f keeps a flow once data flows: only while it may be HTTP.
- * Returns false when the flow should go. This is the part of p0f's
- * process_http() that decides a flow is not HTTP from its first bytes.
+ * An in-order data segment (p0f flow_dispatch, ACK case). Returns false
+ * when p0f would stop following the flow.
  */
 static bool
-http_wants_more(struct np_flow *f, bool to_srv)
+take_data(struct np_observer *o, struct np_flow *f, bool to_srv, const struct np_packet *pk)
 {
-	if (f->in_http < 0)
-		return false;
-	if (!to_srv) {
-		/* A response before a request line was recognised. */
-		if (f->in_http == 0) {
-			f->in_http = -1;
-			return false;
-		}
+	struct np_http_state *st = &o->http[np_flow_index(&o->flows, f)];
+	enum np_http_event ev;
+
+	if (!pk->pay_len)
 		return true;
+	if (!f->has_data) {
+		np_http_reset(st);
+		f->has_data = 1;
 	}
-	if (f->in_http)
-		return true;
-	if (f->req_len < 15)
-		return f->req_len < NP_FLOW_DATA_MAX;
-	if (memcmp(f->req_head, "GET /", 5) && memcmp(f->req_head, "HEAD /", 6)) {
-		f->in_http = -1;
+	np_http_append(st, to_srv, pk->payload, pk->pay_len);
+	if (!np_http_process(st, to_srv, &ev))
 		return false;
-	}
-	f->in_http = 1;
-	return true;
-}
-
-static void
-take_data(struct np_flow *f, bool to_srv, const struct np_packet *pk)
-{
-	uint16_t *len = to_srv ? &f->req_len : &f->resp_len;
-
-	if (*len >= NP_FLOW_DATA_MAX || !pk->pay_len)
-		return;
-	uint32_t room = NP_FLOW_DATA_MAX - *len;
-	uint32_t amt = pk->pay_len < room ? pk->pay_len : room;
-	if (to_srv && *len < sizeof(f->req_head)) {
-		uint32_t head = sizeof(f->req_head) - *len;
-
-		memcpy(f->req_head + *len, pk->payload, amt < head ? amt : head);
-	}
-	*len = (uint16_t)(*len + amt);
+	return st->len[0] < NP_HTTP_MAX_DATA || st->len[1] < NP_HTTP_MAX_DATA;
 }
 
 unsigned
@@ -245,21 +233,14 @@ np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
 			np_flow_destroy(t, f);
 			return 0;
 		}
-		if (to_srv) {
-			if (f->next_cli_seq != pk->seq)
-				return 0;	/* out of order: p0f does not reassemble */
-			take_data(f, true, pk);
-			f->next_cli_seq += pk->pay_len;
-		} else {
-			if (f->next_srv_seq != pk->seq)
-				return 0;
-			take_data(f, false, pk);
-			f->next_srv_seq += pk->pay_len;
-		}
-		if (!pk->pay_len)
+		/* Out of order: p0f does not reassemble. */
+		if (pk->seq != (to_srv ? f->next_cli_seq : f->next_srv_seq))
 			return 0;
-		if (!http_wants_more(f, to_srv) ||
-		    (f->req_len >= NP_FLOW_DATA_MAX && f->resp_len >= NP_FLOW_DATA_MAX))
+		if (to_srv)
+			f->next_cli_seq += pk->pay_len;
+		else
+			f->next_srv_seq += pk->pay_len;
+		if (!take_data(o, f, to_srv, pk))
 			np_flow_destroy(t, f);
 		return 0;
 

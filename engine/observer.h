@@ -10,12 +10,14 @@
 
 #include "db.h"
 #include "flow.h"
+#include "http.h"
 #include "record.h"
 
 #define NP_OBSERVE_MAX_RECORDS 2	/* a SYN yields syn + mtu */
 
 struct np_observer {
 	struct np_flow_table flows;
+	struct np_http_state *http;	/* per flow slot; pages touched on use */
 	uint64_t p0f_packets;	/* frames passing "tcp or (vlan and tcp)" */
 	uint32_t last_expire_s;
 };

@@ -61,10 +61,10 @@ process_frame(struct np_worker *w, struct rte_mbuf *m, struct np_record *out, un
 		frame = rte_pktmbuf_read(m, 0, len, w->scratch);
 	}
 
-	if (np_link_is_p0f_tcp(&w->link, frame, len))
-		np_observer_tick(&w->obs, ts);
-
+	/* p0f's cache expiry counts the TCP frames its filter passes. */
 	enum np_parse_result r = np_parse_frame(&w->link, frame, len, &pk);
+	if (r == NP_PARSE_OK || np_link_is_tcp(&w->link, frame, len))
+		np_observer_tick(&w->obs, ts);
 	if (r != NP_PARSE_OK) {
 		w->ctr[NP_CTR_PARSED + r]++;	/* SKIP_* follow PARSED in order */
 		return;

@@ -288,17 +288,51 @@ np_parse_ip(const uint8_t *ip, uint32_t len, struct np_packet *pk)
 	}
 	if (r != NP_PARSE_OK)
 		return r;
-	pk->tot_hdr = (uint16_t)hdr_len;
+	/* Extension headers are left out, so a signature reads as without them. */
+	pk->tot_hdr = pk->ip_ver == 4 ? (uint16_t)hdr_len : 40;
 	return parse_tcp(ip + hdr_len, packet_len - hdr_len, pk);
+}
+
+enum np_parse_result
+np_ip_carries_tcp(const uint8_t *ip, uint32_t len, uint8_t ip_ver)
+{
+	if (len < 1)
+		return NP_SKIP_SHORT;
+	if (!ip_ver)
+		ip_ver = ip[0] >> 4;
+	if (ip_ver == 4) {
+		if (len < 10)
+			return NP_SKIP_SHORT;
+		return ip[9] == 6 ? NP_PARSE_OK : NP_SKIP_NOT_TCP;
+	}
+	if (ip_ver != 6)
+		return NP_SKIP_BAD_IP;
+	if (len < 40)
+		return NP_SKIP_SHORT;
+
+	uint8_t nh = ip[6];
+	uint32_t pos = 40;
+	while (is_ipv6_ext(nh)) {
+		if (pos + 2 > len)
+			return NP_SKIP_SHORT;
+		uint32_t hlen = nh == 44 ? 8 : (ip[pos + 1] + 1u) * 8;
+		nh = ip[pos];
+		pos += hlen;
+	}
+	return nh == 6 ? NP_PARSE_OK : NP_SKIP_NOT_TCP;
 }
 
 enum np_parse_result
 np_parse_frame(const struct np_link *lk, const uint8_t *frame, uint32_t len,
 	       struct np_packet *pk)
 {
-	int off = np_link_ip_offset(lk, frame, len);
+	uint8_t ver;
+	int off = np_link_ip_offset(lk, frame, len, &ver);
+	enum np_parse_result r;
 
 	if (off < 0)
-		return NP_SKIP_LINK;
+		return off == NP_LINK_SHORT ? NP_SKIP_SHORT : NP_SKIP_LINK;
+	if ((r = np_ip_carries_tcp(frame + off, len - (uint32_t)off, ver)) != NP_PARSE_OK)
+		return r;
 	return np_parse_ip(frame + off, len - (uint32_t)off, pk);
 }

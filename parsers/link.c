@@ -90,9 +90,23 @@ is_vlan_type(uint16_t t)
 	return t == 0x8100 || t == 0x88a8 || t == 0x9100;
 }
 
-int
-np_link_ip_offset(const struct np_link *lk, const uint8_t *frame, uint32_t len)
+/* EtherType -> IP version, as the capture filter tells IP from the rest. */
+static int
+ethertype_version(uint16_t type, uint8_t *ip_ver)
 {
+	if (type == ETHERTYPE_IPV4)
+		*ip_ver = 4;
+	else if (type == ETHERTYPE_IPV6)
+		*ip_ver = 6;
+	else
+		return NP_LINK_NOT_IP;
+	return 0;
+}
+
+int
+np_link_ip_offset(const struct np_link *lk, const uint8_t *frame, uint32_t len, uint8_t *ip_ver)
+{
+	*ip_ver = 0;
 	if (lk->dlt == DLT_EN10MB_) {
 		uint32_t off = 12;
 		unsigned tags = 0;
@@ -103,51 +117,27 @@ np_link_ip_offset(const struct np_link *lk, const uint8_t *frame, uint32_t len)
 			tags++;
 		}
 		if (off + 2 > len)
-			return -1;
-		uint16_t type = rd16(frame + off);
-		if (type != ETHERTYPE_IPV4 && type != ETHERTYPE_IPV6)
-			return -1;
+			return NP_LINK_SHORT;
+		if (ethertype_version(rd16(frame + off), ip_ver))
+			return NP_LINK_NOT_IP;
 		return (int)(off + 2);
 	}
-	if (lk->off < 0 || (uint32_t)lk->off > len)
-		return -1;
+	if (lk->off < 0)
+		return NP_LINK_NOT_IP;
+	if ((uint32_t)lk->off > len)
+		return NP_LINK_SHORT;
+	if (lk->dlt == DLT_LINUX_SLL_ && ethertype_version(rd16(frame + 14), ip_ver))
+		return NP_LINK_NOT_IP;
+	if (lk->dlt == DLT_LINUX_SLL2_ && ethertype_version(rd16(frame), ip_ver))
+		return NP_LINK_NOT_IP;
 	return lk->off;
 }
 
-/* IP protocol is TCP the way libpcap's "tcp" primitive decides it. */
-static bool
-ip_is_tcp(const uint8_t *ip, uint32_t len)
-{
-	if (len < 1)
-		return false;
-	if ((ip[0] >> 4) == 4)
-		return len > 9 && ip[9] == 6;
-	if ((ip[0] >> 4) == 6) {
-		if (len > 6 && ip[6] == 6)
-			return true;
-		return len > 40 && ip[6] == 44 && ip[40] == 6;
-	}
-	return false;
-}
-
 bool
-np_link_is_p0f_tcp(const struct np_link *lk, const uint8_t *frame, uint32_t len)
+np_link_is_tcp(const struct np_link *lk, const uint8_t *frame, uint32_t len)
 {
-	if (lk->dlt == DLT_EN10MB_) {
-		uint32_t off = 12;
+	uint8_t ver;
+	int off = np_link_ip_offset(lk, frame, len, &ver);
 
-		/* "vlan and tcp" looks behind exactly one tag */
-		if (len >= 14 && is_vlan_type(rd16(frame + 12)))
-			off = 16;
-		if (off + 2 > len)
-			return false;
-		uint16_t type = rd16(frame + off);
-		if (type != ETHERTYPE_IPV4 && type != ETHERTYPE_IPV6)
-			return false;
-		return ip_is_tcp(frame + off + 2, len - off - 2);
-	}
-	/* Other DLTs: the filter checks the IP header at the link offset. */
-	if (lk->off < 0 || (uint32_t)lk->off > len)
-		return false;
-	return ip_is_tcp(frame + lk->off, len - (uint32_t)lk->off);
+	return off >= 0 && np_ip_carries_tcp(frame + off, len - (uint32_t)off, ver) == NP_PARSE_OK;
 }

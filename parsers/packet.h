@@ -123,22 +123,38 @@ void np_link_init(struct np_link *lk, int dlt);
 /* True when netprint knows how to read this DLT. */
 bool np_link_dlt_supported(int dlt);
 
-/*
- * Offset of the IP header in the frame, or -1 if the frame carries no IPv4
- * or IPv6 packet we can find.
- */
-int np_link_ip_offset(const struct np_link *lk, const uint8_t *frame, uint32_t len);
+#define NP_LINK_NOT_IP (-1)	/* no IPv4 / IPv6 packet in this frame */
+#define NP_LINK_SHORT (-2)	/* frame ends inside the link header */
 
 /*
- * Does p0f's capture filter ("tcp or (vlan and tcp)") pass this frame? p0f
- * counts only those packets, and its cache expiry runs every 50 of them.
+ * Offset of the IP header in the frame, or NP_LINK_NOT_IP / NP_LINK_SHORT.
+ * *ip_ver is the IP version the link header announces (EtherType, SLL
+ * protocol), or 0 where only the IP header itself can tell.
  */
-bool np_link_is_p0f_tcp(const struct np_link *lk, const uint8_t *frame, uint32_t len);
+int np_link_ip_offset(const struct np_link *lk, const uint8_t *frame, uint32_t len,
+		      uint8_t *ip_ver);
+
+/*
+ * Does the frame carry TCP? This is what p0f's capture filter ("tcp or
+ * (vlan and tcp)") passes, for the frames p0f can read: p0f counts only those
+ * packets, and its cache expiry runs every 50 of them.
+ */
+bool np_link_is_tcp(const struct np_link *lk, const uint8_t *frame, uint32_t len);
+
+/*
+ * Does this IP packet carry TCP, judged as libpcap's "tcp" filter judges it:
+ * by the protocol field of the version the link announced (ip_ver 4 or 6,
+ * or 0 for the header's own version nibble), with no other sanity check.
+ * IPv6 extension headers are followed (libpcap follows only a fragment
+ * header). Returns NP_PARSE_OK, NP_SKIP_SHORT or NP_SKIP_NOT_TCP.
+ */
+enum np_parse_result np_ip_carries_tcp(const uint8_t *ip, uint32_t len, uint8_t ip_ver);
 
 /* Parse an IP packet (v4 or v6) carrying TCP. */
 enum np_parse_result np_parse_ip(const uint8_t *ip, uint32_t len, struct np_packet *pk);
 
-/* Link layer then IP and TCP. */
+/* Link layer then IP and TCP; frames p0f's capture filter would not pass
+ * (not TCP by the link's own account) are skipped first. */
 enum np_parse_result np_parse_frame(const struct np_link *lk, const uint8_t *frame, uint32_t len,
 				    struct np_packet *pk);
 
