@@ -29,8 +29,11 @@
 #define NP_DEFAULT_FP "p0f.fp"
 #endif
 
-#define NP_MAX_CONN 1000	/* p0f -m defaults */
-#define NP_CONN_MAX_AGE 30	/* p0f -t default, seconds */
+/* p0f's defaults and limits for -m and -t. */
+#define NP_MAX_CONN 1000
+#define NP_MAX_HOSTS 10000
+#define NP_CONN_MAX_AGE 30	/* seconds */
+#define NP_HOST_IDLE_LIMIT 120	/* minutes */
 #define NP_RING_SIZE 16384
 #define NP_NB_MBUF 8191
 #define NP_NB_RXD 1024
@@ -63,17 +66,47 @@ struct options {
 	const char *read_file;
 	const char *fp_file;
 	const char *log_file;
+	uint32_t max_conn, max_hosts;		/* -m */
+	uint32_t conn_max_age, host_idle_limit;	/* -t */
 };
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: netprint -r FILE [-f p0f.fp] [-o LOG]\n"
+		"usage: netprint -r FILE [-f p0f.fp] [-o LOG] [-m C,H] [-t C,H]\n"
 		"  -r FILE  read packets from a pcap capture\n"
 		"  -f FILE  signature database (default %s)\n"
-		"  -o FILE  append p0f log lines to FILE\n",
-		NP_DEFAULT_FP);
+		"  -o FILE  append p0f log lines to FILE\n"
+		"  -m C,H   at most C tracked connections, H hosts (default %u,%u)\n"
+		"  -t C,H   connection age limit C seconds, host idle limit H minutes\n"
+		"           (default %u,%u)\n",
+		NP_DEFAULT_FP, NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT);
+}
+
+/* "A,B" with A in 1..max_a and B in 1..max_b, as p0f's -m and -t. */
+static int
+parse_pair(const char *opt, const char *arg, uint32_t max_a, uint32_t max_b, uint32_t *a,
+	   uint32_t *b)
+{
+	unsigned long x, y;
+	char *end;
+
+	errno = 0;
+	x = strtoul(arg, &end, 10);
+	if (end != arg && *end == ',') {
+		const char *p = end + 1;
+
+		y = strtoul(p, &end, 10);
+		if (end != p && !*end && !errno && x >= 1 && x <= max_a && y >= 1 && y <= max_b) {
+			*a = (uint32_t)x;
+			*b = (uint32_t)y;
+			return 0;
+		}
+	}
+	fprintf(stderr, "netprint: %s %s: expected two numbers A,B with 1 <= A <= %u, 1 <= B <= %u\n",
+		opt, arg, max_a, max_b);
+	return -1;
 }
 
 static int
@@ -82,11 +115,24 @@ parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	o->fp_file = NP_DEFAULT_FP;
-	while ((c = getopt(argc, argv, "r:f:o:h")) != -1) {
+	o->max_conn = NP_MAX_CONN;
+	o->max_hosts = NP_MAX_HOSTS;
+	o->conn_max_age = NP_CONN_MAX_AGE;
+	o->host_idle_limit = NP_HOST_IDLE_LIMIT;
+	while ((c = getopt(argc, argv, "r:f:o:m:t:h")) != -1) {
 		switch (c) {
 		case 'r': o->read_file = optarg; break;
 		case 'f': o->fp_file = optarg; break;
 		case 'o': o->log_file = optarg; break;
+		case 'm':
+			if (parse_pair("-m", optarg, 100000, 500000, &o->max_conn, &o->max_hosts))
+				return -1;
+			break;
+		case 't':
+			if (parse_pair("-t", optarg, 1000000, 1000000, &o->conn_max_age,
+				       &o->host_idle_limit))
+				return -1;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -238,7 +284,7 @@ main(int argc, char **argv)
 	}
 	if (setup_port(port, pool))
 		goto out_eal;
-	if (np_observer_init(&w->obs, NP_MAX_CONN, NP_CONN_MAX_AGE)) {
+	if (np_observer_init(&w->obs, opt.max_conn, opt.conn_max_age)) {
 		fprintf(stderr, "netprint: out of memory for the flow table\n");
 		goto out_port;
 	}
