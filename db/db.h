@@ -42,6 +42,7 @@ struct np_label {
 };
 
 #define NP_SYS_CLASS 0x80000000u
+#define NP_SYS_MAX 8		/* "sys =" entries a label may list */
 
 /*
  * A TCP signature. The same struct describes an observed packet for the

@@ -266,6 +266,10 @@ parse_sys(struct reader *r, const char *val)
 		} else if ((rc = name_id(r, val, (size_t)(nxt - val), &id))) {
 			goto out;
 		}
+		if (cnt == NP_SYS_MAX) {
+			rc = fail(r, "more than %d sys entries", NP_SYS_MAX);
+			goto out;
+		}
 		if ((rc = PUSH(r, sys, cnt, cap)))
 			goto out;
 		sys[cnt++] = id;
@@ -516,9 +520,6 @@ np_db_free(struct np_db *db)
 struct np_db *
 np_db_load_buf(const char *name, const char *text, char *err, size_t err_len)
 {
-	static const char *const fixed_hdrs[] = {
-		"User-Agent", "Server", "Accept-Language", "Via", "X-Forwarded-For", "Date",
-	};
 	struct reader r = {
 		.file = name, .err = err, .err_len = err_len, .cur_label = -1,
 	};
@@ -534,9 +535,12 @@ np_db_load_buf(const char *name, const char *text, char *err, size_t err_len)
 		errno = ENOMEM;
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof(fixed_hdrs) / sizeof(fixed_hdrs[0]) && !rc; i++)
-		if (hdr_id(&r, fixed_hdrs[i], strlen(fixed_hdrs[i])) == UINT32_MAX)
-			rc = -ENOMEM;
+	/* p0f's header lists first: the fixed ones get ids 0..5. */
+	for (int l = 0; l < NP_HTTP_LIST_COUNT; l++)
+		for (int dir = 0; dir < 2; dir++)
+			for (const char *const *n = np_http_lists[l][dir]; *n && !rc; n++)
+				if (hdr_id(&r, *n, strlen(*n)) == UINT32_MAX)
+					rc = -ENOMEM;
 
 	while (!rc) {
 		const char *eol;

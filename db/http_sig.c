@@ -11,6 +11,34 @@
 
 #include "http_sig.h"
 
+static const char *const fixed[] = {
+	"User-Agent", "Server", "Accept-Language", "Via", "X-Forwarded-For", "Date", NULL,
+};
+static const char *const req_optional[] = {
+	"Cookie", "Referer", "Origin", "Range", "If-Modified-Since", "If-None-Match", "Via",
+	"X-Forwarded-For", "Authorization", "Proxy-Authorization", "Cache-Control", NULL,
+};
+static const char *const resp_optional[] = {
+	"Set-Cookie", "Last-Modified", "ETag", "Content-Length", "Content-Disposition",
+	"Cache-Control", "Expires", "Pragma", "Location", "Refresh", "Content-Range", "Vary", NULL,
+};
+static const char *const req_skipval[] = { "Host", "User-Agent", NULL };
+static const char *const resp_skipval[] = { "Date", "Content-Type", "Server", NULL };
+static const char *const req_common[] = {
+	"Host", "User-Agent", "Connection", "Accept", "Accept-Encoding", "Accept-Language",
+	"Accept-Charset", "Keep-Alive", NULL,
+};
+static const char *const resp_common[] = {
+	"Content-Type", "Connection", "Keep-Alive", "Accept-Ranges", "Date", NULL,
+};
+
+const char *const *const np_http_lists[NP_HTTP_LIST_COUNT][2] = {
+	[NP_HTTP_LIST_FIXED] = { fixed, fixed },
+	[NP_HTTP_LIST_OPTIONAL] = { resp_optional, req_optional },
+	[NP_HTTP_LIST_SKIPVAL] = { resp_skipval, req_skipval },
+	[NP_HTTP_LIST_COMMON] = { resp_common, req_common },
+};
+
 static bool
 has_mandatory_hdr(const struct np_http_sig *s, uint32_t id)
 {

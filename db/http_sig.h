@@ -9,6 +9,22 @@
 
 #include "db.h"
 
+/*
+ * p0f's fixed header lists (config.h). Every name in them is registered in
+ * a database's header table, so an observed header is "known" exactly when
+ * p0f would know it. Each list ends with NULL.
+ */
+enum np_http_list {
+	NP_HTTP_LIST_FIXED,	/* User-Agent .. Date: ids 0..5 (enum np_http_hdr_id) */
+	NP_HTTP_LIST_OPTIONAL,	/* printed with '?', value hidden */
+	NP_HTTP_LIST_SKIPVAL,	/* value hidden */
+	NP_HTTP_LIST_COMMON,	/* listed when absent */
+	NP_HTTP_LIST_COUNT,
+};
+
+/* [list][to_srv] -> NULL-terminated names; FIXED is the same both ways. */
+extern const char *const *const np_http_lists[NP_HTTP_LIST_COUNT][2];
+
 /* Header name -> id, registering new names; returns UINT32_MAX on ENOMEM. */
 typedef uint32_t (*np_hdr_id_fn)(void *ctx, const char *name, size_t len);
 

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "format.h"
+#include "hosts.h"
 #include "worker.h"
 
 /* Set on SIGINT/SIGTERM; every loop polls it. */
@@ -25,14 +27,17 @@ struct np_capture_info {
 /* Returns 0, or -1 with a message in err. */
 int np_capture_scan(const char *path, struct np_capture_info *info, char *err, size_t err_len);
 
-/* The logger: drains the worker rings and writes p0f's outputs. */
+/* The logger: drains the worker rings, keeps the hosts, writes outputs. */
 struct np_logger {
 	struct np_worker **workers;
 	unsigned n_workers;
+	struct np_hosts *hosts;
 	FILE *blocks;		/* stdout blocks, or NULL */
 	FILE *log;		/* -o file, or NULL */
 	uint64_t written;
 	uint64_t write_errors;
+	char tail[NP_TAIL_MAX + 1];	/* the current record's text tail */
+	char text[NP_FORMAT_MAX];	/* one formatted record */
 };
 
 /* Runs on the calling lcore until every worker is done and drained. */

@@ -3,12 +3,14 @@
  * p0f's output formats. A record is first turned into its field list
  * (what p0f passes to add_observation_field), then rendered either way.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "format.h"
+#include "http_match.h"
 #include "matcher.h"
 
 #define NP_MAX_FIELDS 4
@@ -16,7 +18,8 @@
 
 struct field {
 	const char *key;
-	char val[NP_FIELD_MAX];	/* "???" when unknown */
+	const char *val;	/* buf, or a longer text (an HTTP raw_sig) */
+	char buf[NP_FIELD_MAX];
 };
 
 /* Append to a buffer, never overflowing; returns the new position. */
@@ -130,39 +133,122 @@ format_tcp_params(char *buf, size_t len, const struct np_rec_tcp *t)
 		snprintf(buf, len, "none");
 }
 
-static unsigned
-record_fields(const struct np_record *r, struct field *f)
+/* p0f prints "???" for a field it has no value for. */
+static void
+set(struct field *f, const char *key, const char *fmt, ...)
 {
-	unsigned n = 0;
+	va_list ap;
 
-	if (r->kind == NP_REC_MTU) {
-		f[n].key = "link";
-		snprintf(f[n++].val, NP_FIELD_MAX, "%s", r->mtu.link[0] ? r->mtu.link : "???");
-		f[n].key = "raw_mtu";
-		snprintf(f[n++].val, NP_FIELD_MAX, "%u", r->mtu.mtu);
-		return n;
-	}
+	f->key = key;
+	f->val = f->buf;
+	va_start(ap, fmt);
+	vsnprintf(f->buf, sizeof(f->buf), fmt, ap);
+	va_end(ap);
+}
 
+static void
+tcp_fields(const struct np_record *r, struct field *f)
+{
 	const struct np_rec_tcp *t = &r->tcp;
-	f[n].key = (t->flags & NP_RTCP_APP) ? "app" : "os";
-	snprintf(f[n++].val, NP_FIELD_MAX, "%s", t->label[0] ? t->label : "???");
-	f[n].key = "dist";
+
+	set(&f[0], (t->flags & NP_RTCP_APP) ? "app" : "os", "%s", t->label[0] ? t->label : "???");
 	if (t->flags & NP_RTCP_BAD_TTL)
-		snprintf(f[n++].val, NP_FIELD_MAX, "<= %d", t->dist);
+		set(&f[1], "dist", "<= %d", t->dist);
 	else
-		snprintf(f[n++].val, NP_FIELD_MAX, "%d", t->dist);
-	f[n].key = "params";
-	format_tcp_params(f[n++].val, NP_FIELD_MAX, t);
-	f[n].key = "raw_sig";
-	np_format_tcp_sig(f[n++].val, NP_FIELD_MAX, r);
-	return n;
+		set(&f[1], "dist", "%d", t->dist);
+	f[2].key = "params";
+	f[2].val = f[2].buf;
+	format_tcp_params(f[2].buf, sizeof(f[2].buf), t);
+	f[3].key = "raw_sig";
+	f[3].val = f[3].buf;
+	np_format_tcp_sig(f[3].buf, sizeof(f[3].buf), r);
+}
+
+/* p0f fingerprint_http(): app/os, lang, params, raw_sig. */
+static void
+http_fields(const struct np_record *r, const char *tail, struct field *f)
+{
+	const struct np_rec_http *h = &r->http;
+	const char *l = h->lang;
+
+	if (h->flags & NP_RHTTP_MATCHED)
+		set(&f[0], h->m.class_id < 0 ? "app" : "os", "%s", h->label);
+	else
+		set(&f[0], "app", "???");
+	if (isalpha((unsigned char)l[0]) && isalpha((unsigned char)l[1]) &&
+	    !isalpha((unsigned char)l[2])) {
+		const char *name = np_language_name(l);
+
+		set(&f[1], "lang", "%s", name ? name : "???");
+	} else {
+		set(&f[1], "lang", "none");
+	}
+	set(&f[2], "params", "%s%s%s", (h->flags & NP_RHTTP_DISHONEST) ? " dishonest" : "",
+	    (h->flags & NP_RHTTP_ANONYMOUS) ? " anonymous" : "",
+	    (h->flags & NP_RHTTP_GENERIC) ? " generic" : "");
+	if (f[2].buf[0])
+		memmove(f[2].buf, f[2].buf + 1, strlen(f[2].buf));
+	else
+		set(&f[2], "params", "none");
+	f[3].key = "raw_sig";
+	f[3].val = tail ? tail : "";
+}
+
+static void
+nat_fields(const struct np_record *r, struct field *f)
+{
+	size_t p = 0;
+
+	f[0].key = "reason";
+	f[0].val = f[0].buf;
+	f[0].buf[0] = 0;
+	for (unsigned i = 0; i < NP_NAT_REASON_COUNT; i++)
+		if (r->nat.reasons & (1u << i))
+			p = put(f[0].buf, sizeof(f[0].buf), p, "%s%s", p ? " " : "",
+				np_nat_reason_names[i]);
+	if (!p)
+		set(&f[0], "reason", "???");
+	set(&f[1], "raw_hits", "%u,%u,%u,%u", r->nat.hits[0], r->nat.hits[1], r->nat.hits[2],
+	    r->nat.hits[3]);
+}
+
+static unsigned
+record_fields(const struct np_record *r, const char *tail, struct field *f)
+{
+	switch (r->kind) {
+	case NP_REC_MTU:
+		set(&f[0], "link", "%s", r->mtu.link[0] ? r->mtu.link : "???");
+		set(&f[1], "raw_mtu", "%u", r->mtu.mtu);
+		return 2;
+	case NP_REC_UPTIME: {
+		uint32_t m = r->uptime.up_min;
+
+		set(&f[0], "uptime", "%u days %u hrs %u min (modulo %u days)", m / 60 / 24,
+		    (m / 60) % 24, m % 60, r->uptime.up_mod_days);
+		set(&f[1], "raw_freq", "%.02f Hz", r->uptime.freq);
+		return 2;
+	}
+	case NP_REC_HTTP_REQUEST:
+	case NP_REC_HTTP_RESPONSE:
+		http_fields(r, tail, f);
+		return 4;
+	case NP_REC_HOST_CHANGE:
+	case NP_REC_IP_SHARING:
+		nat_fields(r, f);
+		return 2;
+	case NP_REC_TS:
+		return 0;
+	default:
+		tcp_fields(r, f);
+		return 4;
+	}
 }
 
 size_t
-np_format_log_line(char *buf, size_t len, const struct np_record *r)
+np_format_log_line(char *buf, size_t len, const struct np_record *r, const char *tail)
 {
 	struct field f[NP_MAX_FIELDS];
-	unsigned n = record_fields(r, f);
+	unsigned n = record_fields(r, tail, f);
 	char cli[64], srv[64], when[32];
 	time_t t = (time_t)(r->ts_us / 1000000);
 	struct tm tm;
@@ -181,10 +267,10 @@ np_format_log_line(char *buf, size_t len, const struct np_record *r)
 }
 
 size_t
-np_format_block(char *buf, size_t len, const struct np_record *r)
+np_format_block(char *buf, size_t len, const struct np_record *r, const char *tail)
 {
 	struct field f[NP_MAX_FIELDS];
-	unsigned n = record_fields(r, f);
+	unsigned n = record_fields(r, tail, f);
 	char cli[64], srv[64];
 	size_t p = 0;
 

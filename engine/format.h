@@ -12,7 +12,7 @@
 
 #include "record.h"
 
-#define NP_FORMAT_MAX 2048	/* enough for any record */
+#define NP_FORMAT_MAX 16384	/* enough for any record, HTTP raw_sig included */
 
 /* p0f's address text: dotted quad, or eight %x groups without "::". */
 void np_format_addr(char *buf, size_t len, const uint8_t *addr, uint8_t ip_ver);
@@ -20,8 +20,11 @@ void np_format_addr(char *buf, size_t len, const uint8_t *addr, uint8_t ip_ver);
 /* The raw_sig field of a SYN or SYN+ACK record. */
 void np_format_tcp_sig(char *buf, size_t len, const struct np_record *r);
 
-/* Returns the length written (excluding NUL). Local time, like p0f. */
-size_t np_format_log_line(char *buf, size_t len, const struct np_record *r);
-size_t np_format_block(char *buf, size_t len, const struct np_record *r);
+/*
+ * Returns the length written (excluding NUL). Local time, like p0f. tail is
+ * the record's NUL-terminated text tail (HTTP raw_sig), or NULL.
+ */
+size_t np_format_log_line(char *buf, size_t len, const struct np_record *r, const char *tail);
+size_t np_format_block(char *buf, size_t len, const struct np_record *r, const char *tail);
 
 #endif /* NP_FORMAT_H */

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The logger: takes records from every worker's ring in turn and writes
- * them as p0f blocks (stdout) and p0f log lines (-o). It is the only place
- * that does output, so workers never block on I/O.
+ * The logger: takes records from every worker's ring in turn, runs the
+ * per-host logic on them (hosts.c), and writes what results as p0f blocks
+ * (stdout) and p0f log lines (-o). It is the only place that does output,
+ * so workers never block on I/O.
  */
+#include <string.h>
+
 #include <rte_pause.h>
 #include <rte_ring.h>
 
@@ -13,38 +16,61 @@
 #define NP_LOG_BURST 64
 
 static void
-write_record(struct np_logger *lg, const struct np_record *r)
+write_record(void *ctx, const struct np_record *r, const char *tail)
 {
-	char buf[NP_FORMAT_MAX];
+	struct np_logger *lg = ctx;
 	size_t n;
 
 	if (lg->blocks) {
-		n = np_format_block(buf, sizeof(buf), r);
-		if (fwrite(buf, 1, n, lg->blocks) != n)
+		n = np_format_block(lg->text, sizeof(lg->text), r, tail);
+		if (fwrite(lg->text, 1, n, lg->blocks) != n)
 			lg->write_errors++;
 	}
 	if (lg->log) {
-		n = np_format_log_line(buf, sizeof(buf), r);
-		if (fwrite(buf, 1, n, lg->log) != n)
+		n = np_format_log_line(lg->text, sizeof(lg->text), r, tail);
+		if (fwrite(lg->text, 1, n, lg->log) != n)
 			lg->write_errors++;
 	}
 	lg->written++;
+}
+
+/*
+ * Take one record and its tail from a ring. The worker enqueued them in one
+ * bulk operation, so the tail elements are there once the record is.
+ */
+static bool
+take_record(struct rte_ring *ring, struct np_record *r, char *tail)
+{
+	if (!rte_ring_sc_dequeue_bulk_elem(ring, r, sizeof(*r), 1, NULL))
+		return false;
+	tail[0] = 0;
+	if (r->tail_len) {
+		unsigned slots = np_record_slots(r->tail_len) - 1;
+		struct np_record buf[NP_TAIL_MAX / sizeof(struct np_record) + 1];
+
+		if (r->tail_len > NP_TAIL_MAX ||
+		    !rte_ring_sc_dequeue_bulk_elem(ring, buf, sizeof(buf[0]), slots, NULL)) {
+			r->tail_len = 0;	/* cannot happen: enqueued together */
+			return true;
+		}
+		memcpy(tail, buf, r->tail_len);
+		tail[r->tail_len] = 0;
+	}
+	return true;
 }
 
 /* Drain what is queued now; returns the number of records handled. */
 static unsigned
 drain(struct np_logger *lg)
 {
-	struct np_record recs[NP_LOG_BURST];
 	unsigned total = 0;
 
 	for (unsigned w = 0; w < lg->n_workers; w++) {
-		unsigned n = rte_ring_sc_dequeue_burst_elem(lg->workers[w]->ring, recs,
-							    sizeof(recs[0]), NP_LOG_BURST, NULL);
+		struct np_record r;
 
-		for (unsigned i = 0; i < n; i++)
-			write_record(lg, &recs[i]);
-		total += n;
+		for (unsigned i = 0; i < NP_LOG_BURST && take_record(lg->workers[w]->ring, &r, lg->tail);
+		     i++, total++)
+			np_hosts_process(lg->hosts, &r, r.tail_len ? lg->tail : NULL, write_record, lg);
 	}
 	return total;
 }

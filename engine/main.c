@@ -269,6 +269,7 @@ main(int argc, char **argv)
 	struct rte_mempool *pool = NULL;
 	struct rte_ring *ring = NULL;
 	struct np_worker *w = NULL;
+	struct np_hosts hosts = { 0 };
 	if (rte_eth_dev_get_port_by_name("net_pcap0", &port)) {
 		fprintf(stderr, "netprint: net_pcap device did not start\n");
 		goto out_eal;
@@ -278,7 +279,12 @@ main(int argc, char **argv)
 	ring = rte_ring_create_elem("np_ring0", sizeof(struct np_record), NP_RING_SIZE,
 				    rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w = rte_zmalloc("np_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
-	if (!pool || !ring || !w || !(w->scratch = rte_malloc("np_scratch", 65536, 0))) {
+	if (w) {
+		w->scratch = rte_malloc("np_scratch", 65536, 0);
+		w->observation = rte_malloc("np_observation", sizeof(*w->observation), 0);
+		w->elems = rte_malloc("np_elems", NP_WORKER_ELEMS * sizeof(*w->elems), 0);
+	}
+	if (!pool || !ring || !w || !w->scratch || !w->observation || !w->elems) {
 		fprintf(stderr, "netprint: out of DPDK memory\n");
 		goto out_eal;
 	}
@@ -287,6 +293,11 @@ main(int argc, char **argv)
 	if (np_observer_init(&w->obs, opt.max_conn, opt.conn_max_age)) {
 		fprintf(stderr, "netprint: out of memory for the flow table\n");
 		goto out_port;
+	}
+	if (np_hosts_init(&hosts, opt.max_hosts, opt.host_idle_limit, 1,
+			  np_flow_capacity(&w->obs.flows))) {
+		fprintf(stderr, "netprint: out of memory for the host table\n");
+		goto out_obs;
 	}
 	w->port = port;
 	w->ring = ring;
@@ -299,8 +310,9 @@ main(int argc, char **argv)
 		w->ts_offset = -1;
 
 	struct np_worker *workers[] = { w };
-	struct np_logger lg = {
-		.workers = workers, .n_workers = 1, .blocks = stdout, .log = log,
+	static struct np_logger lg;
+	lg = (struct np_logger){
+		.workers = workers, .n_workers = 1, .hosts = &hosts, .blocks = stdout, .log = log,
 	};
 	w->lcore = rte_get_next_lcore(-1, 1, 0);
 	if (w->lcore >= RTE_MAX_LCORE ||
@@ -323,13 +335,17 @@ main(int argc, char **argv)
 		status = 1;
 	}
 out_obs:
+	np_hosts_fini(&hosts);
 	np_observer_fini(&w->obs);
 out_port:
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
 out_eal:
-	if (w)
+	if (w) {
 		rte_free(w->scratch);
+		rte_free(w->observation);
+		rte_free(w->elems);
+	}
 	rte_free(w);
 	rte_ring_free(ring);
 	rte_mempool_free(pool);

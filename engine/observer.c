@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * p0f 3.09b's flow_dispatch(), fingerprint_tcp() and fingerprint_mtu(),
- * producing records instead of printing. The HTTP handling here only
- * decides how long a flow lives (p0f drops flows that are not HTTP).
+ * p0f 3.09b's flow_dispatch(), fingerprint_tcp(), fingerprint_mtu() and the
+ * flow side of fp_http.c, producing records instead of printing. What p0f
+ * decides per host (uptime, NAT scores) is left to the logger, which gets
+ * every input it needs here: fingerprints, timestamp samples, HTTP blocks.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,10 +31,13 @@ np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age
 	memset(o, 0, sizeof(*o));
 	if ((rc = np_flow_table_init(&o->flows, max_conn, conn_max_age)))
 		return rc;
+	uint32_t cap = np_flow_capacity(&o->flows);
 	/* calloc of a large block maps zero pages: only flows with data touch it */
-	o->http = calloc(np_flow_capacity(&o->flows), sizeof(*o->http));
-	if (!o->http) {
-		np_flow_table_fini(&o->flows);
+	o->http = calloc(cap, sizeof(*o->http));
+	o->http_obs = malloc(sizeof(*o->http_obs));
+	o->serial = calloc(cap, sizeof(*o->serial));
+	if (!o->http || !o->http_obs || !o->serial) {
+		np_observer_fini(o);
 		return -ENOMEM;
 	}
 	return 0;
@@ -43,66 +48,107 @@ np_observer_fini(struct np_observer *o)
 {
 	np_flow_table_fini(&o->flows);
 	free(o->http);
+	free(o->http_obs);
+	free(o->serial);
 	o->http = NULL;
+	o->http_obs = NULL;
+	o->serial = NULL;
 }
 
-void
+bool
 np_observer_tick(struct np_observer *o, uint64_t ts_us)
 {
 	uint32_t now_s = (uint32_t)(ts_us / 1000000);
 
 	if (++o->p0f_packets % NP_EXPIRE_INTERVAL)
-		return;
+		return false;
 	if (now_s == o->last_expire_s)
-		return;
+		return false;
 	o->last_expire_s = now_s;
 	np_flow_expire(&o->flows, now_s);
+	return true;
 }
 
-static void
-record_head(struct np_record *r, enum np_rec_kind kind, const struct np_flow *f, bool to_srv,
-	    uint64_t ts_us, uint32_t db_gen)
+void
+np_observer_expiry(const struct np_observer *o, uint64_t ts_us, struct np_record *r)
 {
+	memset(r, 0, offsetof(struct np_record, tcp));
+	r->ts_us = ts_us;
+	r->kind = NP_REC_EXPIRE;
+	r->worker = o->worker;
+}
+
+static struct np_record *
+record_head(struct np_observer *o, struct np_observation *out, enum np_rec_kind kind,
+	    const struct np_flow *f, bool to_srv, uint64_t ts_us, uint32_t db_gen)
+{
+	struct np_record *r = &out->rec[out->n++];
 	unsigned alen = f->ip_ver == 4 ? 4 : 16;
+	uint32_t slot = np_flow_index(&o->flows, f);
 
 	memset(r, 0, offsetof(struct np_record, tcp));
 	r->ts_us = ts_us;
 	r->db_gen = db_gen;
+	r->flow_slot = slot;
+	r->flow_serial = o->serial[slot];
 	r->kind = (uint8_t)kind;
 	r->ip_ver = f->ip_ver;
 	r->to_srv = to_srv;
+	r->worker = o->worker;
+	r->sendsyn = f->sendsyn;
 	r->cli_port = f->cli_port;
 	r->srv_port = f->srv_port;
 	memcpy(r->cli, f->cli, alen);
 	memcpy(r->srv, f->srv, alen);
+	return r;
+}
+
+static void
+copy_match(const struct np_db *db, const struct np_label *lb, uint32_t line_no,
+	   struct np_rec_match *m)
+{
+	m->class_id = lb->class_id;
+	m->name_id = lb->name_id;
+	m->label_id = lb->label_id;
+	m->line_no = line_no;
+	m->sys_cnt = (uint8_t)lb->sys_cnt;
+	memcpy(m->sys, lb->sys, lb->sys_cnt * sizeof(m->sys[0]));
+	/* p0f's API copies at most 32 bytes of each, without a NUL if full */
+	np_api_strcpy(m->name, db->names[lb->name_id]);
+	np_api_strcpy(m->flavor, lb->flavor ? lb->flavor : "");
 }
 
 /*
- * p0f fingerprint_tcp(): match, fill the record. Returns false when p0f
- * returns no signature (a tool, or a p0f-sendsyn exchange).
+ * p0f fingerprint_tcp() and, when it keeps the signature, fingerprint_mtu():
+ * one record. Returns false when p0f returns no signature (a tool, or a
+ * p0f-sendsyn exchange).
  */
 static bool
-fingerprint_tcp(const struct np_db *db, uint32_t db_gen, bool to_srv, const struct np_packet *pk,
-		struct np_flow *f, uint64_t ts_us, struct np_record *r)
+fingerprint_tcp(struct np_observer *o, const struct np_db *db, uint32_t db_gen, bool to_srv,
+		const struct np_packet *pk, struct np_flow *f, uint64_t ts_us,
+		struct np_observation *out)
 {
-	struct np_tcp_match m;
+	enum np_dir dir = to_srv ? NP_DIR_REQUEST : NP_DIR_RESPONSE;
 	const struct np_label *lb = NULL;
-	struct np_rec_tcp *t = &r->tcp;
+	struct np_tcp_match m;
 
 	if (pk->tcp_type == NP_TCP_SYN && pk->win == NP_SPECIAL_WIN && pk->mss == NP_SPECIAL_MSS)
 		f->sendsyn = 1;
 
-	record_head(r, to_srv ? (f->sendsyn ? NP_REC_SENDSYN_PROBE : NP_REC_SYN) :
-				(f->sendsyn ? NP_REC_SENDSYN_RESPONSE : NP_REC_SYNACK),
-		    f, to_srv, ts_us, db_gen);
-	np_match_tcp(db, to_srv ? NP_DIR_REQUEST : NP_DIR_RESPONSE, pk, f->syn_mss, &m);
+	struct np_record *r = record_head(o, out,
+		to_srv ? (f->sendsyn ? NP_REC_SENDSYN_PROBE : NP_REC_SYN) :
+			 (f->sendsyn ? NP_REC_SENDSYN_RESPONSE : NP_REC_SYNACK),
+		f, to_srv, ts_us, db_gen);
+	struct np_rec_tcp *t = &r->tcp;
 
+	np_match_tcp(db, dir, pk, f->syn_mss, &m);
 	memset(t, 0, sizeof(*t));
 	if (m.sig >= 0) {
-		const struct np_tcp_sig *s = &db->tcp[to_srv ? NP_DIR_REQUEST : NP_DIR_RESPONSE][m.sig];
+		const struct np_tcp_sig *s = &db->tcp[dir][m.sig];
 
 		lb = np_db_label(db, s->label);
 		memcpy(t->label, lb->text, sizeof(t->label));
+		copy_match(db, lb, s->line_no, &t->m);
 		t->flags |= NP_RTCP_MATCHED;
 		if (lb->generic)
 			t->flags |= NP_RTCP_GENERIC;
@@ -115,6 +161,7 @@ fingerprint_tcp(const struct np_db *db, uint32_t db_gen, bool to_srv, const stru
 	}
 	t->dist = m.dist;
 	t->quirks = pk->quirks;
+	t->ts1 = pk->ts1;
 	t->mss = pk->mss;
 	t->win = pk->win;
 	t->win_multi = m.wm.multi;
@@ -130,26 +177,79 @@ fingerprint_tcp(const struct np_db *db, uint32_t db_gen, bool to_srv, const stru
 		t->flags |= NP_RTCP_PAYLOAD;
 	if (pk->mss == NP_SPECIAL_MSS && pk->tcp_type == (NP_TCP_SYN | NP_TCP_ACK))
 		t->flags |= NP_RTCP_MSS_STAR;
-
 	if (pk->tcp_type == NP_TCP_SYN)
 		f->syn_mss = pk->mss;
-	return !(lb && lb->class_id == -1) && !f->sendsyn;
+
+	bool os_sig = !(lb && lb->class_id == -1) && !f->sendsyn;
+	if (os_sig)
+		t->flags |= NP_RTCP_OS_SIG;
+	/* fingerprint_mtu(), which p0f skips once it has dropped the flow */
+	if (os_sig && pk->mss) {
+		const char *link;
+
+		t->flags |= NP_RTCP_HAS_MTU;
+		t->mtu = pk->mss + (pk->ip_ver == 4 ? NP_MIN_TCP4 : NP_MIN_TCP6);
+		if ((link = np_match_mtu(db, t->mtu)))
+			memcpy(t->link, link, strlen(link) + 1);
+	}
+	return os_sig;
 }
 
-/* p0f fingerprint_mtu(): a record when the packet carries an MSS. */
-static unsigned
-fingerprint_mtu(const struct np_db *db, uint32_t db_gen, bool to_srv, const struct np_packet *pk,
-		const struct np_flow *f, uint64_t ts_us, struct np_record *r)
+/* p0f check_ts_tcp() runs on the logger; send it the timestamp. */
+static void
+ts_sample(struct np_observer *o, const struct np_packet *pk, const struct np_flow *f,
+	  bool to_srv, uint64_t ts_us, uint32_t db_gen, struct np_observation *out)
 {
-	if (!pk->mss || f->sendsyn)
-		return 0;
-	record_head(r, NP_REC_MTU, f, to_srv, ts_us, db_gen);
-	r->mtu.mtu = pk->mss + (pk->ip_ver == 4 ? NP_MIN_TCP4 : NP_MIN_TCP6);
-	const char *link = np_match_mtu(db, r->mtu.mtu);
-	r->mtu.link[0] = 0;
-	if (link)
-		memcpy(r->mtu.link, link, strlen(link) + 1);
-	return 1;
+	if (!pk->ts1 || f->sendsyn)
+		return;
+	record_head(o, out, NP_REC_TS, f, to_srv, ts_us, db_gen)->ts1 = pk->ts1;
+}
+
+/* A request or response header block is complete: fingerprint it. */
+static void
+fingerprint_http(struct np_observer *o, const struct np_db *db, uint32_t db_gen, bool to_srv,
+		 const struct np_flow *f, const struct np_http_state *st, uint64_t ts_us,
+		 struct np_observation *out)
+{
+	enum np_dir dir = to_srv ? NP_DIR_REQUEST : NP_DIR_RESPONSE;
+	struct np_http_obs *obs = o->http_obs;
+	struct np_http_match m;
+	struct np_record *r = record_head(o, out, to_srv ? NP_REC_HTTP_REQUEST : NP_REC_HTTP_RESPONSE,
+					  f, to_srv, ts_us, db_gen);
+	struct np_rec_http *h = &r->http;
+
+	np_http_observe(db, to_srv, &st->done, st->buf[to_srv], obs);
+	np_match_http(db, dir, obs, &m);
+	memset(h, 0, sizeof(*h));
+	h->ua_os = -1;
+	if (m.sig >= 0) {
+		const struct np_http_sig *s = &db->http[dir][m.sig];
+		const struct np_label *lb = np_db_label(db, s->label);
+
+		memcpy(h->label, lb->text, sizeof(h->label));
+		copy_match(db, lb, s->line_no, &h->m);
+		h->flags |= NP_RHTTP_MATCHED;
+		if (lb->generic)
+			h->flags |= NP_RHTTP_GENERIC;
+		if (m.dishonest)
+			h->flags |= NP_RHTTP_DISHONEST;
+		if (to_srv && lb->class_id == -1 && obs->sw && !m.dishonest)
+			h->ua_os = np_match_ua_os(db, obs->sw);
+	}
+	if (!obs->sw)
+		h->flags |= NP_RHTTP_ANONYMOUS;
+	if (obs->via)
+		h->flags |= NP_RHTTP_VIA;
+	if (obs->lang) {
+		/* p0f looks at three characters: two letters, then a non-letter */
+		h->lang[0] = obs->lang[0];
+		h->lang[1] = obs->lang[0] ? obs->lang[1] : 0;
+		h->lang[2] = h->lang[1] ? obs->lang[2] : 0;
+	}
+	if (obs->date)
+		snprintf(h->date, sizeof(h->date), "%s", obs->date);
+	r->tail_len = (uint16_t)np_format_http_sig(out->tail, sizeof(out->tail), db, to_srv, obs);
+	out->tail_len = r->tail_len;
 }
 
 /*
@@ -157,7 +257,8 @@ fingerprint_mtu(const struct np_db *db, uint32_t db_gen, bool to_srv, const stru
  * when p0f would stop following the flow.
  */
 static bool
-take_data(struct np_observer *o, struct np_flow *f, bool to_srv, const struct np_packet *pk)
+take_data(struct np_observer *o, const struct np_db *db, uint32_t db_gen, struct np_flow *f,
+	  bool to_srv, const struct np_packet *pk, uint64_t ts_us, struct np_observation *out)
 {
 	struct np_http_state *st = &o->http[np_flow_index(&o->flows, f)];
 	enum np_http_event ev;
@@ -169,82 +270,83 @@ take_data(struct np_observer *o, struct np_flow *f, bool to_srv, const struct np
 		f->has_data = 1;
 	}
 	np_http_append(st, to_srv, pk->payload, pk->pay_len);
-	if (!np_http_process(st, to_srv, &ev))
-		return false;
-	return st->len[0] < NP_HTTP_MAX_DATA || st->len[1] < NP_HTTP_MAX_DATA;
+	bool keep = np_http_process(st, to_srv, &ev);
+	if (ev != NP_HTTP_NONE)
+		fingerprint_http(o, db, db_gen, ev == NP_HTTP_REQUEST, f, st, ts_us, out);
+	return keep && (st->len[0] < NP_HTTP_MAX_DATA || st->len[1] < NP_HTTP_MAX_DATA);
 }
 
-unsigned
+void
 np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
-	   const struct np_packet *pk, uint64_t ts_us, struct np_record *out)
+	   const struct np_packet *pk, uint64_t ts_us, struct np_observation *out)
 {
 	struct np_flow_table *t = &o->flows;
 	bool to_srv = false;
 	struct np_flow *f = np_flow_lookup(t, pk, &to_srv);
-	unsigned n = 0;
 
+	out->n = 0;
+	out->tail_len = 0;
 	switch (pk->tcp_type) {
 	case NP_TCP_SYN:
 		if (f) {
 			if (to_srv && f->next_cli_seq - 1 == pk->seq)
-				return 0;	/* retransmission */
+				return;	/* retransmission */
 			np_flow_destroy(t, f);
 		}
 		f = np_flow_create(t, pk, (uint32_t)(ts_us / 1000000));
-		bool os = fingerprint_tcp(db, db_gen, true, pk, f, ts_us, &out[n++]);
-		if (!os && !f->sendsyn) {
+		o->serial[np_flow_index(t, f)] = ++o->next_serial;
+		if (!fingerprint_tcp(o, db, db_gen, true, pk, f, ts_us, out) && !f->sendsyn)
 			np_flow_destroy(t, f);
-			return n;
-		}
-		n += fingerprint_mtu(db, db_gen, true, pk, f, ts_us, &out[n]);
-		return n;
+		return;
 
 	case NP_TCP_SYN | NP_TCP_ACK:
 		if (!f)
-			return 0;
+			return;
 		if (f->sendsyn) {
-			fingerprint_tcp(db, db_gen, false, pk, f, ts_us, &out[n++]);
+			fingerprint_tcp(o, db, db_gen, false, pk, f, ts_us, out);
 			np_flow_destroy(t, f);
-			return n;
+			return;
 		}
 		if (to_srv || f->acked)
-			return 0;
+			return;
 		f->acked = 1;
-		if (!fingerprint_tcp(db, db_gen, false, pk, f, ts_us, &out[n++])) {
+		if (!fingerprint_tcp(o, db, db_gen, false, pk, f, ts_us, out)) {
 			np_flow_destroy(t, f);
-			return n;
+			return;
 		}
-		n += fingerprint_mtu(db, db_gen, false, pk, f, ts_us, &out[n]);
 		f->next_srv_seq = pk->seq + 1;
-		return n;
+		return;
 
 	case NP_TCP_RST | NP_TCP_ACK:
 	case NP_TCP_RST:
 	case NP_TCP_FIN | NP_TCP_ACK:
 	case NP_TCP_FIN:
-		if (f)
+		if (f) {
+			ts_sample(o, pk, f, to_srv, ts_us, db_gen, out);
 			np_flow_destroy(t, f);
-		return 0;
+		}
+		return;
 
 	case NP_TCP_ACK:
 		if (!f)
-			return 0;
+			return;
 		if (f->sendsyn || !f->acked) {
 			np_flow_destroy(t, f);
-			return 0;
+			return;
 		}
 		/* Out of order: p0f does not reassemble. */
 		if (pk->seq != (to_srv ? f->next_cli_seq : f->next_srv_seq))
-			return 0;
+			return;
+		ts_sample(o, pk, f, to_srv, ts_us, db_gen, out);
 		if (to_srv)
 			f->next_cli_seq += pk->pay_len;
 		else
 			f->next_srv_seq += pk->pay_len;
-		if (!take_data(o, f, to_srv, pk))
+		if (!take_data(o, db, db_gen, f, to_srv, pk, ts_us, out))
 			np_flow_destroy(t, f);
-		return 0;
+		return;
 
 	default:
-		return 0;
+		return;
 	}
 }

@@ -1,23 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Result records: what a worker sends to the logger, by value, through its
- * ring. A record holds copies of everything the logger prints (labels
- * included), never a pointer into the signature database, so a database
- * reload can never leave a record dangling.
+ * ring, and what the logger derives from them (uptime, host change, ip
+ * sharing). A record holds copies of everything the logger prints and ids
+ * for comparisons, never a pointer into the signature database, so a reload
+ * can never leave a record dangling.
+ *
+ * A record may carry a text tail (the raw HTTP signature) in the ring
+ * elements that follow it; tail_len says how many bytes.
  */
 #ifndef NP_RECORD_H
 #define NP_RECORD_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "db.h"
 
+/* Observation kinds, named as p0f names its log records ("mod="). */
 #define NP_FOREACH_REC_KIND(_) \
 	_(SYN, "syn") \
 	_(SYNACK, "syn+ack") \
 	_(SENDSYN_PROBE, "sendsyn probe") \
 	_(SENDSYN_RESPONSE, "sendsyn response") \
-	_(MTU, "mtu")
+	_(MTU, "mtu") \
+	_(UPTIME, "uptime") \
+	_(HTTP_REQUEST, "http request") \
+	_(HTTP_RESPONSE, "http response") \
+	_(HOST_CHANGE, "host change") \
+	_(IP_SHARING, "ip sharing") \
+	_(TS, "ts sample") \
+	_(EXPIRE, "cache expiry")
 
 enum np_rec_kind {
 #define NP_REC_ENUM_(id, name) NP_REC_##id,
@@ -28,6 +41,19 @@ enum np_rec_kind {
 
 extern const char *const np_rec_kind_names[NP_REC_KIND_COUNT];
 
+
+/* The matched signature, as host-level scoring needs it. */
+struct np_rec_match {
+	int32_t class_id;	/* -1: a tool or application ("!") */
+	uint32_t name_id;
+	uint32_t label_id;
+	uint32_t line_no;
+	uint32_t sys[NP_SYS_MAX];
+	uint8_t sys_cnt;
+	char name[32];		/* first 32 bytes, for the API */
+	char flavor[32];
+};
+
 /* np_rec_tcp.flags */
 #define NP_RTCP_MATCHED 0x01
 #define NP_RTCP_GENERIC 0x02
@@ -36,12 +62,22 @@ extern const char *const np_rec_kind_names[NP_REC_KIND_COUNT];
 #define NP_RTCP_APP 0x10	/* print "app=" rather than "os=" */
 #define NP_RTCP_MSS_STAR 0x20	/* SYN+ACK echoing p0f-sendsyn's MSS */
 #define NP_RTCP_PAYLOAD 0x40
+#define NP_RTCP_HAS_MTU 0x80	/* an mtu record follows (mtu, link) */
+#define NP_RTCP_OS_SIG 0x100	/* p0f kept the signature: score, uptime, store */
 
-/* A SYN or SYN+ACK: the match and the observed signature fields. */
+/*
+ * A SYN or SYN+ACK: the match, the observed signature fields, and the MTU
+ * p0f derives from the same packet.
+ */
 struct np_rec_tcp {
 	char label[NP_LABEL_MAX];	/* "name flavor"; empty when unmatched */
+	char link[NP_LABEL_MAX];	/* MTU link type; empty when unknown */
+	struct np_rec_match m;	/* valid with NP_RTCP_MATCHED */
 	int32_t dist;
 	uint32_t quirks;
+	uint32_t ts1;
+	uint32_t mtu;
+	uint16_t flags;		/* NP_RTCP_* */
 	uint16_t mss;
 	uint16_t win;
 	int16_t win_multi;	/* > 0: print mss*N / mtu*N */
@@ -52,7 +88,6 @@ struct np_rec_tcp {
 	uint8_t wscale;
 	uint8_t opt_cnt;
 	uint8_t opt_eol_pad;
-	uint8_t flags;		/* NP_RTCP_* */
 	uint8_t opt_layout[NP_MAX_TCP_OPT];
 };
 
@@ -61,19 +96,105 @@ struct np_rec_mtu {
 	uint32_t mtu;
 };
 
+/* np_rec_http.flags */
+#define NP_RHTTP_MATCHED 0x01
+#define NP_RHTTP_GENERIC 0x02
+#define NP_RHTTP_DISHONEST 0x04
+#define NP_RHTTP_ANONYMOUS 0x08	/* no User-Agent / Server */
+#define NP_RHTTP_VIA 0x10	/* Via or X-Forwarded-For present */
+
+/* An HTTP request or response header block; raw_sig is the record's tail. */
+struct np_rec_http {
+	char label[NP_LABEL_MAX];
+	struct np_rec_match m;
+	char lang[3];		/* Accept-Language's first two letters */
+	char date[64];		/* the response's Date value, cut short */
+	int32_t ua_os;		/* name id that ua_os ties sw to, -1 for none */
+	uint8_t flags;		/* NP_RHTTP_* */
+};
+
+struct np_rec_uptime {
+	uint32_t up_min;
+	uint32_t up_mod_days;
+	double freq;		/* Hz, as measured */
+};
+
+/* Host change and ip sharing: p0f's reason bits and score counts. */
+struct np_rec_nat {
+	uint16_t reasons;	/* NP_NAT_* */
+	uint8_t hits[4];	/* entries >= 6, >= 3, >= 2, >= 1 */
+};
+
+#define NP_FOREACH_NAT_REASON(_) \
+	_(APP_SIG, "app_vs_os") \
+	_(OS_SIG, "os_diff") \
+	_(UNK_DIFF, "sig_diff") \
+	_(TO_UNK, "x_known") \
+	_(TS, "tstamp") \
+	_(TTL, "ttl") \
+	_(PORT, "port") \
+	_(MSS, "mtu") \
+	_(FUZZY, "fuzzy") \
+	_(APP_VIA, "via") \
+	_(APP_DATE, "date") \
+	_(APP_LB, "srv_sig_lb") \
+	_(APP_UA, "ua_vs_os")
+
+enum np_nat_bit {
+#define NP_NAT_BIT_(id, str) NP_NAT_BIT_##id,
+	NP_FOREACH_NAT_REASON(NP_NAT_BIT_)
+#undef NP_NAT_BIT_
+	NP_NAT_REASON_COUNT
+};
+
+#define NP_NAT(id) (1u << NP_NAT_BIT_##id)
+
+extern const char *const np_nat_reason_names[NP_NAT_REASON_COUNT];
+
 struct np_record {
 	uint64_t ts_us;		/* packet time, microseconds since the epoch */
 	uint32_t db_gen;	/* database generation that matched */
+	uint32_t flow_serial;	/* the flow, within its worker */
+	uint32_t flow_slot;
+	uint16_t tail_len;	/* bytes of text in the following ring elements */
 	uint8_t kind;		/* enum np_rec_kind */
 	uint8_t ip_ver;
 	uint8_t to_srv;		/* subject is the client */
+	uint8_t worker;
+	uint8_t sendsyn;	/* the flow is a p0f-sendsyn exchange */
 	uint8_t pad_;
 	uint16_t cli_port, srv_port;
 	uint8_t cli[16], srv[16];
 	union {
 		struct np_rec_tcp tcp;
 		struct np_rec_mtu mtu;
+		struct np_rec_http http;
+		struct np_rec_uptime uptime;
+		struct np_rec_nat nat;
+		uint32_t ts1;	/* NP_REC_TS */
 	};
 };
+
+/*
+ * p0f's API strings: strncpy() into 32 bytes, so a 32-character name keeps
+ * no NUL. dst must be 32 bytes.
+ */
+static inline void
+np_api_strcpy(char *dst, const char *src)
+{
+	size_t n = 0;
+
+	while (n < 32 && src[n])
+		n++;
+	memcpy(dst, src, n);
+	memset(dst + n, 0, 32 - n);
+}
+
+/* Ring elements a record with this tail occupies. */
+static inline unsigned
+np_record_slots(uint16_t tail_len)
+{
+	return 1 + (tail_len + sizeof(struct np_record) - 1) / sizeof(struct np_record);
+}
 
 #endif /* NP_RECORD_H */

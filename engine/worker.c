@@ -3,6 +3,8 @@
  * The worker loop: rx_burst, parse, observe, enqueue. No locks, no malloc,
  * no logging here; everything that goes wrong is a counter.
  */
+#include <string.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -30,23 +32,59 @@ packet_time_us(const struct np_worker *w, const struct rte_mbuf *m)
 	return rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000000);
 }
 
-/* Push records to the logger; in lossless (file) mode wait for room. */
+/*
+ * Push one packet's records (and a record's text tail, in the elements that
+ * follow it) to the logger, all or nothing, so a record never arrives
+ * without its tail. In lossless (file) mode wait for room; else count drops.
+ */
 static void
-send_records(struct np_worker *w, const struct np_record *recs, unsigned n)
+send_observation(struct np_worker *w, const struct np_observation *obs)
 {
-	unsigned done = rte_ring_sp_enqueue_burst_elem(w->ring, recs, sizeof(*recs), n, NULL);
+	unsigned n = 0;
 
-	while (done < n && w->lossless && !np_engine_quit()) {
-		rte_pause();
-		done += rte_ring_sp_enqueue_burst_elem(w->ring, recs + done, sizeof(*recs),
-						       n - done, NULL);
+	for (unsigned i = 0; i < obs->n; i++) {
+		w->elems[n++] = obs->rec[i];
+		if (obs->rec[i].tail_len) {
+			memcpy(&w->elems[n], obs->tail, obs->rec[i].tail_len);
+			n += np_record_slots(obs->rec[i].tail_len) - 1;
+		}
 	}
-	w->ctr[NP_CTR_RECORDS] += done;
-	w->ctr[NP_CTR_RING_DROP] += n - done;
+	while (!rte_ring_sp_enqueue_bulk_elem(w->ring, w->elems, sizeof(w->elems[0]), n, NULL)) {
+		if (!w->lossless || np_engine_quit()) {
+			w->ctr[NP_CTR_RING_DROP] += obs->n;
+			return;
+		}
+		rte_pause();
+	}
+	w->ctr[NP_CTR_RECORDS] += obs->n;
 }
 
 static inline void
-process_frame(struct np_worker *w, struct rte_mbuf *m, struct np_record *out, unsigned *nout)
+count_records(struct np_worker *w, const struct np_observation *obs)
+{
+	for (unsigned i = 0; i < obs->n; i++) {
+		const struct np_record *rec = &obs->rec[i];
+
+		switch (rec->kind) {
+		case NP_REC_SYN:
+		case NP_REC_SYNACK:
+			w->ctr[rec->kind == NP_REC_SYN ? NP_CTR_SYN : NP_CTR_SYNACK]++;
+			w->ctr[NP_CTR_MATCHED] += !!(rec->tcp.flags & NP_RTCP_MATCHED);
+			w->ctr[NP_CTR_FUZZY] += !!(rec->tcp.flags & NP_RTCP_FUZZY);
+			break;
+		case NP_REC_HTTP_REQUEST:
+		case NP_REC_HTTP_RESPONSE:
+			w->ctr[NP_CTR_HTTP]++;
+			w->ctr[NP_CTR_MATCHED] += !!(rec->http.flags & NP_RHTTP_MATCHED);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static inline void
+process_frame(struct np_worker *w, struct rte_mbuf *m)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_pkt_len(m);
@@ -63,25 +101,23 @@ process_frame(struct np_worker *w, struct rte_mbuf *m, struct np_record *out, un
 
 	/* p0f's cache expiry counts the TCP frames its filter passes. */
 	enum np_parse_result r = np_parse_frame(&w->link, frame, len, &pk);
-	if (r == NP_PARSE_OK || np_link_is_tcp(&w->link, frame, len))
-		np_observer_tick(&w->obs, ts);
+	if ((r == NP_PARSE_OK || np_link_is_tcp(&w->link, frame, len)) &&
+	    np_observer_tick(&w->obs, ts)) {
+		w->observation->n = 1;
+		np_observer_expiry(&w->obs, ts, &w->observation->rec[0]);
+		send_observation(w, w->observation);
+	}
 	if (r != NP_PARSE_OK) {
 		w->ctr[NP_CTR_PARSED + r]++;	/* SKIP_* follow PARSED in order */
 		return;
 	}
 	w->ctr[NP_CTR_PARSED]++;
 
-	unsigned n = np_observe(&w->obs, w->db, w->db_gen, &pk, ts, out + *nout);
-	for (unsigned i = 0; i < n; i++) {
-		const struct np_record *rec = &out[*nout + i];
-
-		if (rec->kind == NP_REC_MTU)
-			continue;
-		w->ctr[rec->to_srv ? NP_CTR_SYN : NP_CTR_SYNACK]++;
-		w->ctr[NP_CTR_MATCHED] += !!(rec->tcp.flags & NP_RTCP_MATCHED);
-		w->ctr[NP_CTR_FUZZY] += !!(rec->tcp.flags & NP_RTCP_FUZZY);
+	np_observe(&w->obs, w->db, w->db_gen, &pk, ts, w->observation);
+	if (w->observation->n) {
+		count_records(w, w->observation);
+		send_observation(w, w->observation);
 	}
-	*nout += n;
 }
 
 /* File mode: has the port delivered (or failed) every packet of the file? */
@@ -100,12 +136,10 @@ np_worker_main(void *arg)
 {
 	struct np_worker *w = arg;
 	struct rte_mbuf *pkts[NP_BURST];
-	struct np_record out[NP_BURST * NP_OBSERVE_MAX_RECORDS];
 	uint64_t idle_since = 0, hz = rte_get_tsc_hz();
 
 	while (!np_engine_quit()) {
 		uint16_t n = rte_eth_rx_burst(w->port, w->queue, pkts, NP_BURST);
-		unsigned nout = 0;
 
 		if (n == 0) {
 			uint64_t now = rte_get_tsc_cycles();
@@ -122,11 +156,9 @@ np_worker_main(void *arg)
 		for (uint16_t i = 0; i < n; i++) {
 			if (i + 3 < n)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
-			process_frame(w, pkts[i], out, &nout);
+			process_frame(w, pkts[i]);
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
-		if (nout)
-			send_records(w, out, nout);
 	}
 	w->done = true;
 	return 0;

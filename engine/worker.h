@@ -31,6 +31,7 @@
 	_(SKIP_TCP_FLAGS, "skipped: meaningless TCP flags") \
 	_(SYN, "SYN fingerprinted") \
 	_(SYNACK, "SYN+ACK fingerprinted") \
+	_(HTTP, "HTTP headers fingerprinted") \
 	_(MATCHED, "signatures matched") \
 	_(FUZZY, "fuzzy matches") \
 	_(RECORDS, "records sent") \
@@ -60,8 +61,13 @@ struct np_worker {
 	uint64_t expect_pkts;		/* file mode: stop after this many */
 	volatile bool done;		/* set by the worker when it stops */
 	uint8_t *scratch;		/* linearised multi-segment frames */
+	struct np_observation *observation;	/* one packet's records */
+	struct np_record *elems;	/* the same, laid out as ring elements */
 	uint64_t ctr[NP_CTR_COUNT];
 } __rte_cache_aligned;
+
+/* Ring elements one packet's records can take: records, then a full tail. */
+#define NP_WORKER_ELEMS (NP_OBSERVE_MAX_RECORDS + NP_TAIL_MAX / sizeof(struct np_record) + 1)
 
 int np_worker_main(void *arg);
 

@@ -77,15 +77,19 @@ check "non-IP frames are counted" grep -qE "skipped: link layer not IPv4/IPv6 +2
 check "every frame is accounted for" grep -qE "6 of 6 frames read" "$work/err"
 check "the SYN among the junk is fingerprinted" grep -q "(syn) ]-" "$work/out"
 
-# stdout blocks equal p0f's for the record kinds netprint writes.
-blocks() {	# the syn / syn+ack / mtu blocks of a p0f-style stdout, one per line
-    awk -v RS= '/\((syn|syn\+ack|mtu)\) \]-/ { gsub(/\n/, "\\n"); print }' "$1" | LC_ALL=C sort
+# stdout blocks equal p0f's, every kind.
+blocks() {	# the ".-[ ... ]-" blocks of a p0f-style stdout, one per line
+    awk -v RS= '/^\.-\[ .* \]-/ { gsub(/\n/, "\\n"); print }' "$1" | LC_ALL=C sort
 }
 if command -v p0f >/dev/null || [ -x /usr/sbin/p0f ]; then
     p0f=$(command -v p0f || echo /usr/sbin/p0f)
-    for c in arkime__http-301-get.pcap arkime__smtp-decrypted.pcap arkime__arkime_synthetic.pcap ndpi__log4j-webapp-exploit.pcap; do
+    # As for the reference logs: p0f's Date checks read an unset tm_isdst.
+    shim=$caps/p0f-ref/mktime_isdst0.c
+    cc -shared -fPIC -o "$work/isdst0.so" "$shim" -ldl || echo "# cannot build $shim"
+    export TZ=UTC
+    for c in arkime__http-301-get.pcap arkime__smtp-decrypted.pcap arkime__arkime_synthetic.pcap ndpi__log4j-webapp-exploit.pcap ndpi__sites.pcap; do
         [ -r "$caps/$c" ] || continue
-        "$p0f" -r "$caps/$c" -f "$db" >"$work/p0f.out" 2>/dev/null
+        LD_PRELOAD="$work/isdst0.so" "$p0f" -r "$caps/$c" -f "$db" >"$work/p0f.out" 2>/dev/null
         "$np" -r "$caps/$c" -f "$db" >"$work/np.out" 2>/dev/null
         blocks "$work/p0f.out" >"$work/p0f.blocks"
         blocks "$work/np.out" >"$work/np.blocks"

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "hosts.h"
 #include "observer.h"
 #include "output_cases.h"
 
@@ -243,6 +244,7 @@ static const char p0f_block_sendsyn_response[] =
 	"\n";
 
 static struct np_db *g_db;
+static struct np_hosts g_hosts;	/* the logger side: what gets printed */
 
 static void
 setup(void)
@@ -253,6 +255,34 @@ setup(void)
 	tzset();
 	g_db = np_db_load(NP_TEST_FP, err, sizeof(err));
 	cr_assert(g_db != NULL, "%s", err);
+	cr_assert(eq(int, np_hosts_init(&g_hosts, 10000, 120, 1, 100002), 0));
+}
+
+/* Collects the records the logger would print. */
+struct printed {
+	struct np_record *out;
+	unsigned n;
+};
+
+static void
+collect(void *ctx, const struct np_record *r, const char *tail)
+{
+	struct printed *p = ctx;
+
+	(void)tail;
+	p->out[p->n++] = *r;
+}
+
+/* A worker's records through the host logic, as the logger runs them. */
+static unsigned
+print_records(struct np_observation *obs, struct np_record *out)
+{
+	struct printed p = { out, 0 };
+
+	for (unsigned i = 0; i < obs->n; i++)
+		np_hosts_process(&g_hosts, &obs->rec[i], obs->rec[i].tail_len ? obs->tail : NULL,
+				 collect, &p);
+	return p.n;
 }
 
 static void
@@ -278,9 +308,12 @@ observe(struct np_observer *o, const struct tf *t, uint64_t ts_us, struct np_rec
 	struct np_link lk;
 	struct np_packet pk;
 
+	static struct np_observation obs;
+
 	np_link_init(&lk, 1);
 	cr_assert(eq(int, np_parse_frame(&lk, b, (uint32_t)n, &pk), NP_PARSE_OK));
-	return np_observe(o, g_db, 1, &pk, ts_us, out);
+	np_observe(o, g_db, 1, &pk, ts_us, &obs);
+	return print_records(&obs, out);
 }
 
 /* As a worker does it: tick for every TCP frame, then observe. */
@@ -333,7 +366,7 @@ check_log(unsigned i)
 	char line[NP_FORMAT_MAX], exp[NP_FORMAT_MAX];
 
 	for (unsigned k = 0; k < n && k < want; k++) {
-		np_format_log_line(line, sizeof(line), &recs[k]);
+		np_format_log_line(line, sizeof(line), &recs[k], NULL);
 		snprintf(exp, sizeof(exp), "%s\n", p0f_log[i][k]);
 		assert_str(line, exp);
 	}
@@ -408,7 +441,7 @@ check_blocks(unsigned i, unsigned first, unsigned count, const char *want)
 
 	cr_assert(ge(u32, n, first + count));
 	for (unsigned k = first; k < first + count; k++)
-		pos += np_format_block(out + pos, sizeof(out) - pos, &recs[k]);
+		pos += np_format_block(out + pos, sizeof(out) - pos, &recs[k], NULL);
 	assert_str(out, want);
 }
 
@@ -485,7 +518,7 @@ Test(format, params_in_p0f_order_and_random_ttl_distance)
 	r.tcp.tos = 0x2e;
 	r.tcp.ttl = 24;
 	r.tcp.win = 100;
-	np_format_log_line(line, sizeof(line), &r);
+	np_format_log_line(line, sizeof(line), &r, NULL);
 	assert_str(line, "[2023/11/14 22:13:20] mod=syn|cli=1.2.3.4/1|srv=5.6.7.8/2|subj=cli|"
 		   "os=Some OS|dist=<= 40|params=generic fuzzy random_ttl excess_dist tos:0x2e|"
 		   "raw_sig=4:24+8:0:0:100,0:::0\n");
@@ -505,7 +538,7 @@ Test(format, unmatched_record_has_question_marks_and_no_match_params)
 	r.tcp.flags = NP_RTCP_FUZZY | NP_RTCP_GENERIC;	/* ignored when unmatched */
 	r.tcp.dist = 3;
 	r.tcp.ttl = 61;
-	np_format_log_line(line, sizeof(line), &r);
+	np_format_log_line(line, sizeof(line), &r, NULL);
 	assert_str(line, "[2023/11/14 22:13:20] mod=syn+ack|cli=1.2.3.4/0|srv=5.6.7.8/0|subj=srv|"
 		   "os=???|dist=3|params=none|raw_sig=4:61+3:0:0:0,0:::0\n");
 }
@@ -831,12 +864,27 @@ data_from(const struct tf *hdr_src, uint32_t seq, uint32_t ack, const char *text
 	return t;
 }
 
-/* SYN, SYN+ACK, ACK, then the client sends req (and the server resp). */
-static void
+/* Records of one kind among n. */
+static unsigned
+count_kind(const struct np_record *r, unsigned n, enum np_rec_kind kind)
+{
+	unsigned c = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		c += r[i].kind == kind;
+	return c;
+}
+
+/*
+ * SYN, SYN+ACK, ACK, then the client sends req (and the server resp).
+ * Returns how many http request / response records were printed.
+ */
+static unsigned
 http_exchange(const struct tf *s, const char *req, const char *resp, uint64_t ts)
 {
-	struct np_record r[4];
+	struct np_record r[8];
 	struct tf a = oc_synack(s), k = oc_ack(s);
+	unsigned http = 0, n;
 
 	observe(&g_obs, s, ts, r);
 	observe(&g_obs, &a, ts + 1000, r);
@@ -844,13 +892,16 @@ http_exchange(const struct tf *s, const char *req, const char *resp, uint64_t ts
 	if (req) {
 		struct tf d = data_from(s, s->seq + 1, a.seq + 1, req);
 
-		cr_assert(eq(u32, observe(&g_obs, &d, ts + 3000, r), 0));
+		n = observe(&g_obs, &d, ts + 3000, r);
+		http += count_kind(r, n, NP_REC_HTTP_REQUEST);
 	}
 	if (resp) {
 		struct tf d = data_from(&a, a.seq + 1, s->seq + 1 + (req ? strlen(req) : 0), resp);
 
-		cr_assert(eq(u32, observe(&g_obs, &d, ts + 4000, r), 0));
+		n = observe(&g_obs, &d, ts + 4000, r);
+		http += count_kind(r, n, NP_REC_HTTP_RESPONSE);
 	}
+	return http;
 }
 
 #define HTTP_REQ "GET / HTTP/1.1\r\nHost: a\r\n\r\n"
@@ -870,8 +921,24 @@ Test(flow, complete_request_waits_for_the_response)
 	struct tf s = flow_syn(0);
 
 	obs_init(1000);
-	http_exchange(&s, HTTP_REQ, NULL, T(0));
+	cr_assert(eq(u32, http_exchange(&s, HTTP_REQ, NULL, T(0)), 1), "one http request record");
 	cr_assert(has_flow(&g_obs, &s));
+}
+
+Test(flow, request_and_response_give_one_record_each)
+{
+	struct tf s = flow_syn(0);
+
+	obs_init(1000);
+	cr_assert(eq(u32, http_exchange(&s, HTTP_REQ, HTTP_RESP, T(0)), 2));
+}
+
+Test(flow, incomplete_request_gives_no_http_record)
+{
+	struct tf s = flow_syn(0);
+
+	obs_init(1000);
+	cr_assert(eq(u32, http_exchange(&s, "GET / HTTP/1.1\r\nHost: a\r\n", NULL, T(0)), 0));
 }
 
 Test(flow, non_get_request_ends_the_flow)
@@ -975,12 +1042,15 @@ worker_frame(struct np_observer *o, const uint8_t *b, size_t n, uint64_t ts_us,
 	struct np_link lk;
 	struct np_packet pk;
 
+	static struct np_observation obs;
+
 	np_link_init(&lk, 1);
 	if (np_link_is_tcp(&lk, b, (uint32_t)n))
 		np_observer_tick(o, ts_us);
 	if (np_parse_frame(&lk, b, (uint32_t)n, &pk) != NP_PARSE_OK)
 		return 0;
-	return np_observe(o, g_db, 1, &pk, ts_us, out);
+	np_observe(o, g_db, 1, &pk, ts_us, &obs);
+	return print_records(&obs, out);
 }
 
 /*

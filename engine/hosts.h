@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-host state and the conclusions p0f draws from it, on the logger side:
+ * uptime from TCP timestamps, host change and ip sharing scores, and what
+ * the query API answers. Hosts are created by SYNs (client and server),
+ * bounded by max_hosts (oldest 1 + 10 % pruned) and expired after
+ * host_idle_limit minutes, as in p0f. Fixed memory, allocated once.
+ *
+ * Records from the workers go in (np_hosts_process) in packet order; the
+ * records to print come out through a callback, in the order p0f prints
+ * them.
+ */
+#ifndef NP_HOSTS_H
+#define NP_HOSTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "record.h"
+
+#define NP_NAT_SCORES 32	/* p0f NAT_SCORES */
+#define NP_HOST_NONE UINT32_MAX
+#define NP_STR_MAX 32		/* p0f API strings: 31 characters and a NUL */
+
+/* A host's last SYN or SYN+ACK signature (p0f host_data.last_syn). */
+struct np_host_sig {
+	bool valid;
+	bool matched;
+	bool fuzzy;
+	bool bad_ttl;
+	uint32_t name_id, label_id, line_no;
+	uint32_t quirks;
+	uint32_t layout_hash;
+	uint32_t ts1;
+	uint64_t recv_ms;
+	uint16_t mss;
+	uint8_t ttl;
+};
+
+/* A host's last HTTP signature of one kind (p0f http_req_os / http_resp). */
+struct np_host_http {
+	bool valid;
+	bool matched;
+	uint32_t name_id, label_id;
+	uint32_t date;		/* parsed Date header, 0 for none */
+	uint32_t recv_date;
+};
+
+struct np_host {
+	uint8_t addr[16];
+	uint8_t ip_ver;
+	uint8_t distance;	/* p0f keeps a u8: unknown is 255 */
+	uint8_t bad_sw;		/* 1: UA names another OS, 2: dishonest */
+	uint8_t last_quality;	/* 1 fuzzy | 2 generic */
+	uint32_t hnext, older, newer;
+	uint32_t first_seen, last_seen, total_conn;
+	uint32_t last_nat, last_chg;
+	int32_t last_class_id, last_name_id, http_name_id;	/* -1: none */
+	int32_t last_up_min;	/* -1: none */
+	uint32_t up_mod_days;
+	uint16_t last_port;
+	uint16_t mtu;
+	uint16_t nat_reasons;
+	uint16_t http_resp_port;
+	struct np_host_sig last_syn, last_synack;
+	struct np_host_http http_req_os, http_resp;
+	uint8_t cli_scores[NP_NAT_SCORES], srv_scores[NP_NAT_SCORES];
+	char os_name[NP_STR_MAX], os_flavor[NP_STR_MAX];
+	char http_name[NP_STR_MAX], http_flavor[NP_STR_MAX];
+	char link_type[NP_STR_MAX];
+	const char *language;	/* static language table */
+};
+
+/* Per-flow uptime state (p0f cli_tps / srv_tps), indexed by worker slot. */
+struct np_flow_tps {
+	uint32_t serial;
+	int32_t tps[2];		/* [to_srv]: 0 unknown, -1 bad, else Hz */
+};
+
+struct np_hosts_stats {
+	uint64_t created, expired, pruned;
+};
+
+struct np_hosts {
+	struct np_host *pool;
+	uint32_t *buckets;
+	uint32_t mask, max_hosts, idle_limit_s, count, free_head, oldest, newest;
+	struct np_flow_tps **tps;	/* [worker][flow slot] */
+	unsigned n_workers;
+	uint32_t flow_slots;
+	struct np_hosts_stats stats;
+};
+
+int np_hosts_init(struct np_hosts *hs, uint32_t max_hosts, uint32_t idle_limit_min,
+		  unsigned n_workers, uint32_t flow_slots);
+void np_hosts_fini(struct np_hosts *hs);
+
+typedef void (*np_emit_fn)(void *ctx, const struct np_record *r, const char *tail);
+
+/* Process one worker record; emit what to print, in p0f's order. */
+void np_hosts_process(struct np_hosts *hs, const struct np_record *r, const char *tail,
+		      np_emit_fn emit, void *ctx);
+
+/* The host with this address, or NULL. */
+const struct np_host *np_hosts_lookup(const struct np_hosts *hs, const uint8_t *addr,
+				      uint8_t ip_ver);
+
+/* p0f parse_date(): the Date header as a time, 0 when it does not parse. */
+uint32_t np_http_date(const char *s);
+
+#endif /* NP_HOSTS_H */
