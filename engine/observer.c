@@ -116,6 +116,8 @@ copy_match(const struct np_db *db, const struct np_label *lb, uint32_t line_no,
 	/* p0f's API copies at most 32 bytes of each, without a NUL if full */
 	np_api_strcpy(m->name, db->names[lb->name_id]);
 	np_api_strcpy(m->flavor, lb->flavor ? lb->flavor : "");
+	snprintf(m->class_name, sizeof(m->class_name), "%s",
+		 lb->class_id >= 0 ? db->classes[lb->class_id] : "");
 }
 
 /*

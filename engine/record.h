@@ -52,6 +52,7 @@ struct np_rec_match {
 	uint8_t sys_cnt;
 	char name[32];		/* first 32 bytes, for the API */
 	char flavor[32];
+	char class_name[16];	/* "win", "unix"...; empty for a tool */
 };
 
 /* np_rec_tcp.flags */

@@ -28,7 +28,10 @@ segments after FIN, pure ACKs, keep-alive probes, TCP Fast Open data on the
 SYN, retransmitted SYNs after data (same and other sequence numbers), and
 new connections on a 4-tuple used before.
 
-Usage: gen_http_pcap.py --seed N --flows N -o OUT.pcap [--hosts N]
+Distinct hosts grow with --flows (about 1340 at 2000 flows, past p0f's
+-m ...,1000 host limit, whose pruning also drops flows); --hosts N caps them.
+
+Usage: gen_http_pcap.py --seed N --flows N -o OUT.pcap [--hosts N] [--stats]
 """
 
 import argparse

@@ -79,7 +79,15 @@ mopt=()
 # Both programs append to an existing log, so start from nothing.
 rm -f p0f.log np.log
 
-TZ=UTC "$p0f_bin" -r "$cap" -f "$db" -o p0f.log "${mopt[@]}" >/dev/null 2>p0f.err \
+# p0f's HTTP Date check reads an unset tm_isdst; fix it to 0 as the
+# reference logs do (tests/captures/p0f-ref/mktime_isdst0.c).
+shim_src=$here/../captures/p0f-ref/mktime_isdst0.c
+preload=
+if [ -r "$shim_src" ] && cc -shared -fPIC -o isdst0.so "$shim_src" -ldl 2>/dev/null; then
+    preload=$PWD/isdst0.so
+fi
+
+LD_PRELOAD=$preload TZ=UTC "$p0f_bin" -r "$cap" -f "$db" -o p0f.log "${mopt[@]}" >/dev/null 2>p0f.err \
     || fail "p0f exited with status $? (see $wd/p0f.err)"
 TZ=UTC "$np_bin" -r "$cap" -f "$db" -o np.log "${mopt[@]}" >/dev/null 2>np.err \
     || fail "netprint exited with status $? (see $wd/np.err)"
