@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "api.h"
 #include "format.h"
 #include "hosts.h"
 #include "worker.h"
@@ -32,9 +33,12 @@ struct np_logger {
 	struct np_worker **workers;
 	unsigned n_workers;
 	struct np_hosts *hosts;
+	struct np_api *api;	/* -s, or NULL */
 	FILE *blocks;		/* stdout blocks, or NULL */
 	FILE *log;		/* -o file, or NULL */
+	FILE *json;		/* --json file, or NULL */
 	uint64_t written;
+	uint64_t json_errors;	/* records JSON could not encode */
 	uint64_t write_errors;
 	char tail[NP_TAIL_MAX + 1];	/* the current record's text tail */
 	char text[NP_FORMAT_MAX];	/* one formatted record */

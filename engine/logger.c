@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "format.h"
+#include "json_out.h"
 
 #define NP_LOG_BURST 64
 
@@ -29,6 +30,12 @@ write_record(void *ctx, const struct np_record *r, const char *tail)
 	if (lg->log) {
 		n = np_format_log_line(lg->text, sizeof(lg->text), r, tail);
 		if (fwrite(lg->text, 1, n, lg->log) != n)
+			lg->write_errors++;
+	}
+	if (lg->json) {
+		if (!(n = np_json_record(lg->text, sizeof(lg->text), r, tail)))
+			lg->json_errors++;
+		else if (fwrite(lg->text, 1, n, lg->json) != n)
 			lg->write_errors++;
 	}
 	lg->written++;
@@ -87,18 +94,24 @@ all_done(const struct np_logger *lg)
 void
 np_logger_run(struct np_logger *lg)
 {
-	for (;;) {
+	for (unsigned busy = 0;;) {
 		bool finished = all_done(lg);
 
 		/* Once every worker is done, one more pass empties the rings. */
 		if (drain(lg) == 0) {
 			if (finished)
 				break;
+			if (lg->api)
+				np_api_poll(lg->api, lg->hosts, 0);
 			rte_pause();
+		} else if (lg->api && ++busy % 64 == 0) {
+			np_api_poll(lg->api, lg->hosts, 0);	/* queries wait at most 64 bursts */
 		}
 	}
 	if (lg->blocks)
 		fflush(lg->blocks);
 	if (lg->log)
 		fflush(lg->log);
+	if (lg->json)
+		fflush(lg->json);
 }

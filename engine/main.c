@@ -66,6 +66,8 @@ struct options {
 	const char *read_file;
 	const char *fp_file;
 	const char *log_file;
+	const char *json_file;			/* --json, "-" for stdout */
+	const char *api_sock;			/* -s */
 	uint32_t max_conn, max_hosts;		/* -m */
 	uint32_t conn_max_age, host_idle_limit;	/* -t */
 };
@@ -74,10 +76,14 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: netprint -r FILE [-f p0f.fp] [-o LOG] [-m C,H] [-t C,H]\n"
-		"  -r FILE  read packets from a pcap capture\n"
-		"  -f FILE  signature database (default %s)\n"
-		"  -o FILE  append p0f log lines to FILE\n"
+		"usage: netprint -r FILE [-f p0f.fp] [-o LOG] [--json FILE|-] [-s SOCK] [-m C,H] [-t C,H]\n"
+		"  -r FILE      read packets from a pcap capture\n"
+		"  -f FILE      signature database (default %s)\n"
+		"  -o FILE      append p0f log lines to FILE\n"
+		"  --json FILE  append one JSON object per record to FILE (- : stdout,\n"
+		"               instead of the p0f blocks)\n"
+		"  -s SOCK      answer p0f API queries (and JSON lines) on a unix socket;\n"
+		"               with -r, keep answering after the capture until stopped\n"
 		"  -m C,H   at most C tracked connections, H hosts (default %u,%u)\n"
 		"  -t C,H   connection age limit C seconds, host idle limit H minutes\n"
 		"           (default %u,%u)\n",
@@ -119,11 +125,19 @@ parse_options(int argc, char **argv, struct options *o)
 	o->max_hosts = NP_MAX_HOSTS;
 	o->conn_max_age = NP_CONN_MAX_AGE;
 	o->host_idle_limit = NP_HOST_IDLE_LIMIT;
-	while ((c = getopt(argc, argv, "r:f:o:m:t:h")) != -1) {
+	static const struct option longopts[] = {
+		{ "json", required_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((c = getopt_long(argc, argv, "r:f:o:s:m:t:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->read_file = optarg; break;
 		case 'f': o->fp_file = optarg; break;
 		case 'o': o->log_file = optarg; break;
+		case 'J': o->json_file = optarg; break;
+		case 's': o->api_sock = optarg; break;
 		case 'm':
 			if (parse_pair("-m", optarg, 100000, 500000, &o->max_conn, &o->max_hosts))
 				return -1;
@@ -147,6 +161,21 @@ parse_options(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	return 0;
+}
+
+/* An output file, appended to and created 0600 as p0f does its log. */
+static FILE *
+open_output(const char *path, const char *what)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+
+	if (!f) {
+		fprintf(stderr, "netprint: %s: cannot open %s: %s\n", path, what, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return f;
 }
 
 /* Two CPUs we may run on: the worker and the main (logger) lcore. */
@@ -226,7 +255,8 @@ main(int argc, char **argv)
 	struct np_capture_info cap;
 	char err[NP_DB_ERR_MAX];
 	struct np_db *db;
-	FILE *log = NULL;
+	FILE *log = NULL, *json = NULL;
+	struct np_api *api = NULL;
 	int status = 1;
 
 	if (parse_options(argc, argv, &opt))
@@ -247,17 +277,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "netprint: %s: unsupported link type %d\n", opt.read_file, cap.dlt);
 		goto out_db;
 	}
-	if (opt.log_file) {
-		int fd = open(opt.log_file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-			      0600);
-
-		if (fd < 0 || !(log = fdopen(fd, "a"))) {
-			fprintf(stderr, "netprint: %s: cannot open log: %s\n", opt.log_file,
-				strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			goto out_db;
-		}
+	if (opt.log_file && !(log = open_output(opt.log_file, "log")))
+		goto out_db;
+	if (opt.json_file) {
+		json = strcmp(opt.json_file, "-") ? open_output(opt.json_file, "JSON output") :
+						    stdout;
+		if (!json)
+			goto out_log;
+	}
+	if (opt.api_sock && !(api = np_api_open(opt.api_sock, err, sizeof(err)))) {
+		fprintf(stderr, "netprint: %s\n", err);
+		goto out_log;
 	}
 
 	if (start_eal(argv[0], opt.read_file))
@@ -312,7 +342,8 @@ main(int argc, char **argv)
 	struct np_worker *workers[] = { w };
 	static struct np_logger lg;
 	lg = (struct np_logger){
-		.workers = workers, .n_workers = 1, .hosts = &hosts, .blocks = stdout, .log = log,
+		.workers = workers, .n_workers = 1, .hosts = &hosts, .api = api, .log = log,
+		.json = json, .blocks = json == stdout ? NULL : stdout,
 	};
 	w->lcore = rte_get_next_lcore(-1, 1, 0);
 	if (w->lcore >= RTE_MAX_LCORE ||
@@ -324,13 +355,22 @@ main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 
 	print_summary(w, &lg, cap.frames);
+	if (api) {
+		fprintf(stderr, "netprint: capture done; answering queries on %s until stopped\n",
+			opt.api_sock);
+		while (!np_engine_quit())
+			np_api_poll(api, &hosts, 200);
+	}
 	status = 0;
 	if (w->ctr[NP_CTR_RX_PKTS] != cap.frames && !np_engine_quit()) {
 		fprintf(stderr, "netprint: error: the capture device delivered %llu of %llu frames\n",
 			(unsigned long long)w->ctr[NP_CTR_RX_PKTS], (unsigned long long)cap.frames);
 		status = 1;
 	}
-	if (lg.write_errors || (log && ferror(log)) || ferror(stdout)) {
+	if (lg.json_errors)
+		fprintf(stderr, "netprint: warning: %llu records could not be written as JSON\n",
+			(unsigned long long)lg.json_errors);
+	if (lg.write_errors || (log && ferror(log)) || (json && ferror(json)) || ferror(stdout)) {
 		fprintf(stderr, "netprint: error: output write failed\n");
 		status = 1;
 	}
@@ -351,8 +391,13 @@ out_eal:
 	rte_mempool_free(pool);
 	rte_eal_cleanup();
 out_log:
+	np_api_close(api);
 	if (log && fclose(log)) {
 		fprintf(stderr, "netprint: %s: %s\n", opt.log_file, strerror(errno));
+		status = 1;
+	}
+	if (json && json != stdout && fclose(json)) {
+		fprintf(stderr, "netprint: %s: %s\n", opt.json_file, strerror(errno));
 		status = 1;
 	}
 out_db:

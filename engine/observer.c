@@ -118,6 +118,7 @@ copy_match(const struct np_db *db, const struct np_label *lb, uint32_t line_no,
 	np_api_strcpy(m->flavor, lb->flavor ? lb->flavor : "");
 	snprintf(m->class_name, sizeof(m->class_name), "%s",
 		 lb->class_id >= 0 ? db->classes[lb->class_id] : "");
+	m->name_len = (uint8_t)strlen(db->names[lb->name_id]);
 }
 
 /*

@@ -53,6 +53,7 @@ struct np_rec_match {
 	char name[32];		/* first 32 bytes, for the API */
 	char flavor[32];
 	char class_name[16];	/* "win", "unix"...; empty for a tool */
+	uint8_t name_len;	/* the label text starts with the whole name */
 };
 
 /* np_rec_tcp.flags */

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Query API: the p0f codec, the JSON codec, and a poll()-driven server of
+ * non-blocking unix-socket connections.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "api.h"
+
+#define NP_API_LINE_MAX 1024
+#define NP_API_OUT_MAX 4096
+
+/* Byte offsets in p0f's packed struct p0f_api_response. */
+enum {
+	R_MAGIC = 0, R_STATUS = 4, R_FIRST_SEEN = 8, R_LAST_SEEN = 12, R_TOTAL_CONN = 16,
+	R_UPTIME_MIN = 20, R_UP_MOD_DAYS = 24, R_LAST_NAT = 28, R_LAST_CHG = 32, R_DISTANCE = 36,
+	R_BAD_SW = 38, R_OS_MATCH_Q = 39, R_OS_NAME = 40, R_OS_FLAVOR = 72, R_HTTP_NAME = 104,
+	R_HTTP_FLAVOR = 136, R_LINK_TYPE = 168, R_LANGUAGE = 200,
+};
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);	/* native byte order, as p0f */
+}
+
+void
+np_api_answer(const struct np_hosts *hs, const uint8_t q[NP_API_QUERY_LEN],
+	      uint8_t r[NP_API_RESP_LEN])
+{
+	uint32_t magic;
+	const struct np_host *h;
+
+	memset(r, 0, NP_API_RESP_LEN);
+	put32(r + R_MAGIC, NP_API_RESP_MAGIC);
+	memcpy(&magic, q, 4);
+	if (magic != NP_API_QUERY_MAGIC || (q[4] != 4 && q[4] != 6)) {
+		put32(r + R_STATUS, NP_API_STATUS_BADQUERY);
+		return;
+	}
+	if (!(h = np_hosts_lookup(hs, q + 5, q[4]))) {
+		put32(r + R_STATUS, NP_API_STATUS_NOMATCH);
+		return;
+	}
+	put32(r + R_STATUS, NP_API_STATUS_OK);
+	put32(r + R_FIRST_SEEN, h->first_seen);
+	put32(r + R_LAST_SEEN, h->last_seen);
+	put32(r + R_TOTAL_CONN, h->total_conn);
+	if (h->last_up_min != -1)
+		put32(r + R_UPTIME_MIN, (uint32_t)h->last_up_min);
+	put32(r + R_UP_MOD_DAYS, h->up_mod_days);
+	put32(r + R_LAST_NAT, h->last_nat);
+	put32(r + R_LAST_CHG, h->last_chg);
+	int16_t dist = h->distance;	/* p0f: a u8, so "unknown" reads 255 */
+	memcpy(r + R_DISTANCE, &dist, 2);
+	r[R_BAD_SW] = h->bad_sw;
+	r[R_OS_MATCH_Q] = h->last_quality;
+	if (h->last_name_id != -1) {
+		memcpy(r + R_OS_NAME, h->os_name, NP_STR_MAX);
+		memcpy(r + R_OS_FLAVOR, h->os_flavor, NP_STR_MAX);
+	}
+	if (h->http_name_id != -1) {
+		memcpy(r + R_HTTP_NAME, h->http_name, NP_STR_MAX);
+		memcpy(r + R_HTTP_FLAVOR, h->http_flavor, NP_STR_MAX);
+	}
+	memcpy(r + R_LINK_TYPE, h->link_type, NP_STR_MAX);
+	if (h->language)
+		np_api_strcpy((char *)r + R_LANGUAGE, h->language);
+}
+
+/* A 32-byte p0f string (maybe without NUL) as JSON, or null when empty. */
+static json_t *
+str32(const char *s)
+{
+	size_t n = strnlen(s, NP_STR_MAX);
+
+	return n ? json_stringn(s, n) : json_null();
+}
+
+/* Unix time, or null for p0f's 0 = never. */
+static json_t *
+when(uint32_t t)
+{
+	return t ? json_integer(t) : json_null();
+}
+
+static json_t *
+host_json(const struct np_host *h, const char *addr)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I}", "status", "ok", "addr", addr,
+			      "first_seen", (json_int_t)h->first_seen, "last_seen",
+			      (json_int_t)h->last_seen, "total_conn", (json_int_t)h->total_conn);
+	const char *q = h->last_quality & 1 ? "fuzzy" : h->last_quality & 2 ? "generic" : "exact";
+
+	json_object_set_new(o, "uptime_min",
+			    h->last_up_min != -1 ? json_integer(h->last_up_min) : json_null());
+	json_object_set_new(o, "uptime_modulo_days",
+			    h->last_up_min != -1 ? json_integer(h->up_mod_days) : json_null());
+	json_object_set_new(o, "last_nat", when(h->last_nat));
+	json_object_set_new(o, "last_chg", when(h->last_chg));
+	json_object_set_new(o, "distance", h->distance != 0xff ? json_integer(h->distance) :
+								 json_null());
+	json_object_set_new(o, "bad_sw", json_integer(h->bad_sw));
+	json_object_set_new(o, "os", h->last_name_id == -1 ? json_null() :
+				     json_pack("{s:o, s:o, s:s}", "name", str32(h->os_name),
+					       "flavor", str32(h->os_flavor), "match", q));
+	json_object_set_new(o, "http", h->http_name_id == -1 ? json_null() :
+				       json_pack("{s:o, s:o}", "name", str32(h->http_name),
+						 "flavor", str32(h->http_flavor)));
+	json_object_set_new(o, "link", str32(h->link_type));
+	json_object_set_new(o, "language", h->language ? json_string(h->language) : json_null());
+	return o;
+}
+
+size_t
+np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len, char *out,
+		   size_t out_len)
+{
+	json_error_t jerr;
+	json_t *q = json_loadb(line, line_len, JSON_REJECT_DUPLICATES, &jerr), *a = NULL;
+	const char *addr = q && json_is_object(q) ? json_string_value(json_object_get(q, "addr")) :
+						    NULL;
+	uint8_t bin[16] = { 0 };
+	int ver = 0;
+
+	if (addr && inet_pton(AF_INET, addr, bin) == 1)
+		ver = 4;
+	else if (addr && inet_pton(AF_INET6, addr, bin) == 1)
+		ver = 6;
+
+	if (!ver) {
+		a = json_pack("{s:s, s:s}", "status", "bad query", "error",
+			      !q ? "not JSON" : !addr ? "expected {\"addr\": \"IP\"}" :
+							"not an IPv4 or IPv6 address");
+	} else {
+		const struct np_host *h = np_hosts_lookup(hs, bin, (uint8_t)ver);
+
+		a = h ? host_json(h, addr) : json_pack("{s:s, s:s}", "status", "no match", "addr",
+							 addr);
+	}
+	json_decref(q);
+	size_t n = a ? json_dumpb(a, out, out_len > 1 ? out_len - 1 : 0, JSON_COMPACT |
+									     JSON_PRESERVE_ORDER) :
+		       0;
+	json_decref(a);
+	if (!n || n >= out_len - 1)
+		n = (size_t)snprintf(out, out_len, "{\"status\":\"bad query\"}");
+	out[n++] = '\n';
+	return n;
+}
+
+/* ---- the server --------------------------------------------------------- */
+
+enum client_mode { MODE_UNKNOWN, MODE_BINARY, MODE_JSON };
+
+struct client {
+	int fd;			/* -1 when the slot is free */
+	enum client_mode mode;
+	size_t in_len, out_len, out_off;
+	char in[NP_API_LINE_MAX];
+	char out[NP_API_OUT_MAX];
+};
+
+struct np_api {
+	int listen_fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct client cl[NP_API_MAX_CLIENTS];
+};
+
+struct np_api *
+np_api_open(const char *path, char *err, size_t err_len)
+{
+	struct sockaddr_un u = { .sun_family = AF_UNIX };
+	struct np_api *api;
+	struct stat st;
+
+	if (strlen(path) >= sizeof(u.sun_path)) {
+		snprintf(err, err_len, "%s: socket path too long", path);
+		return NULL;
+	}
+	if (!stat(path, &st) && !S_ISSOCK(st.st_mode)) {
+		snprintf(err, err_len, "%s: exists and is not a socket", path);
+		return NULL;
+	}
+	if (!(api = calloc(1, sizeof(*api)))) {
+		snprintf(err, err_len, "%s: out of memory", path);
+		return NULL;
+	}
+	for (unsigned i = 0; i < NP_API_MAX_CLIENTS; i++)
+		api->cl[i].fd = -1;
+	strcpy(api->path, path);
+	strcpy(u.sun_path, path);
+	unlink(path);
+	api->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	mode_t old = umask(0777 ^ 0666);
+	int rc = api->listen_fd < 0 ? -1 : bind(api->listen_fd, (struct sockaddr *)&u, sizeof(u));
+	umask(old);
+	if (rc || listen(api->listen_fd, NP_API_MAX_CLIENTS)) {
+		snprintf(err, err_len, "%s: cannot listen: %s", path, strerror(errno));
+		if (api->listen_fd >= 0)
+			close(api->listen_fd);
+		free(api);
+		return NULL;
+	}
+	return api;
+}
+
+static void
+drop_client(struct client *c)
+{
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* Answer every complete query in the input buffer. */
+static void
+answer_queries(struct client *c, const struct np_hosts *hs)
+{
+	if (c->mode == MODE_UNKNOWN && c->in_len)
+		c->mode = c->in[0] == '{' ? MODE_JSON : MODE_BINARY;
+
+	for (;;) {
+		size_t used;
+
+		if (c->out_len + NP_API_LINE_MAX > sizeof(c->out))
+			return;	/* let the client read first */
+		if (c->mode == MODE_BINARY) {
+			if (c->in_len < NP_API_QUERY_LEN)
+				return;
+			np_api_answer(hs, (const uint8_t *)c->in, (uint8_t *)c->out + c->out_len);
+			c->out_len += NP_API_RESP_LEN;
+			used = NP_API_QUERY_LEN;
+		} else {
+			char *nl = memchr(c->in, '\n', c->in_len);
+
+			if (!nl) {
+				if (c->in_len == sizeof(c->in))	/* a line too long */
+					drop_client(c);
+				return;
+			}
+			used = (size_t)(nl - c->in) + 1;
+			c->out_len += np_api_answer_json(hs, c->in, used - 1, c->out + c->out_len,
+							 sizeof(c->out) - c->out_len);
+		}
+		memmove(c->in, c->in + used, c->in_len - used);
+		c->in_len -= used;
+	}
+}
+
+static void
+service_client(struct client *c, short revents, const struct np_hosts *hs)
+{
+	if (revents & (POLLERR | POLLNVAL)) {
+		drop_client(c);
+		return;
+	}
+	if (revents & (POLLIN | POLLHUP)) {
+		ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			drop_client(c);
+			return;
+		}
+		if (n > 0)
+			c->in_len += (size_t)n;
+		answer_queries(c, hs);
+	}
+	if (c->fd >= 0 && c->out_len > c->out_off) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			drop_client(c);
+			return;
+		}
+		if (n > 0 && (c->out_off += (size_t)n) == c->out_len)
+			c->out_len = c->out_off = 0;
+	}
+}
+
+void
+np_api_poll(struct np_api *api, const struct np_hosts *hs, int timeout_ms)
+{
+	struct pollfd pfd[NP_API_MAX_CLIENTS + 1];
+	int map[NP_API_MAX_CLIENTS + 1];
+	nfds_t n = 0;
+
+	pfd[n] = (struct pollfd){ .fd = api->listen_fd, .events = POLLIN };
+	map[n++] = -1;
+	for (int i = 0; i < NP_API_MAX_CLIENTS; i++)
+		if (api->cl[i].fd >= 0) {
+			short ev = POLLIN;
+
+			if (api->cl[i].out_len > api->cl[i].out_off)
+				ev |= POLLOUT;
+			pfd[n] = (struct pollfd){ .fd = api->cl[i].fd, .events = ev };
+			map[n++] = i;
+		}
+	if (poll(pfd, n, timeout_ms) <= 0)
+		return;
+
+	for (nfds_t k = 1; k < n; k++)
+		if (pfd[k].revents)
+			service_client(&api->cl[map[k]], pfd[k].revents, hs);
+
+	if (pfd[0].revents & POLLIN) {
+		int fd = accept4(api->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int i;
+
+		if (fd < 0)
+			return;
+		for (i = 0; i < NP_API_MAX_CLIENTS && api->cl[i].fd >= 0; i++)
+			;
+		if (i == NP_API_MAX_CLIENTS) {
+			close(fd);	/* p0f too turns away clients over its limit */
+			return;
+		}
+		api->cl[i] = (struct client){ .fd = fd };
+	}
+}
+
+void
+np_api_close(struct np_api *api)
+{
+	if (!api)
+		return;
+	for (unsigned i = 0; i < NP_API_MAX_CLIENTS; i++)
+		if (api->cl[i].fd >= 0)
+			close(api->cl[i].fd);
+	close(api->listen_fd);
+	unlink(api->path);
+	free(api);
+}

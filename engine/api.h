@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The query API (-s PATH): p0f 3.09b's unix-socket protocol, byte for byte
+ * (api.h: a 21-byte query, a 232-byte answer, native byte order), so p0f
+ * clients work unchanged; and the same lookup as one JSON line per query.
+ * A connection speaks binary when its first byte is p0f's magic, JSON when
+ * it is '{'. Served from the logger with non-blocking sockets: a slow or
+ * broken client never stalls anything.
+ */
+#ifndef NP_API_H
+#define NP_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hosts.h"
+
+#define NP_API_QUERY_MAGIC 0x50304601u
+#define NP_API_RESP_MAGIC 0x50304602u
+#define NP_API_STATUS_BADQUERY 0x00
+#define NP_API_STATUS_OK 0x10
+#define NP_API_STATUS_NOMATCH 0x20
+#define NP_API_QUERY_LEN 21
+#define NP_API_RESP_LEN 232
+#define NP_API_MAX_CLIENTS 20	/* p0f's default -S */
+
+/* p0f handle_query(): answer one binary query. */
+void np_api_answer(const struct np_hosts *hs, const uint8_t query[NP_API_QUERY_LEN],
+		   uint8_t resp[NP_API_RESP_LEN]);
+
+/*
+ * The JSON form: {"addr": "192.0.2.1"} -> one JSON object and a newline in
+ * out. Returns its length (a "bad query" answer for anything malformed).
+ */
+size_t np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len,
+			  char *out, size_t out_len);
+
+struct np_api;
+
+/* Listen on a unix socket (mode 0666, as p0f). NULL with a message on failure. */
+struct np_api *np_api_open(const char *path, char *err, size_t err_len);
+
+/* Accept, read and answer whatever is ready; waits at most timeout_ms. */
+void np_api_poll(struct np_api *api, const struct np_hosts *hs, int timeout_ms);
+
+/* Close every connection and remove the socket file. */
+void np_api_close(struct np_api *api);
+
+#endif /* NP_API_H */

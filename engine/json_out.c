@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSON lines with jansson. The same facts as p0f's log line, split into
+ * typed fields: time as RFC 3339 (UTC) and as epoch, endpoints as address
+ * and port, matches as class / name / flavor / quality.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "format.h"
+#include "http_match.h"
+#include "json_out.h"
+#include "matcher.h"
+
+/*
+ * A JSON string from bytes that may not be UTF-8: valid sequences are kept,
+ * every other byte becomes U+FFFD.
+ */
+static json_t *
+jstr(const char *s, size_t len)
+{
+	char out[2048];
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 4 < sizeof(out);) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			   (c & 0xf8) == 0xf0 ? 4 : 0;
+		bool ok = n && i + n <= len && !(n == 2 && c < 0xc2) && !(n == 4 && c > 0xf4);
+
+		for (size_t k = 1; ok && k < n; k++)
+			ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
+		if (ok && n == 3) {
+			unsigned char c1 = (unsigned char)s[i + 1];
+
+			ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
+		}
+		if (ok && n == 4) {
+			unsigned char c1 = (unsigned char)s[i + 1];
+
+			ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+		}
+		if (ok) {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	return json_stringn(out, o);
+}
+
+static json_t *
+jcstr(const char *s)
+{
+	return jstr(s, strlen(s));
+}
+
+static json_t *
+endpoint(const uint8_t *addr, uint8_t ip_ver, uint16_t port)
+{
+	char a[64];
+
+	np_format_addr(a, sizeof(a), addr, ip_ver);
+	return json_pack("{s:s, s:i}", "ip", a, "port", (json_int_t)port);
+}
+
+/* A match: class, name, flavor and how good it is. */
+static json_t *
+match(const struct np_rec_match *m, const char *label, const char *quality)
+{
+	size_t llen = strlen(label), nlen = m->name_len <= llen ? m->name_len : llen;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "class", m->class_name[0] ? jcstr(m->class_name) : json_null());
+	json_object_set_new(o, "name", jstr(label, nlen));
+	json_object_set_new(o, "flavor", nlen < llen ? jstr(label + nlen + 1, llen - nlen - 1) :
+						       json_null());
+	json_object_set_new(o, "match", json_string(quality));
+	return o;
+}
+
+static void
+tcp_fields(json_t *o, const struct np_record *r)
+{
+	const struct np_rec_tcp *t = &r->tcp;
+	char sig[NP_FORMAT_MAX];
+	json_t *params = json_array();
+	const char *quality = (t->flags & NP_RTCP_FUZZY) ? "fuzzy" :
+			      (t->flags & NP_RTCP_GENERIC) ? "generic" : "exact";
+
+	json_object_set_new(o, (t->flags & NP_RTCP_APP) ? "app" : "os",
+			    (t->flags & NP_RTCP_MATCHED) ? match(&t->m, t->label, quality) :
+							   json_null());
+	json_object_set_new(o, "distance", json_integer(t->dist));
+	json_object_set_new(o, "distance_is_max", json_boolean(t->flags & NP_RTCP_BAD_TTL));
+	if (t->flags & NP_RTCP_MATCHED) {
+		if (t->flags & NP_RTCP_GENERIC)
+			json_array_append_new(params, json_string("generic"));
+		if (t->flags & NP_RTCP_FUZZY)
+			json_array_append_new(params, json_string("fuzzy"));
+		if (t->flags & NP_RTCP_BAD_TTL)
+			json_array_append_new(params, json_string("random_ttl"));
+	}
+	if (t->dist > NP_MAX_DIST)
+		json_array_append_new(params, json_string("excess_dist"));
+	json_object_set_new(o, "params", params);
+	json_object_set_new(o, "tos", json_integer(t->tos));
+	np_format_tcp_sig(sig, sizeof(sig), r);
+	json_object_set_new(o, "raw_sig", json_string(sig));
+}
+
+static void
+http_fields(json_t *o, const struct np_record *r, const char *tail)
+{
+	const struct np_rec_http *h = &r->http;
+	const char *l = h->lang;
+	json_t *params = json_array();
+
+	json_object_set_new(o, (h->flags & NP_RHTTP_MATCHED) && h->m.class_id >= 0 ? "os" : "app",
+			    (h->flags & NP_RHTTP_MATCHED) ?
+				    match(&h->m, h->label, (h->flags & NP_RHTTP_GENERIC) ? "generic" :
+											 "exact") :
+				    json_null());
+	if (isalpha((unsigned char)l[0]) && isalpha((unsigned char)l[1]) &&
+	    !isalpha((unsigned char)l[2])) {
+		const char *name = np_language_name(l);
+
+		json_object_set_new(o, "language", name ? json_string(name) : json_null());
+		json_object_set_new(o, "language_code", jstr(l, 2));
+	} else {
+		json_object_set_new(o, "language", json_null());
+		json_object_set_new(o, "language_code", json_null());
+	}
+	if (h->flags & NP_RHTTP_DISHONEST)
+		json_array_append_new(params, json_string("dishonest"));
+	if (h->flags & NP_RHTTP_ANONYMOUS)
+		json_array_append_new(params, json_string("anonymous"));
+	if (h->flags & NP_RHTTP_GENERIC)
+		json_array_append_new(params, json_string("generic"));
+	json_object_set_new(o, "params", params);
+	json_object_set_new(o, "raw_sig", jcstr(tail ? tail : ""));
+}
+
+static void
+nat_fields(json_t *o, const struct np_record *r)
+{
+	json_t *reasons = json_array();
+
+	for (unsigned i = 0; i < NP_NAT_REASON_COUNT; i++)
+		if (r->nat.reasons & (1u << i))
+			json_array_append_new(reasons, json_string(np_nat_reason_names[i]));
+	json_object_set_new(o, "reasons", reasons);
+	json_object_set_new(o, "raw_hits", json_pack("[iiii]", r->nat.hits[0], r->nat.hits[1],
+						      r->nat.hits[2], r->nat.hits[3]));
+}
+
+size_t
+np_json_record(char *buf, size_t len, const struct np_record *r, const char *tail)
+{
+	time_t sec = (time_t)(r->ts_us / 1000000);
+	struct tm tm;
+	char when[64];
+	json_t *o;
+
+	gmtime_r(&sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06uZ",
+		 (unsigned)(r->ts_us % 1000000));
+
+	o = json_pack("{s:s, s:I, s:I, s:s, s:o, s:o, s:s}", "time", when, "epoch",
+		      (json_int_t)sec, "epoch_us", (json_int_t)r->ts_us, "mod",
+		      np_rec_kind_names[r->kind], "client", endpoint(r->cli, r->ip_ver, r->cli_port),
+		      "server", endpoint(r->srv, r->ip_ver, r->srv_port), "subject",
+		      r->to_srv ? "client" : "server");
+	if (!o)
+		return 0;
+
+	switch (r->kind) {
+	case NP_REC_MTU:
+		json_object_set_new(o, "link", r->mtu.link[0] ? jcstr(r->mtu.link) : json_null());
+		json_object_set_new(o, "mtu", json_integer(r->mtu.mtu));
+		break;
+	case NP_REC_UPTIME:
+		json_object_set_new(o, "uptime_min", json_integer(r->uptime.up_min));
+		json_object_set_new(o, "modulo_days", json_integer(r->uptime.up_mod_days));
+		json_object_set_new(o, "frequency_hz", json_real(round(r->uptime.freq * 100) / 100));
+		break;
+	case NP_REC_HTTP_REQUEST:
+	case NP_REC_HTTP_RESPONSE:
+		http_fields(o, r, tail);
+		break;
+	case NP_REC_HOST_CHANGE:
+	case NP_REC_IP_SHARING:
+		nat_fields(o, r);
+		break;
+	default:
+		tcp_fields(o, r);
+		break;
+	}
+
+	size_t n = json_dumpb(o, buf, len > 0 ? len - 1 : 0,
+			      JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	json_decref(o);
+	if (!n || n >= len - 1)
+		return 0;
+	buf[n++] = '\n';
+	return n;
+}
