@@ -136,6 +136,10 @@ np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len,
 	uint8_t bin[16] = { 0 };
 	int ver = 0;
 
+	if (out_len < 2) {
+		json_decref(q);
+		return 0;
+	}
 	if (addr && inet_pton(AF_INET, addr, bin) == 1)
 		ver = 4;
 	else if (addr && inet_pton(AF_INET6, addr, bin) == 1)
@@ -156,8 +160,11 @@ np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len,
 									     JSON_PRESERVE_ORDER) :
 		       0;
 	json_decref(a);
-	if (!n || n >= out_len - 1)
+	if (!n || n >= out_len - 1) {
 		n = (size_t)snprintf(out, out_len, "{\"status\":\"bad query\"}");
+		if (n >= out_len - 1)
+			n = out_len - 1;	/* cut short; a 2-byte buffer still gets "\n" */
+	}
 	out[n++] = '\n';
 	return n;
 }

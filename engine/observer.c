@@ -112,7 +112,8 @@ copy_match(const struct np_db *db, const struct np_label *lb, uint32_t line_no,
 	m->label_id = lb->label_id;
 	m->line_no = line_no;
 	m->sys_cnt = (uint8_t)lb->sys_cnt;
-	memcpy(m->sys, lb->sys, lb->sys_cnt * sizeof(m->sys[0]));
+	if (lb->sys_cnt)
+		memcpy(m->sys, lb->sys, lb->sys_cnt * sizeof(m->sys[0]));
 	/* p0f's API copies at most 32 bytes of each, without a NUL if full */
 	np_api_strcpy(m->name, db->names[lb->name_id]);
 	np_api_strcpy(m->flavor, lb->flavor ? lb->flavor : "");
