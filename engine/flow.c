@@ -130,6 +130,9 @@ np_flow_destroy(struct np_flow_table *t, struct np_flow *f)
 	uint32_t idx = (uint32_t)(f - t->pool);
 	uint32_t *pp = &t->buckets[bucket_of(t, f)];
 
+	if (t->on_destroy)
+		t->on_destroy(t->on_destroy_ctx, f);
+
 	while (*pp != idx)
 		pp = &t->pool[*pp].hnext;
 	*pp = f->hnext;
@@ -148,9 +151,8 @@ np_flow_destroy(struct np_flow_table *t, struct np_flow *f)
 	t->count--;
 }
 
-/* p0f nuke_flows(): drop the oldest 1 + 10 %. */
-static void
-prune(struct np_flow_table *t)
+void
+np_flow_prune(struct np_flow_table *t)
 {
 	uint32_t kill = 1 + t->count * 10 / 100;
 
@@ -160,14 +162,17 @@ prune(struct np_flow_table *t)
 	}
 }
 
+void
+np_flow_make_room(struct np_flow_table *t)
+{
+	if (t->count > t->max_conn)
+		np_flow_prune(t);
+}
+
 struct np_flow *
-np_flow_create(struct np_flow_table *t, const struct np_packet *pk, uint32_t now_s)
+np_flow_insert(struct np_flow_table *t, const struct np_packet *pk, uint32_t now_s)
 {
 	unsigned alen = pk->ip_ver == 4 ? 4 : 16;
-
-	if (t->count > t->max_conn)
-		prune(t);
-
 	uint32_t idx = t->free_head;
 	struct np_flow *f = &t->pool[idx];
 	uint32_t b = flow_hash(pk) & t->mask;

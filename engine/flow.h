@@ -25,8 +25,14 @@ struct np_flow {
 	uint16_t syn_mss;
 	uint32_t created_s;
 	uint32_t next_cli_seq, next_srv_seq;
+	uint32_t cli_host, srv_host;	/* the owner's host references */
 	uint32_t hnext, older, newer;	/* hash chain, age list */
 };
+
+struct np_flow_table;
+
+/* Called for every flow that goes, whatever the reason. */
+typedef void (*np_flow_destroy_fn)(void *ctx, const struct np_flow *f);
 
 struct np_flow_stats {
 	uint64_t created;
@@ -44,6 +50,8 @@ struct np_flow_table {
 	uint32_t free_head;
 	uint32_t oldest, newest;
 	struct np_flow_stats stats;
+	np_flow_destroy_fn on_destroy;	/* optional */
+	void *on_destroy_ctx;
 };
 
 int np_flow_table_init(struct np_flow_table *t, uint32_t max_conn, uint32_t conn_max_age);
@@ -52,8 +60,15 @@ void np_flow_table_fini(struct np_flow_table *t);
 /* Find the flow of this packet; *to_srv tells the direction. */
 struct np_flow *np_flow_lookup(struct np_flow_table *t, const struct np_packet *pk, bool *to_srv);
 
-/* New flow from a SYN (pruning first when over the limit). Never fails. */
-struct np_flow *np_flow_create(struct np_flow_table *t, const struct np_packet *pk, uint32_t now_s);
+/* p0f create_flow_from_syn() starts here: over max_conn, the oldest
+ * 1 + 10 % go (nuke_flows). */
+void np_flow_make_room(struct np_flow_table *t);
+
+/* p0f nuke_flows(): drop the oldest 1 + 10 %. */
+void np_flow_prune(struct np_flow_table *t);
+
+/* A new flow from a SYN, after np_flow_make_room(). Never fails. */
+struct np_flow *np_flow_insert(struct np_flow_table *t, const struct np_packet *pk, uint32_t now_s);
 
 void np_flow_destroy(struct np_flow_table *t, struct np_flow *f);
 

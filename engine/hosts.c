@@ -26,7 +26,6 @@
 #define LOCAL_TTL_LIMIT 5
 #define NEAR_TTL_LIMIT 9
 #define HTTP_MAX_DATE_DIFF 10
-#define KILL_PERCENT 10
 
 #define QUIRKS_FUZZY (NP_QUIRK(ECN) | NP_QUIRK(DF) | NP_QUIRK(NZ_ID) | NP_QUIRK(ZERO_ID))
 
@@ -38,46 +37,20 @@ const char *const np_nat_reason_names[NP_NAT_REASON_COUNT] = {
 
 /* ---- the table ---------------------------------------------------------- */
 
-static uint32_t
-addr_hash(const uint8_t *addr, uint8_t ip_ver)
-{
-	uint32_t h = 2166136261u;
-
-	for (unsigned i = 0; i < (ip_ver == 4 ? 4u : 16u); i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return h ^ (h >> 15);
-}
-
 int
-np_hosts_init(struct np_hosts *hs, uint32_t max_hosts, uint32_t idle_limit_min,
-	      unsigned n_workers, uint32_t flow_slots)
+np_hosts_init(struct np_hosts *hs, uint32_t capacity, unsigned n_workers, uint32_t flow_slots)
 {
-	/* p0f lets the count reach max_hosts + 1 before pruning. */
-	uint32_t cap = max_hosts + 2, nb = 1;
-
 	memset(hs, 0, sizeof(*hs));
-	while (nb < cap * 2)
-		nb <<= 1;
-	hs->pool = calloc(cap, sizeof(*hs->pool));
-	hs->buckets = malloc(nb * sizeof(*hs->buckets));
-	hs->tps = calloc(n_workers, sizeof(*hs->tps));
-	if (!hs->pool || !hs->buckets || !hs->tps)
+	hs->n_workers = n_workers;
+	if (np_addr_table_init(&hs->t, capacity, sizeof(struct np_host)) ||
+	    !(hs->tps = calloc(n_workers, sizeof(*hs->tps))))
 		goto fail;
 	for (unsigned w = 0; w < n_workers; w++)
 		if (!(hs->tps[w] = calloc(flow_slots, sizeof(**hs->tps))))
 			goto fail;
-	memset(hs->buckets, 0xff, nb * sizeof(*hs->buckets));
-	for (uint32_t i = 0; i < cap; i++)
-		hs->pool[i].hnext = i + 1 < cap ? i + 1 : NP_HOST_NONE;
-	hs->mask = nb - 1;
-	hs->max_hosts = max_hosts;
-	hs->idle_limit_s = idle_limit_min * 60;
-	hs->oldest = hs->newest = NP_HOST_NONE;
-	hs->n_workers = n_workers;
 	hs->flow_slots = flow_slots;
 	return 0;
 fail:
-	hs->n_workers = n_workers;
 	np_hosts_fini(hs);
 	return -ENOMEM;
 }
@@ -88,105 +61,31 @@ np_hosts_fini(struct np_hosts *hs)
 	for (unsigned w = 0; hs->tps && w < hs->n_workers; w++)
 		free(hs->tps[w]);
 	free(hs->tps);
-	free(hs->pool);
-	free(hs->buckets);
+	np_addr_table_fini(&hs->t);
 	memset(hs, 0, sizeof(*hs));
-}
-
-static uint32_t
-host_index(const struct np_hosts *hs, const struct np_host *h)
-{
-	return (uint32_t)(h - hs->pool);
 }
 
 const struct np_host *
 np_hosts_lookup(const struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver)
 {
-	unsigned alen = ip_ver == 4 ? 4 : 16;
-
-	for (uint32_t i = hs->buckets[addr_hash(addr, ip_ver) & hs->mask]; i != NP_HOST_NONE;
-	     i = hs->pool[i].hnext)
-		if (hs->pool[i].ip_ver == ip_ver && !memcmp(hs->pool[i].addr, addr, alen))
-			return &hs->pool[i];
-	return NULL;
-}
-
-static void
-unlink_age(struct np_hosts *hs, struct np_host *h)
-{
-	if (h->newer != NP_HOST_NONE)
-		hs->pool[h->newer].older = h->older;
-	else
-		hs->newest = h->older;
-	if (h->older != NP_HOST_NONE)
-		hs->pool[h->older].newer = h->newer;
-	else
-		hs->oldest = h->newer;
-}
-
-static void
-link_newest(struct np_hosts *hs, struct np_host *h)
-{
-	uint32_t idx = host_index(hs, h);
-
-	h->older = hs->newest;
-	h->newer = NP_HOST_NONE;
-	if (hs->newest != NP_HOST_NONE)
-		hs->pool[hs->newest].newer = idx;
-	else
-		hs->oldest = idx;
-	hs->newest = idx;
-}
-
-static void
-destroy_host(struct np_hosts *hs, struct np_host *h)
-{
-	uint32_t idx = host_index(hs, h);
-	uint32_t *pp = &hs->buckets[addr_hash(h->addr, h->ip_ver) & hs->mask];
-
-	while (*pp != idx)
-		pp = &hs->pool[*pp].hnext;
-	*pp = h->hnext;
-	unlink_age(hs, h);
-	h->hnext = hs->free_head;
-	hs->free_head = idx;
-	hs->count--;
-}
-
-/* p0f nuke_hosts(): the oldest 1 + 10 % go. */
-static void
-prune_hosts(struct np_hosts *hs)
-{
-	uint32_t kill = 1 + hs->count * KILL_PERCENT / 100;
-
-	while (kill-- && hs->oldest != NP_HOST_NONE) {
-		destroy_host(hs, &hs->pool[hs->oldest]);
-		hs->stats.pruned++;
-	}
+	return (const struct np_host *)np_addr_lookup(&hs->t, addr, ip_ver);
 }
 
 static struct np_host *
 create_host(struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver, uint32_t now_s)
 {
-	if (hs->count > hs->max_hosts)
-		prune_hosts(hs);
+	struct np_host *h = (struct np_host *)np_addr_insert(&hs->t, addr, ip_ver);
 
-	uint32_t idx = hs->free_head;
-	struct np_host *h = &hs->pool[idx];
-	uint32_t b = addr_hash(addr, ip_ver) & hs->mask;
-
-	hs->free_head = h->hnext;
-	memset(h, 0, sizeof(*h));
-	memcpy(h->addr, addr, ip_ver == 4 ? 4 : 16);
-	h->ip_ver = ip_ver;
+	if (!h) {
+		/* The workers bound the hosts; should they not, the oldest goes. */
+		np_addr_remove(&hs->t, np_addr_at(&hs->t, hs->t.oldest));
+		hs->stats.overflow++;
+		h = (struct np_host *)np_addr_insert(&hs->t, addr, ip_ver);
+	}
 	h->first_seen = h->last_seen = now_s;
 	h->last_class_id = h->last_name_id = h->http_name_id = -1;
 	h->last_up_min = -1;
 	h->distance = 0xff;
-	h->hnext = hs->buckets[b];
-	hs->buckets[b] = idx;
-	link_newest(hs, h);
-	hs->count++;
 	hs->stats.created++;
 	return h;
 }
@@ -196,35 +95,34 @@ create_host(struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver, uint32_t n
 static struct np_host *
 touch_host(struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver, uint32_t now_s)
 {
-	struct np_host *h = (struct np_host *)np_hosts_lookup(hs, addr, ip_ver);
+	struct np_host *h = (struct np_host *)np_addr_lookup(&hs->t, addr, ip_ver);
 
 	if (!h)
 		return create_host(hs, addr, ip_ver, now_s);
-	unlink_age(hs, h);
-	link_newest(hs, h);
+	np_addr_touch(&hs->t, &h->node);
 	h->last_seen = now_s;
 	return h;
 }
 
-/* A host a record refers to: p0f's flows keep theirs alive, here a host
- * pruned meanwhile is made anew. */
+/* A host a record refers to; made anew if it is unknown (it should not be). */
 static struct np_host *
 record_host(struct np_hosts *hs, const struct np_record *r, bool client)
 {
 	const uint8_t *addr = client ? r->cli : r->srv;
-	struct np_host *h = (struct np_host *)np_hosts_lookup(hs, addr, r->ip_ver);
+	struct np_host *h = (struct np_host *)np_addr_lookup(&hs->t, addr, r->ip_ver);
 
 	return h ? h : create_host(hs, addr, r->ip_ver, (uint32_t)(r->ts_us / 1000000));
 }
 
-/* p0f expire_cache(), host part: idle hosts go, oldest first. */
+/* p0f destroy_host(), when a worker's bookkeeping says so. */
 static void
-expire_hosts(struct np_hosts *hs, uint32_t now_s)
+drop_host(struct np_hosts *hs, const struct np_record *r)
 {
-	while (hs->oldest != NP_HOST_NONE &&
-	       now_s - hs->pool[hs->oldest].last_seen > hs->idle_limit_s) {
-		destroy_host(hs, &hs->pool[hs->oldest]);
-		hs->stats.expired++;
+	struct np_addr_node *n = np_addr_lookup(&hs->t, r->cli, r->ip_ver);
+
+	if (n) {
+		np_addr_remove(&hs->t, n);
+		hs->stats.dropped++;
 	}
 }
 
@@ -719,8 +617,8 @@ np_hosts_process(struct np_hosts *hs, const struct np_record *r, const char *tai
 	const struct emitter em = { emit, ctx };
 
 	switch (r->kind) {
-	case NP_REC_EXPIRE:
-		expire_hosts(hs, (uint32_t)(r->ts_us / 1000000));
+	case NP_REC_HOST_DROP:
+		drop_host(hs, r);
 		break;
 	case NP_REC_SYN:
 	case NP_REC_SYNACK:

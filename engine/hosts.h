@@ -2,9 +2,10 @@
 /*
  * Per-host state and the conclusions p0f draws from it, on the logger side:
  * uptime from TCP timestamps, host change and ip sharing scores, and what
- * the query API answers. Hosts are created by SYNs (client and server),
- * bounded by max_hosts (oldest 1 + 10 % pruned) and expired after
- * host_idle_limit minutes, as in p0f. Fixed memory, allocated once.
+ * the query API answers. Hosts are created by SYNs (client and server) and
+ * dropped when a worker says p0f would drop them (NP_REC_HOST_DROP: the
+ * host limit and idle expiry are decided next to the flows, in observer.c).
+ * Fixed memory, allocated once.
  *
  * Records from the workers go in (np_hosts_process) in packet order; the
  * records to print come out through a callback, in the order p0f prints
@@ -16,10 +17,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "addr_table.h"
 #include "record.h"
 
 #define NP_NAT_SCORES 32	/* p0f NAT_SCORES */
-#define NP_HOST_NONE UINT32_MAX
 #define NP_STR_MAX 32		/* p0f API strings: 31 characters and a NUL */
 
 /* A host's last SYN or SYN+ACK signature (p0f host_data.last_syn). */
@@ -47,12 +48,10 @@ struct np_host_http {
 };
 
 struct np_host {
-	uint8_t addr[16];
-	uint8_t ip_ver;
+	struct np_addr_node node;	/* address, age order */
 	uint8_t distance;	/* p0f keeps a u8: unknown is 255 */
 	uint8_t bad_sw;		/* 1: UA names another OS, 2: dishonest */
 	uint8_t last_quality;	/* 1 fuzzy | 2 generic */
-	uint32_t hnext, older, newer;
 	uint32_t first_seen, last_seen, total_conn;
 	uint32_t last_nat, last_chg;
 	int32_t last_class_id, last_name_id, http_name_id;	/* -1: none */
@@ -78,21 +77,20 @@ struct np_flow_tps {
 };
 
 struct np_hosts_stats {
-	uint64_t created, expired, pruned;
+	uint64_t created, dropped, overflow;	/* overflow: the table was full */
 };
 
 struct np_hosts {
-	struct np_host *pool;
-	uint32_t *buckets;
-	uint32_t mask, max_hosts, idle_limit_s, count, free_head, oldest, newest;
+	struct np_addr_table t;		/* struct np_host */
 	struct np_flow_tps **tps;	/* [worker][flow slot] */
 	unsigned n_workers;
 	uint32_t flow_slots;
 	struct np_hosts_stats stats;
 };
 
-int np_hosts_init(struct np_hosts *hs, uint32_t max_hosts, uint32_t idle_limit_min,
-		  unsigned n_workers, uint32_t flow_slots);
+/* capacity: as many hosts as the workers may reference at once. */
+int np_hosts_init(struct np_hosts *hs, uint32_t capacity, unsigned n_workers,
+		  uint32_t flow_slots);
 void np_hosts_fini(struct np_hosts *hs);
 
 typedef void (*np_emit_fn)(void *ctx, const struct np_record *r, const char *tail);

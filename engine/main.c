@@ -320,11 +320,12 @@ main(int argc, char **argv)
 	}
 	if (setup_port(port, pool))
 		goto out_eal;
-	if (np_observer_init(&w->obs, opt.max_conn, opt.conn_max_age)) {
+	if (np_observer_init(&w->obs, opt.max_conn, opt.conn_max_age, opt.max_hosts,
+			     opt.host_idle_limit, np_worker_event, w)) {
 		fprintf(stderr, "netprint: out of memory for the flow table\n");
 		goto out_port;
 	}
-	if (np_hosts_init(&hosts, opt.max_hosts, opt.host_idle_limit, 1,
+	if (np_hosts_init(&hosts, np_observer_host_capacity(opt.max_conn, opt.max_hosts), 1,
 			  np_flow_capacity(&w->obs.flows))) {
 		fprintf(stderr, "netprint: out of memory for the host table\n");
 		goto out_obs;

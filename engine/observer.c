@@ -23,14 +23,143 @@ const char *const np_rec_kind_names[NP_REC_KIND_COUNT] = {
 #undef NP_REC_NAME_
 };
 
+/* ---- host references: p0f's host bookkeeping, as flows need it -------- */
+
+static struct np_host_ref *
+host_ref(const struct np_observer *o, uint32_t idx)
+{
+	return (struct np_host_ref *)np_addr_at(&o->hosts, idx);
+}
+
+/* p0f destroy_host(): gone here, and the logger is told. */
+static void
+drop_host(struct np_observer *o, struct np_host_ref *h, uint64_t ts_us)
+{
+	struct np_record r;
+
+	memset(&r, 0, offsetof(struct np_record, tcp));
+	r.ts_us = ts_us;
+	r.kind = NP_REC_HOST_DROP;
+	r.worker = o->worker;
+	r.ip_ver = h->node.ip_ver;
+	memcpy(r.cli, h->node.addr, sizeof(r.cli));
+	np_addr_remove(&o->hosts, &h->node);
+	o->host_drops++;
+	o->event(o->event_ctx, &r);
+}
+
+static void
+flow_gone(void *ctx, const struct np_flow *f)
+{
+	struct np_observer *o = ctx;
+
+	if (f->cli_host != NP_ADDR_NONE)
+		host_ref(o, f->cli_host)->use_cnt--;
+	if (f->srv_host != NP_ADDR_NONE)
+		host_ref(o, f->srv_host)->use_cnt--;
+}
+
+/*
+ * p0f nuke_hosts(): drop some connections, then the oldest host if no
+ * connection uses it. (p0f means to drop 1 + 10 % of the hosts, but walks
+ * its list from the oldest toward older ones, so it drops one at most.)
+ */
+static void
+prune_hosts(struct np_observer *o, uint64_t ts_us)
+{
+	struct np_host_ref *oldest;
+
+	np_flow_prune(&o->flows);
+	oldest = host_ref(o, o->hosts.oldest);
+	if (oldest && !oldest->use_cnt)
+		drop_host(o, oldest, ts_us);
+}
+
+/* p0f lookup_host() + touch_host() or create_host(), for a new flow. */
+static uint32_t
+host_for_flow(struct np_observer *o, const uint8_t *addr, uint8_t ip_ver, uint64_t ts_us)
+{
+	uint32_t now_s = (uint32_t)(ts_us / 1000000);
+	struct np_host_ref *h = (struct np_host_ref *)np_addr_lookup(&o->hosts, addr, ip_ver);
+
+	if (h) {
+		np_addr_touch(&o->hosts, &h->node);
+	} else {
+		if (o->hosts.count > o->max_hosts)
+			prune_hosts(o, ts_us);
+		h = (struct np_host_ref *)np_addr_insert(&o->hosts, addr, ip_ver);
+		while (!h) {
+			/* Never with the capacity np_observer_host_capacity() gives;
+			 * if it happens, the least recent unused host makes room. */
+			struct np_host_ref *v = host_ref(o, o->hosts.oldest);
+
+			while (v && v->use_cnt)
+				v = host_ref(o, v->node.newer);
+			if (!v)
+				return NP_ADDR_NONE;
+			drop_host(o, v, ts_us);
+			h = (struct np_host_ref *)np_addr_insert(&o->hosts, addr, ip_ver);
+		}
+	}
+	h->last_seen = now_s;
+	h->use_cnt++;
+	return np_addr_index(&o->hosts, &h->node);
+}
+
+/* p0f expire_cache(), host part: idle and unused, oldest first. */
+static void
+expire_hosts(struct np_observer *o, uint64_t ts_us)
+{
+	uint32_t now_s = (uint32_t)(ts_us / 1000000);
+	struct np_host_ref *h = host_ref(o, o->hosts.oldest);
+
+	while (h && now_s - h->last_seen > o->host_idle_s) {
+		struct np_host_ref *newer = host_ref(o, h->node.newer);
+
+		if (!h->use_cnt)
+			drop_host(o, h, ts_us);
+		h = newer;
+	}
+}
+
+/* p0f create_flow_from_syn(). */
+static struct np_flow *
+create_flow(struct np_observer *o, const struct np_packet *pk, uint64_t ts_us)
+{
+	struct np_flow_table *t = &o->flows;
+
+	np_flow_make_room(t);
+	uint32_t cli = host_for_flow(o, pk->src, pk->ip_ver, ts_us);
+	uint32_t srv = host_for_flow(o, pk->dst, pk->ip_ver, ts_us);
+	struct np_flow *f = np_flow_insert(t, pk, (uint32_t)(ts_us / 1000000));
+
+	f->cli_host = cli;
+	f->srv_host = srv;
+	o->serial[np_flow_index(t, f)] = ++o->next_serial;
+	return f;
+}
+
 int
-np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age)
+np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age,
+		 uint32_t max_hosts, uint32_t host_idle_min, np_event_fn event, void *event_ctx)
 {
 	int rc;
 
 	memset(o, 0, sizeof(*o));
 	if ((rc = np_flow_table_init(&o->flows, max_conn, conn_max_age)))
 		return rc;
+	if ((rc = np_addr_table_init(&o->hosts, np_observer_host_capacity(max_conn, max_hosts),
+				     sizeof(struct np_host_ref)))) {
+		np_flow_table_fini(&o->flows);
+		return rc;
+	}
+	o->flows.on_destroy = flow_gone;
+	o->flows.on_destroy_ctx = o;
+	o->max_hosts = max_hosts;
+	o->host_idle_s = host_idle_min * 60;
+	o->event = event;
+	o->event_ctx = event_ctx;
+
 	uint32_t cap = np_flow_capacity(&o->flows);
 	/* calloc of a large block maps zero pages: only flows with data touch it */
 	o->http = calloc(cap, sizeof(*o->http));
@@ -47,6 +176,7 @@ void
 np_observer_fini(struct np_observer *o)
 {
 	np_flow_table_fini(&o->flows);
+	np_addr_table_fini(&o->hosts);
 	free(o->http);
 	free(o->http_obs);
 	free(o->serial);
@@ -55,27 +185,18 @@ np_observer_fini(struct np_observer *o)
 	o->serial = NULL;
 }
 
-bool
+void
 np_observer_tick(struct np_observer *o, uint64_t ts_us)
 {
 	uint32_t now_s = (uint32_t)(ts_us / 1000000);
 
 	if (++o->p0f_packets % NP_EXPIRE_INTERVAL)
-		return false;
+		return;
 	if (now_s == o->last_expire_s)
-		return false;
+		return;
 	o->last_expire_s = now_s;
 	np_flow_expire(&o->flows, now_s);
-	return true;
-}
-
-void
-np_observer_expiry(const struct np_observer *o, uint64_t ts_us, struct np_record *r)
-{
-	memset(r, 0, offsetof(struct np_record, tcp));
-	r->ts_us = ts_us;
-	r->kind = NP_REC_EXPIRE;
-	r->worker = o->worker;
+	expire_hosts(o, ts_us);
 }
 
 static struct np_record *
@@ -297,8 +418,7 @@ np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
 				return;	/* retransmission */
 			np_flow_destroy(t, f);
 		}
-		f = np_flow_create(t, pk, (uint32_t)(ts_us / 1000000));
-		o->serial[np_flow_index(t, f)] = ++o->next_serial;
+		f = create_flow(o, pk, ts_us);
 		if (!fingerprint_tcp(o, db, db_gen, true, pk, f, ts_us, out) && !f->sendsyn)
 			np_flow_destroy(t, f);
 		return;

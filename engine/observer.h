@@ -10,6 +10,7 @@
 #ifndef NP_OBSERVER_H
 #define NP_OBSERVER_H
 
+#include "addr_table.h"
 #include "db.h"
 #include "flow.h"
 #include "http.h"
@@ -28,8 +29,29 @@ struct np_observation {
 	char tail[NP_TAIL_MAX];
 };
 
+/*
+ * A host as p0f's flow bookkeeping sees it: how many flows use it and when
+ * a SYN last touched it. p0f's host limit and idle expiry are decided here,
+ * next to the flows they depend on; the logger keeps the host's facts and
+ * drops them when told (NP_REC_HOST_DROP).
+ */
+struct np_host_ref {
+	struct np_addr_node node;
+	uint32_t use_cnt;
+	uint32_t last_seen;
+};
+
+/* Records that are not about a packet (host drops), sent as they happen. */
+typedef void (*np_event_fn)(void *ctx, const struct np_record *r);
+
 struct np_observer {
 	struct np_flow_table flows;
+	struct np_addr_table hosts;	/* struct np_host_ref */
+	uint32_t max_hosts;
+	uint32_t host_idle_s;
+	np_event_fn event;		/* required */
+	void *event_ctx;
+	uint64_t host_drops;
 	struct np_http_state *http;	/* per flow slot; pages touched on use */
 	struct np_http_obs *http_obs;	/* scratch for one header block */
 	uint32_t *serial;		/* per flow slot: which flow holds it */
@@ -39,19 +61,22 @@ struct np_observer {
 	uint32_t last_expire_s;
 };
 
-int np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age);
+int np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age,
+		     uint32_t max_hosts, uint32_t host_idle_min, np_event_fn event, void *event_ctx);
 void np_observer_fini(struct np_observer *o);
 
 /*
  * Count a frame that p0f would have seen. Every 50 of them (when the second
- * has changed) p0f expires old flows and idle hosts: this expires the flows
- * and returns true, and the caller passes an NP_REC_EXPIRE record on so the
- * logger expires hosts at the same point.
+ * has changed) p0f expires old flows, then idle hosts no flow uses.
  */
-bool np_observer_tick(struct np_observer *o, uint64_t ts_us);
+void np_observer_tick(struct np_observer *o, uint64_t ts_us);
 
-/* The NP_REC_EXPIRE record for a tick that returned true. */
-void np_observer_expiry(const struct np_observer *o, uint64_t ts_us, struct np_record *r);
+/* Host references a flow table of max_conn needs beside max_hosts. */
+static inline uint32_t
+np_observer_host_capacity(uint32_t max_conn, uint32_t max_hosts)
+{
+	return max_hosts + 2 * (max_conn + 2) + 8;
+}
 
 /* Fingerprint one packet into *out (out->n records). */
 void np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,

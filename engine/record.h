@@ -30,7 +30,7 @@
 	_(HOST_CHANGE, "host change") \
 	_(IP_SHARING, "ip sharing") \
 	_(TS, "ts sample") \
-	_(EXPIRE, "cache expiry")
+	_(HOST_DROP, "host drop")
 
 enum np_rec_kind {
 #define NP_REC_ENUM_(id, name) NP_REC_##id,

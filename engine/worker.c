@@ -59,6 +59,21 @@ send_observation(struct np_worker *w, const struct np_observation *obs)
 	w->ctr[NP_CTR_RECORDS] += obs->n;
 }
 
+/* Host drops from the observer: records on their own, as they happen. */
+void
+np_worker_event(void *ctx, const struct np_record *r)
+{
+	struct np_worker *w = ctx;
+
+	while (!rte_ring_sp_enqueue_bulk_elem(w->ring, r, sizeof(*r), 1, NULL)) {
+		if (!w->lossless || np_engine_quit()) {
+			w->ctr[NP_CTR_RING_DROP]++;
+			return;
+		}
+		rte_pause();
+	}
+}
+
 static inline void
 count_records(struct np_worker *w, const struct np_observation *obs)
 {
@@ -101,12 +116,8 @@ process_frame(struct np_worker *w, struct rte_mbuf *m)
 
 	/* p0f's cache expiry counts the TCP frames its filter passes. */
 	enum np_parse_result r = np_parse_frame(&w->link, frame, len, &pk);
-	if ((r == NP_PARSE_OK || np_link_is_tcp(&w->link, frame, len)) &&
-	    np_observer_tick(&w->obs, ts)) {
-		w->observation->n = 1;
-		np_observer_expiry(&w->obs, ts, &w->observation->rec[0]);
-		send_observation(w, w->observation);
-	}
+	if (r == NP_PARSE_OK || np_link_is_tcp(&w->link, frame, len))
+		np_observer_tick(&w->obs, ts);
 	if (r != NP_PARSE_OK) {
 		w->ctr[NP_CTR_PARSED + r]++;	/* SKIP_* follow PARSED in order */
 		return;

@@ -71,4 +71,7 @@ struct np_worker {
 
 int np_worker_main(void *arg);
 
+/* The observer's event callback (ctx: the worker). */
+void np_worker_event(void *ctx, const struct np_record *r);
+
 #endif /* NP_WORKER_H */

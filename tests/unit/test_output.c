@@ -255,7 +255,22 @@ setup(void)
 	tzset();
 	g_db = np_db_load(NP_TEST_FP, err, sizeof(err));
 	cr_assert(g_db != NULL, "%s", err);
-	cr_assert(eq(int, np_hosts_init(&g_hosts, 10000, 120, 1, 100002), 0));
+	cr_assert(eq(int, np_hosts_init(&g_hosts, np_observer_host_capacity(100000, 10000), 1,
+				       100002), 0));
+}
+
+static void
+ignore(void *ctx, const struct np_record *r, const char *tail)
+{
+	(void)ctx, (void)r, (void)tail;
+}
+
+/* Host drops go to the hosts, as the logger takes them. */
+static void
+to_hosts(void *ctx, const struct np_record *r)
+{
+	(void)ctx;
+	np_hosts_process(&g_hosts, r, NULL, ignore, NULL);
 }
 
 /* Collects the records the logger would print. */
@@ -339,7 +354,7 @@ run_case(unsigned i, struct np_record *recs)
 	unsigned n = 0;
 
 	oc_build(i, &c);
-	cr_assert(eq(int, np_observer_init(&o, 1000, 30), 0));
+	cr_assert(eq(int, np_observer_init(&o, 1000, 30, 10000, 120, to_hosts, NULL), 0));
 	for (unsigned k = 0; k < c.n; k++) {
 		cr_assert(le(u32, n + NP_OBSERVE_MAX_RECORDS, MAX_RECS));
 		n += feed(&o, &c.p[k].t, c.p[k].ts_us, recs + n);
@@ -578,7 +593,7 @@ static struct np_observer g_obs;
 static void
 obs_init(uint32_t max_conn)
 {
-	cr_assert(eq(int, np_observer_init(&g_obs, max_conn, 30), 0));
+	cr_assert(eq(int, np_observer_init(&g_obs, max_conn, 30, 10000, 120, to_hosts, NULL), 0));
 }
 
 Test(flow, syn_then_synack_gives_syn_mtu_synack_mtu)

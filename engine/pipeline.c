@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Single-threaded pipeline: what worker.c and logger.c do, minus the rings.
+ */
+#include <string.h>
+
+#include "pipeline.h"
+
+/* Host drops from the observer go straight to the hosts. */
+static void
+to_hosts(void *ctx, const struct np_record *r)
+{
+	struct np_pipeline *p = ctx;
+
+	np_hosts_process(&p->hosts, r, NULL, p->emit, p->ctx);
+}
+
+int
+np_pipeline_init(struct np_pipeline *p, const struct np_db *db, int dlt, uint32_t max_conn,
+		 uint32_t conn_max_age, uint32_t max_hosts, uint32_t host_idle_min,
+		 np_emit_fn emit, void *ctx)
+{
+	int rc;
+
+	memset(p, 0, offsetof(struct np_pipeline, out));
+	p->db = db;
+	p->emit = emit;
+	p->ctx = ctx;
+	np_link_init(&p->link, dlt);
+	if ((rc = np_observer_init(&p->obs, max_conn, conn_max_age, max_hosts, host_idle_min,
+				   to_hosts, p)))
+		return rc;
+	if ((rc = np_hosts_init(&p->hosts, np_observer_host_capacity(max_conn, max_hosts), 1,
+				np_flow_capacity(&p->obs.flows)))) {
+		np_observer_fini(&p->obs);
+		return rc;
+	}
+	return 0;
+}
+
+void
+np_pipeline_fini(struct np_pipeline *p)
+{
+	np_observer_fini(&p->obs);
+	np_hosts_fini(&p->hosts);
+}
+
+void
+np_pipeline_frame(struct np_pipeline *p, const uint8_t *frame, uint32_t len, uint64_t ts_us)
+{
+	struct np_packet pk;
+	enum np_parse_result r = np_parse_frame(&p->link, frame, len, &pk);
+
+	p->frames++;
+	if (r == NP_PARSE_OK || np_link_is_tcp(&p->link, frame, len))
+		np_observer_tick(&p->obs, ts_us);
+	if (r != NP_PARSE_OK)
+		return;
+	p->parsed++;
+	np_observe(&p->obs, p->db, 1, &pk, ts_us, &p->out);
+	for (unsigned i = 0; i < p->out.n; i++)
+		np_hosts_process(&p->hosts, &p->out.rec[i],
+				 p->out.rec[i].tail_len ? p->out.tail : NULL, p->emit, p->ctx);
+}
