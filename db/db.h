@@ -113,6 +113,7 @@ struct np_db {
 	struct np_ua_os *ua_os;
 	uint32_t n_ua_os;
 	uint32_t n_sigs;	/* every "sig =" line */
+	uint32_t generation;	/* set by whoever publishes it: 1, 2, ... */
 	struct np_arena *arena;	/* owns everything above */
 };
 

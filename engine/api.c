@@ -127,7 +127,7 @@ host_json(const struct np_host *h, const char *addr)
 
 size_t
 np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len, char *out,
-		   size_t out_len)
+		   size_t out_len, void (*reload)(void))
 {
 	json_error_t jerr;
 	json_t *q = json_loadb(line, line_len, JSON_REJECT_DUPLICATES, &jerr), *a = NULL;
@@ -145,7 +145,13 @@ np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len,
 	else if (addr && inet_pton(AF_INET6, addr, bin) == 1)
 		ver = 6;
 
-	if (!ver) {
+	const char *cmd = q && json_is_object(q) ?
+				  json_string_value(json_object_get(q, "cmd")) : NULL;
+
+	if (cmd && reload && !strcmp(cmd, "reload")) {
+		reload();
+		a = json_pack("{s:s, s:s}", "status", "ok", "reload", "requested");
+	} else if (!ver) {
 		a = json_pack("{s:s, s:s}", "status", "bad query", "error",
 			      !q ? "not JSON" : !addr ? "expected {\"addr\": \"IP\"}" :
 							"not an IPv4 or IPv6 address");
@@ -183,6 +189,7 @@ struct client {
 
 struct np_api {
 	int listen_fd;
+	void (*reload)(void);
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct client cl[NP_API_MAX_CLIENTS];
 };
@@ -233,8 +240,14 @@ drop_client(struct client *c)
 }
 
 /* Answer every complete query in the input buffer. */
+void
+np_api_on_reload(struct np_api *api, void (*fn)(void))
+{
+	api->reload = fn;
+}
+
 static void
-answer_queries(struct client *c, const struct np_hosts *hs)
+answer_queries(struct np_api *api, struct client *c, const struct np_hosts *hs)
 {
 	if (c->mode == MODE_UNKNOWN && c->in_len)
 		c->mode = c->in[0] == '{' ? MODE_JSON : MODE_BINARY;
@@ -260,7 +273,7 @@ answer_queries(struct client *c, const struct np_hosts *hs)
 			}
 			used = (size_t)(nl - c->in) + 1;
 			c->out_len += np_api_answer_json(hs, c->in, used - 1, c->out + c->out_len,
-							 sizeof(c->out) - c->out_len);
+							 sizeof(c->out) - c->out_len, api->reload);
 		}
 		memmove(c->in, c->in + used, c->in_len - used);
 		c->in_len -= used;
@@ -268,7 +281,7 @@ answer_queries(struct client *c, const struct np_hosts *hs)
 }
 
 static void
-service_client(struct client *c, short revents, const struct np_hosts *hs)
+service_client(struct np_api *api, struct client *c, short revents, const struct np_hosts *hs)
 {
 	if (revents & (POLLERR | POLLNVAL)) {
 		drop_client(c);
@@ -283,7 +296,7 @@ service_client(struct client *c, short revents, const struct np_hosts *hs)
 		}
 		if (n > 0)
 			c->in_len += (size_t)n;
-		answer_queries(c, hs);
+		answer_queries(api, c, hs);
 	}
 	if (c->fd >= 0 && c->out_len > c->out_off) {
 		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
@@ -321,7 +334,7 @@ np_api_poll(struct np_api *api, const struct np_hosts *hs, int timeout_ms)
 
 	for (nfds_t k = 1; k < n; k++)
 		if (pfd[k].revents)
-			service_client(&api->cl[map[k]], pfd[k].revents, hs);
+			service_client(api, &api->cl[map[k]], pfd[k].revents, hs);
 
 	if (pfd[0].revents & POLLIN) {
 		int fd = accept4(api->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);

@@ -30,10 +30,11 @@ void np_api_answer(const struct np_hosts *hs, const uint8_t query[NP_API_QUERY_L
 
 /*
  * The JSON form: {"addr": "192.0.2.1"} -> one JSON object and a newline in
- * out. Returns its length (a "bad query" answer for anything malformed).
+ * out; {"cmd": "reload"} calls reload (if not NULL). Returns the answer's
+ * length (a "bad query" answer for anything malformed).
  */
 size_t np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len,
-			  char *out, size_t out_len);
+			  char *out, size_t out_len, void (*reload)(void));
 
 struct np_api;
 
@@ -42,6 +43,12 @@ struct np_api *np_api_open(const char *path, char *err, size_t err_len);
 
 /* Accept, read and answer whatever is ready; waits at most timeout_ms. */
 void np_api_poll(struct np_api *api, const struct np_hosts *hs, int timeout_ms);
+
+/*
+ * What {"cmd": "reload"} on a JSON connection calls (the engine's database
+ * reload request). Without it, such a command is a bad query.
+ */
+void np_api_on_reload(struct np_api *api, void (*fn)(void));
 
 /* Close every connection and remove the socket file. */
 void np_api_close(struct np_api *api);

@@ -15,6 +15,9 @@
 #include "hosts.h"
 #include "worker.h"
 
+/* The database workers read: published with RCU (QSBR), see control.c. */
+extern struct np_db *np_db_current;
+
 /* Set on SIGINT/SIGTERM; every loop polls it. */
 bool np_engine_quit(void);
 void np_engine_request_quit(void);
@@ -28,10 +31,20 @@ struct np_capture_info {
 /* Returns 0, or -1 with a message in err. */
 int np_capture_scan(const char *path, struct np_capture_info *info, char *err, size_t err_len);
 
-/* The logger: drains the worker rings, keeps the hosts, writes outputs. */
+#define NP_MAX_WORKERS 64
+
+/* A record taken from a worker's ring, waiting for its turn. */
+struct np_logger_head {
+	bool valid;
+	struct np_record rec;
+	char tail[NP_TAIL_MAX + 1];
+};
+
+/* The logger: merges the worker rings, keeps the hosts, writes outputs. */
 struct np_logger {
 	struct np_worker **workers;
 	unsigned n_workers;
+	struct np_logger_head *heads;	/* one per worker */
 	struct np_hosts *hosts;
 	struct np_api *api;	/* -s, or NULL */
 	FILE *blocks;		/* stdout blocks, or NULL */
@@ -40,7 +53,6 @@ struct np_logger {
 	uint64_t written;
 	uint64_t json_errors;	/* records JSON could not encode */
 	uint64_t write_errors;
-	char tail[NP_TAIL_MAX + 1];	/* the current record's text tail */
 	char text[NP_FORMAT_MAX];	/* one formatted record */
 };
 

@@ -111,17 +111,24 @@ record_host(struct np_hosts *hs, const struct np_record *r, bool client)
 	const uint8_t *addr = client ? r->cli : r->srv;
 	struct np_host *h = (struct np_host *)np_addr_lookup(&hs->t, addr, r->ip_ver);
 
-	return h ? h : create_host(hs, addr, r->ip_ver, (uint32_t)(r->ts_us / 1000000));
+	if (!h) {
+		h = create_host(hs, addr, r->ip_ver, (uint32_t)(r->ts_us / 1000000));
+		h->workers = 1ull << (r->worker & 63);
+	}
+	return h;
 }
 
-/* p0f destroy_host(), when a worker's bookkeeping says so. */
+/* p0f destroy_host(), once no worker's bookkeeping keeps the host. */
 static void
 drop_host(struct np_hosts *hs, const struct np_record *r)
 {
-	struct np_addr_node *n = np_addr_lookup(&hs->t, r->cli, r->ip_ver);
+	struct np_host *h = (struct np_host *)np_addr_lookup(&hs->t, r->cli, r->ip_ver);
 
-	if (n) {
-		np_addr_remove(&hs->t, n);
+	if (!h)
+		return;
+	h->workers &= ~(1ull << (r->worker & 63));
+	if (!h->workers) {
+		np_addr_remove(&hs->t, &h->node);
 		hs->stats.dropped++;
 	}
 }
@@ -421,8 +428,13 @@ process_tcp(struct np_hosts *hs, const struct np_record *r, const struct emitter
 
 	if (r->kind == NP_REC_SYN || r->kind == NP_REC_SENDSYN_PROBE) {
 		/* create_flow_from_syn(): both ends touched, a connection each */
-		touch_host(hs, r->cli, r->ip_ver, now_s)->total_conn++;
-		touch_host(hs, r->srv, r->ip_ver, now_s)->total_conn++;
+		struct np_host *c = touch_host(hs, r->cli, r->ip_ver, now_s);
+		struct np_host *s = touch_host(hs, r->srv, r->ip_ver, now_s);
+
+		c->total_conn++;
+		s->total_conn++;
+		c->workers |= 1ull << (r->worker & 63);
+		s->workers |= 1ull << (r->worker & 63);
 	}
 	em->fn(em->ctx, r, NULL);
 

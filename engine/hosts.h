@@ -49,6 +49,7 @@ struct np_host_http {
 
 struct np_host {
 	struct np_addr_node node;	/* address, age order */
+	uint64_t workers;	/* bit w: worker w still tracks this host */
 	uint8_t distance;	/* p0f keeps a u8: unknown is 255 */
 	uint8_t bad_sw;		/* 1: UA names another OS, 2: dishonest */
 	uint8_t last_quality;	/* 1 fuzzy | 2 generic */

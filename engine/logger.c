@@ -66,19 +66,50 @@ take_record(struct rte_ring *ring, struct np_record *r, char *tail)
 	return true;
 }
 
-/* Drain what is queued now; returns the number of records handled. */
+/*
+ * Hand the oldest pending record to the host logic, if no worker can still
+ * send an older one: the rings are merged in packet-time order, so per-host
+ * facts see connections in the order they happened. Returns false when
+ * nothing could be taken now.
+ */
+static bool
+take_oldest(struct np_logger *lg)
+{
+	int best = -1;
+
+	for (unsigned w = 0; w < lg->n_workers; w++) {
+		struct np_logger_head *h = &lg->heads[w];
+
+		if (!h->valid)
+			h->valid = take_record(lg->workers[w]->ring, &h->rec, h->tail);
+		if (h->valid && (best < 0 || h->rec.ts_us < lg->heads[best].rec.ts_us))
+			best = (int)w;
+	}
+	if (best < 0)
+		return false;
+
+	uint64_t ts = lg->heads[best].rec.ts_us;
+	for (unsigned w = 0; w < lg->n_workers; w++) {
+		const struct np_worker *wk = lg->workers[w];
+
+		/* An empty ring: its worker may still send something older. */
+		if (!lg->heads[w].valid && wk->watermark_us < ts && !wk->done)
+			return false;
+	}
+	struct np_logger_head *h = &lg->heads[best];
+	h->valid = false;
+	np_hosts_process(lg->hosts, &h->rec, h->rec.tail_len ? h->tail : NULL, write_record, lg);
+	return true;
+}
+
+/* Handle what can be handled now; returns the number of records. */
 static unsigned
 drain(struct np_logger *lg)
 {
 	unsigned total = 0;
 
-	for (unsigned w = 0; w < lg->n_workers; w++) {
-		struct np_record r;
-
-		for (unsigned i = 0; i < NP_LOG_BURST && take_record(lg->workers[w]->ring, &r, lg->tail);
-		     i++, total++)
-			np_hosts_process(lg->hosts, &r, r.tail_len ? lg->tail : NULL, write_record, lg);
-	}
+	while (total < NP_LOG_BURST * lg->n_workers && take_oldest(lg))
+		total++;
 	return total;
 }
 
@@ -86,7 +117,7 @@ static bool
 all_done(const struct np_logger *lg)
 {
 	for (unsigned w = 0; w < lg->n_workers; w++)
-		if (!lg->workers[w]->done)
+		if (!lg->workers[w]->done || lg->heads[w].valid)
 			return false;
 	return true;
 }

@@ -5,6 +5,9 @@
  */
 #include <string.h>
 
+#define URCU_INLINE_SMALL_FUNCTIONS
+#include <urcu/urcu-qsbr.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -106,6 +109,7 @@ process_frame(struct np_worker *w, struct rte_mbuf *m)
 	uint64_t ts = packet_time_us(w, m);
 	struct np_packet pk;
 
+	w->watermark_us = ts;
 	w->ctr[NP_CTR_RX_PKTS]++;
 	w->ctr[NP_CTR_RX_BYTES] += len;
 	if (m->nb_segs > 1) {
@@ -124,22 +128,31 @@ process_frame(struct np_worker *w, struct rte_mbuf *m)
 	}
 	w->ctr[NP_CTR_PARSED]++;
 
-	np_observe(&w->obs, w->db, w->db_gen, &pk, ts, w->observation);
+	np_observe(&w->obs, w->db, w->db->generation, &pk, ts, w->observation);
 	if (w->observation->n) {
 		count_records(w, w->observation);
 		send_observation(w, w->observation);
 	}
 }
 
-/* File mode: has the port delivered (or failed) every packet of the file? */
+/* File mode: has the device delivered (or failed) every frame of our file? */
 static bool
-port_drained(const struct np_worker *w)
+queue_drained(const struct np_worker *w)
 {
 	struct rte_eth_stats st;
 
-	if (!w->expect_pkts || rte_eth_stats_get(w->port, &st))
+	if (w->ctr[NP_CTR_RX_PKTS] >= w->expect_pkts)
+		return true;
+	if (rte_eth_stats_get(w->ports[0], &st) || w->queue >= RTE_ETHDEV_QUEUE_STAT_CNTRS)
 		return false;
-	return st.ipackets + st.ierrors + st.imissed >= w->expect_pkts;
+	return st.q_ipackets[w->queue] + st.q_errors[w->queue] >= w->expect_pkts;
+}
+
+/* Packet time while idle, so the logger need not wait for us (live). */
+static uint64_t
+now_us(void)
+{
+	return rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000000);
 }
 
 int
@@ -149,28 +162,40 @@ np_worker_main(void *arg)
 	struct rte_mbuf *pkts[NP_BURST];
 	uint64_t idle_since = 0, hz = rte_get_tsc_hz();
 
+	urcu_qsbr_register_thread();
 	while (!np_engine_quit()) {
-		uint16_t n = rte_eth_rx_burst(w->port, w->queue, pkts, NP_BURST);
+		uint16_t n = 0;
 
+		for (uint16_t p = 0; p < w->n_ports && !n; p++)
+			n = rte_eth_rx_burst(w->ports[p], w->queue, pkts, NP_BURST);
 		if (n == 0) {
-			uint64_t now = rte_get_tsc_cycles();
+			urcu_qsbr_quiescent_state();
+			if (w->reads_file) {
+				uint64_t now = rte_get_tsc_cycles();
 
-			if (w->expect_pkts && port_drained(w))
-				break;
-			if (!idle_since)
-				idle_since = now;
-			else if (w->expect_pkts && now - idle_since > NP_IDLE_TIMEOUT_S * hz)
-				break;	/* main reports the shortfall */
+				if (queue_drained(w))
+					break;
+				if (!idle_since)
+					idle_since = now;
+				else if (now - idle_since > NP_IDLE_TIMEOUT_S * hz)
+					break;	/* main reports the shortfall */
+			} else {
+				w->watermark_us = now_us();
+			}
 			continue;
 		}
 		idle_since = 0;
+		w->db = rcu_dereference(np_db_current);
 		for (uint16_t i = 0; i < n; i++) {
 			if (i + 3 < n)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
 			process_frame(w, pkts[i]);
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
+		urcu_qsbr_quiescent_state();
 	}
+	w->watermark_us = UINT64_MAX;
 	w->done = true;
+	urcu_qsbr_unregister_thread();
 	return 0;
 }

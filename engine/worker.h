@@ -46,20 +46,25 @@ enum np_worker_ctr {
 
 extern const char *const np_worker_ctr_names[NP_CTR_COUNT];
 
+#define NP_WORKER_MAX_PORTS 8
+
 struct np_worker {
-	uint16_t port;
+	uint16_t ports[NP_WORKER_MAX_PORTS];	/* this worker's queue on each */
+	uint16_t n_ports;
 	uint16_t queue;
+	unsigned index;			/* 0..n_workers-1, stamped on records */
 	unsigned lcore;
 	struct rte_ring *ring;		/* to the logger */
-	const struct np_db *db;
-	uint32_t db_gen;
+	const struct np_db *db;		/* this burst's database (RCU) */
 	struct np_link link;
 	struct np_observer obs;
 	int ts_offset;			/* Rx-timestamp dynfield, -1 if none */
 	uint64_t ts_flag;
 	bool lossless;			/* wait for ring space instead of dropping */
-	uint64_t expect_pkts;		/* file mode: stop after this many */
+	bool reads_file;		/* stop after expect_pkts frames */
+	uint64_t expect_pkts;
 	volatile bool done;		/* set by the worker when it stops */
+	volatile uint64_t watermark_us;	/* records to come are not older */
 	uint8_t *scratch;		/* linearised multi-segment frames */
 	struct np_observation *observation;	/* one packet's records */
 	struct np_record *elems;	/* the same, laid out as ring elements */

@@ -55,7 +55,7 @@ check "a bad database line is reported with file and line" \
     run_np nonzero "bad\.fp:5: " -r "$caps/arkime__http-301-get.pcap" -f "$work/bad.fp"
 check "a missing database is refused" \
     run_np nonzero "nowhere\.fp: cannot open" -r "$caps/arkime__http-301-get.pcap" -f "$work/nowhere.fp"
-check "running without -r explains the usage" run_np 2 "usage: netprint" -f "$db"
+check "running without -r explains the usage" run_np 2 "nothing to read" -f "$db"
 check "an unknown option explains the usage" run_np 2 "usage: netprint" -Z
 check "-m out of range is refused" run_np 2 "-m 0,10: expected two numbers" -m 0,10 -r x
 check "-t without a host limit is refused" run_np 2 "-t 30: expected two numbers" -t 30 -r x

@@ -164,7 +164,7 @@ Test(api, bad_magic_and_bad_type_are_bad_queries)
 static const char *
 json_answer(const char *q, char *out, size_t len)
 {
-	size_t n = np_api_answer_json(&g_hosts, q, strlen(q), out, len);
+	size_t n = np_api_answer_json(&g_hosts, q, strlen(q), out, len, NULL);
 
 	cr_assert(gt(sz, n, 0));
 	cr_assert(eq(chr, out[n - 1], '\n'));
@@ -201,6 +201,6 @@ Test(api, json_answer_never_overflows)
 	size_t n;
 
 	syn_from(1000, 60, "Linux", "3.x");
-	n = np_api_answer_json(&g_hosts, "{\"addr\":\"192.0.2.7\"}", 20, out, sizeof(out));
+	n = np_api_answer_json(&g_hosts, "{\"addr\":\"192.0.2.7\"}", 20, out, sizeof(out), NULL);
 	cr_assert(le(sz, n, sizeof(out)));
 }

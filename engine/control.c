@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Control thread: RCU-published database and its reload, periodic and
+ * telemetry counters.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#define URCU_INLINE_SMALL_FUNCTIONS
+#include <urcu/urcu-qsbr.h>
+
+#include <rte_telemetry.h>
+
+#include "control.h"
+
+struct np_db *np_db_current;
+static atomic_bool reload_requested;
+static struct np_control *telemetry_ctl;
+
+void
+np_control_publish_first(struct np_db *db)
+{
+	db->generation = 1;
+	rcu_set_pointer(&np_db_current, db);
+}
+
+void
+np_control_request_reload(void)
+{
+	atomic_store(&reload_requested, true);
+}
+
+/*
+ * Build the new database off the packet path; on any error keep the old
+ * one and say why. Then swap, wait until no worker can still hold the old
+ * pointer (every worker passes a quiescent state each loop), and free it.
+ */
+static void
+reload(struct np_control *c)
+{
+	char err[NP_DB_ERR_MAX];
+	struct np_db *nd = np_db_load(c->fp_file, err, sizeof(err));
+
+	if (!nd) {
+		c->reload_failures++;
+		fprintf(stderr, "netprint: reload failed, keeping database generation %u: %s\n",
+			np_db_current->generation, err);
+		return;
+	}
+	nd->generation = np_db_current->generation + 1;
+	struct np_db *old = rcu_xchg_pointer(&np_db_current, nd);
+	urcu_qsbr_synchronize_rcu();
+	np_db_free(old);
+	c->reloads++;
+	fprintf(stderr, "netprint: database generation %u loaded from %s (%u signatures)\n",
+		nd->generation, c->fp_file, nd->n_sigs);
+}
+
+uint64_t
+np_control_counter(const struct np_control *c, enum np_worker_ctr ctr)
+{
+	uint64_t sum = 0;
+
+	for (unsigned w = 0; w < c->n_workers; w++)
+		sum += c->workers[w]->ctr[ctr];
+	return sum;
+}
+
+void
+np_control_print(const struct np_control *c, FILE *out)
+{
+	for (unsigned i = 0; i < NP_CTR_COUNT; i++) {
+		uint64_t v = np_control_counter(c, i);
+
+		if (!v && i != NP_CTR_RX_PKTS && i != NP_CTR_PARSED)
+			continue;
+		fprintf(out, "netprint:   %-36s %llu", np_worker_ctr_names[i], (unsigned long long)v);
+		if (c->n_workers > 1) {
+			fprintf(out, " (");
+			for (unsigned w = 0; w < c->n_workers; w++)
+				fprintf(out, "%s%llu", w ? " " : "",
+					(unsigned long long)c->workers[w]->ctr[i]);
+			fprintf(out, ")");
+		}
+		fprintf(out, "\n");
+	}
+	uint64_t evicted = 0, drops = 0;
+	for (unsigned w = 0; w < c->n_workers; w++) {
+		evicted += c->workers[w]->obs.flows.stats.evicted;
+		drops += c->workers[w]->obs.host_drops;
+	}
+	fprintf(out, "netprint:   %-36s %llu\n", "flows evicted (table full)",
+		(unsigned long long)evicted);
+	fprintf(out, "netprint:   %-36s %llu\n", "hosts dropped (limit, idle)",
+		(unsigned long long)drops);
+	if (c->logger)
+		fprintf(out, "netprint:   %-36s %llu\n", "records written",
+			(unsigned long long)c->logger->written);
+	fprintf(out, "netprint:   %-36s %u (reloads %llu, failed %llu)\n", "database generation",
+		np_db_current ? np_db_current->generation : 0, (unsigned long long)c->reloads,
+		(unsigned long long)c->reload_failures);
+}
+
+/* /netprint/stats: every counter, summed over the workers. */
+static int
+telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct np_control *c = telemetry_ctl;
+
+	(void)cmd, (void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < NP_CTR_COUNT; i++)
+		rte_tel_data_add_dict_u64(d, np_worker_ctr_names[i], np_control_counter(c, i));
+	rte_tel_data_add_dict_u64(d, "database generation",
+				  np_db_current ? np_db_current->generation : 0);
+	rte_tel_data_add_dict_u64(d, "reloads", c->reloads);
+	rte_tel_data_add_dict_u64(d, "reload failures", c->reload_failures);
+	rte_tel_data_add_dict_u64(d, "workers", c->n_workers);
+	return 0;
+}
+
+static void *
+control_main(void *arg)
+{
+	struct np_control *c = arg;
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	unsigned ticks = 0;
+
+	while (c->running) {
+		nanosleep(&tick, NULL);
+		if (atomic_exchange(&reload_requested, false))
+			reload(c);
+		if (c->stats_period && ++ticks % (c->stats_period * 10) == 0) {
+			fprintf(stderr, "netprint: counters\n");
+			np_control_print(c, stderr);
+		}
+	}
+	return NULL;
+}
+
+int
+np_control_start(struct np_control *c)
+{
+	telemetry_ctl = c;
+	rte_telemetry_register_cmd("/netprint/stats", telemetry_stats,
+				   "netprint counters, summed over the workers. No parameters");
+	c->running = true;
+	if (pthread_create(&c->thread, NULL, control_main, c)) {
+		c->running = false;
+		return -1;
+	}
+	return 0;
+}
+
+void
+np_control_stop(struct np_control *c)
+{
+	if (c->running) {
+		c->running = false;
+		pthread_join(c->thread, NULL);
+	}
+	np_db_free(np_db_current);
+	np_db_current = NULL;
+}

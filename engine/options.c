@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Command-line parsing: p0f's options where p0f has them (-r -f -o -s -m
+ * -t), and the EAL arguments of an operator's own ports before "--".
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+#ifndef NP_DEFAULT_FP
+#define NP_DEFAULT_FP "p0f.fp"
+#endif
+
+/* p0f's defaults and bounds for -m and -t. */
+#define NP_MAX_CONN 1000
+#define NP_MAX_HOSTS 10000
+#define NP_CONN_MAX_AGE 30	/* seconds */
+#define NP_HOST_IDLE_LIMIT 120	/* minutes */
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"usage: netprint -r FILE [-r FILE...] [options]\n"
+		"       netprint -i IFACE [options]\n"
+		"       netprint EAL-ARGUMENTS -- [options]\n"
+		"  -r FILE      read a pcap capture (several: one RX queue and worker each)\n"
+		"  -i IFACE     listen on a kernel interface (net_af_packet)\n"
+		"  -f FILE      signature database (default %s)\n"
+		"  -o FILE      append p0f log lines to FILE\n"
+		"  --json FILE  append one JSON object per record to FILE (- : stdout,\n"
+		"               instead of the p0f blocks)\n"
+		"  -s SOCK      answer p0f API queries (and JSON lines) on a unix socket;\n"
+		"               with -r, keep answering after the capture until stopped\n"
+		"  -m C,H       at most C tracked connections, H hosts per worker (default %u,%u)\n"
+		"  -t C,H       connection age limit C seconds, host idle limit H minutes\n"
+		"               (default %u,%u)\n"
+		"  --stats N    print counters every N seconds (and always at exit)\n"
+		"Live capture runs until SIGINT or SIGTERM; SIGHUP reloads the database.\n",
+		NP_DEFAULT_FP, NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT);
+}
+
+/* "A,B" with A in 1..max_a and B in 1..max_b, as p0f's -m and -t. */
+static int
+parse_pair(const char *opt, const char *arg, uint32_t max_a, uint32_t max_b, uint32_t *a,
+	   uint32_t *b)
+{
+	unsigned long x, y;
+	char *end;
+
+	errno = 0;
+	x = strtoul(arg, &end, 10);
+	if (end != arg && *end == ',') {
+		const char *p = end + 1;
+
+		y = strtoul(p, &end, 10);
+		if (end != p && !*end && !errno && x >= 1 && x <= max_a && y >= 1 && y <= max_b) {
+			*a = (uint32_t)x;
+			*b = (uint32_t)y;
+			return 0;
+		}
+	}
+	fprintf(stderr, "netprint: %s %s: expected two numbers A,B with 1 <= A <= %u, 1 <= B <= %u\n",
+		opt, arg, max_a, max_b);
+	return -1;
+}
+
+int
+np_options_parse(int argc, char **argv, struct np_options *o)
+{
+	static const struct option longopts[] = {
+		{ "json", required_argument, NULL, 'J' },
+		{ "stats", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->fp_file = NP_DEFAULT_FP;
+	o->max_conn = NP_MAX_CONN;
+	o->max_hosts = NP_MAX_HOSTS;
+	o->conn_max_age = NP_CONN_MAX_AGE;
+	o->host_idle_limit = NP_HOST_IDLE_LIMIT;
+
+	/* EAL arguments come first, up to "--". */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			o->eal_argc = i;
+			o->eal_argv = argv;
+			argv[i] = argv[0];
+			argc -= i;
+			argv += i;
+			break;
+		}
+
+	while ((c = getopt_long(argc, argv, "r:i:f:o:s:m:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (o->n_read_files == NP_MAX_FILES) {
+				fprintf(stderr, "netprint: at most %d captures\n", NP_MAX_FILES);
+				return 2;
+			}
+			o->read_files[o->n_read_files++] = optarg;
+			break;
+		case 'i': o->iface = optarg; break;
+		case 'f': o->fp_file = optarg; break;
+		case 'o': o->log_file = optarg; break;
+		case 'J': o->json_file = optarg; break;
+		case 's': o->api_sock = optarg; break;
+		case 'm':
+			if (parse_pair("-m", optarg, 100000, 500000, &o->max_conn, &o->max_hosts))
+				return 2;
+			break;
+		case 't':
+			if (parse_pair("-t", optarg, 1000000, 1000000, &o->conn_max_age,
+				       &o->host_idle_limit))
+				return 2;
+			break;
+		case 'S':
+			o->stats_period = (unsigned)strtoul(optarg, &end, 10);
+			if (end == optarg || *end || !o->stats_period || o->stats_period > 86400) {
+				fprintf(stderr, "netprint: --stats %s: expected 1..86400 seconds\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "netprint: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (!o->eal_argc && !o->n_read_files && !o->iface) {
+		fprintf(stderr, "netprint: nothing to read: give -r FILE, -i IFACE, or EAL ports before --\n");
+		usage(stderr);
+		return 2;
+	}
+	if ((o->n_read_files > 0) + (o->iface != NULL) + (o->eal_argc > 0) > 1) {
+		fprintf(stderr, "netprint: -r, -i and EAL ports (--) are alternatives\n");
+		return 2;
+	}
+	return 0;
+}

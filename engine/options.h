@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command line. Two shapes:
+ *   netprint -r FILE [-r FILE...] [options]      DPDK started by netprint
+ *   netprint -i IFACE [options]                  (net_pcap / net_af_packet)
+ *   netprint EAL-ARGS -- [options]               the operator's ports
+ */
+#ifndef NP_OPTIONS_H
+#define NP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NP_MAX_FILES 16
+
+struct np_options {
+	const char *read_files[NP_MAX_FILES];	/* -r, one RX queue and worker each */
+	unsigned n_read_files;
+	const char *iface;			/* -i */
+	const char *fp_file;			/* -f */
+	const char *log_file;			/* -o */
+	const char *json_file;			/* --json, "-" for stdout */
+	const char *api_sock;			/* -s */
+	uint32_t max_conn, max_hosts;		/* -m */
+	uint32_t conn_max_age, host_idle_limit;	/* -t */
+	unsigned stats_period;			/* --stats N seconds, 0 = at exit only */
+	int eal_argc;				/* EAL arguments before "--", if any */
+	char **eal_argv;
+};
+
+/* Fills o; returns 0, or 2 after printing why (usage errors). */
+int np_options_parse(int argc, char **argv, struct np_options *o);
+
+#endif /* NP_OPTIONS_H */
