@@ -91,9 +91,21 @@ take_oldest(struct np_logger *lg)
 	uint64_t ts = lg->heads[best].rec.ts_us;
 	for (unsigned w = 0; w < lg->n_workers; w++) {
 		const struct np_worker *wk = lg->workers[w];
+		struct np_logger_head *h = &lg->heads[w];
 
-		/* An empty ring: its worker may still send something older. */
-		if (!lg->heads[w].valid && wk->watermark_us < ts && !wk->done)
+		if (h->valid)
+			continue;
+		/*
+		 * A worker enqueues a packet's records before it moves its
+		 * watermark past that packet: read the watermark, then look at
+		 * the ring again. Empty then, it has nothing older than the mark.
+		 */
+		bool done = __atomic_load_n(&wk->done, __ATOMIC_ACQUIRE);
+		uint64_t mark = __atomic_load_n(&wk->watermark_us, __ATOMIC_ACQUIRE);
+
+		if ((h->valid = take_record(wk->ring, &h->rec, h->tail)))
+			return true;	/* choose again with this one */
+		if (!done && mark < ts)
 			return false;
 	}
 	struct np_logger_head *h = &lg->heads[best];
@@ -117,7 +129,7 @@ static bool
 all_done(const struct np_logger *lg)
 {
 	for (unsigned w = 0; w < lg->n_workers; w++)
-		if (!lg->workers[w]->done || lg->heads[w].valid)
+		if (!__atomic_load_n(&lg->workers[w]->done, __ATOMIC_ACQUIRE) || lg->heads[w].valid)
 			return false;
 	return true;
 }

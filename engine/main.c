@@ -194,6 +194,7 @@ build(struct engine *e)
 			return -1;
 		}
 		w->obs.worker = (uint8_t)i;
+		np_observer_share(&w->obs, e->n_workers);
 		w->index = i;
 		w->lcore = lcore;
 		w->queue = (uint16_t)i;

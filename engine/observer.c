@@ -157,6 +157,7 @@ np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age
 	o->flows.on_destroy_ctx = o;
 	o->max_hosts = max_hosts;
 	o->host_idle_s = host_idle_min * 60;
+	o->expire_interval = NP_EXPIRE_INTERVAL;
 	o->event = event;
 	o->event_ctx = event_ctx;
 
@@ -186,11 +187,18 @@ np_observer_fini(struct np_observer *o)
 }
 
 void
+np_observer_share(struct np_observer *o, unsigned n_workers)
+{
+	o->expire_interval = n_workers > 1 ? (NP_EXPIRE_INTERVAL + n_workers - 1) / n_workers :
+					     NP_EXPIRE_INTERVAL;
+}
+
+void
 np_observer_tick(struct np_observer *o, uint64_t ts_us)
 {
 	uint32_t now_s = (uint32_t)(ts_us / 1000000);
 
-	if (++o->p0f_packets % NP_EXPIRE_INTERVAL)
+	if (++o->p0f_packets % o->expire_interval)
 		return;
 	if (now_s == o->last_expire_s)
 		return;

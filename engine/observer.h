@@ -58,6 +58,7 @@ struct np_observer {
 	uint32_t next_serial;
 	uint8_t worker;			/* stamped on every record */
 	uint64_t p0f_packets;		/* frames passing "tcp or (vlan and tcp)" */
+	uint32_t expire_interval;	/* 50 as p0f; 50 / workers when split */
 	uint32_t last_expire_s;
 };
 
@@ -70,6 +71,12 @@ void np_observer_fini(struct np_observer *o);
  * has changed) p0f expires old flows, then idle hosts no flow uses.
  */
 void np_observer_tick(struct np_observer *o, uint64_t ts_us);
+
+/*
+ * p0f expires every 50 packets it sees; a worker that sees 1/n of them
+ * expires every 50/n, close to p0f's pace (exactly p0f's with one worker).
+ */
+void np_observer_share(struct np_observer *o, unsigned n_workers);
 
 /* Host references a flow table of max_conn needs beside max_hosts. */
 static inline uint32_t

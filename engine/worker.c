@@ -109,7 +109,7 @@ process_frame(struct np_worker *w, struct rte_mbuf *m)
 	uint64_t ts = packet_time_us(w, m);
 	struct np_packet pk;
 
-	w->watermark_us = ts;
+	__atomic_store_n(&w->watermark_us, ts, __ATOMIC_RELEASE);
 	w->ctr[NP_CTR_RX_PKTS]++;
 	w->ctr[NP_CTR_RX_BYTES] += len;
 	if (m->nb_segs > 1) {
@@ -180,7 +180,7 @@ np_worker_main(void *arg)
 				else if (now - idle_since > NP_IDLE_TIMEOUT_S * hz)
 					break;	/* main reports the shortfall */
 			} else {
-				w->watermark_us = now_us();
+				__atomic_store_n(&w->watermark_us, now_us(), __ATOMIC_RELEASE);
 			}
 			continue;
 		}
@@ -194,8 +194,8 @@ np_worker_main(void *arg)
 		rte_pktmbuf_free_bulk(pkts, n);
 		urcu_qsbr_quiescent_state();
 	}
-	w->watermark_us = UINT64_MAX;
-	w->done = true;
+	__atomic_store_n(&w->watermark_us, UINT64_MAX, __ATOMIC_RELEASE);
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	urcu_qsbr_unregister_thread();
 	return 0;
 }

@@ -63,8 +63,8 @@ struct np_worker {
 	bool lossless;			/* wait for ring space instead of dropping */
 	bool reads_file;		/* stop after expect_pkts frames */
 	uint64_t expect_pkts;
-	volatile bool done;		/* set by the worker when it stops */
-	volatile uint64_t watermark_us;	/* records to come are not older */
+	bool done;			/* set by the worker when it stops */
+	uint64_t watermark_us;		/* records to come are not older */
 	uint8_t *scratch;		/* linearised multi-segment frames */
 	struct np_observation *observation;	/* one packet's records */
 	struct np_record *elems;	/* the same, laid out as ring elements */
