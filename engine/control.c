@@ -11,6 +11,7 @@
 #define URCU_INLINE_SMALL_FUNCTIONS
 #include <urcu/urcu-qsbr.h>
 
+#include <rte_cycles.h>
 #include <rte_telemetry.h>
 
 #include "control.h"
@@ -74,7 +75,7 @@ np_control_print(const struct np_control *c, FILE *out)
 	for (unsigned i = 0; i < NP_CTR_COUNT; i++) {
 		uint64_t v = np_control_counter(c, i);
 
-		if (!v && i != NP_CTR_RX_PKTS && i != NP_CTR_PARSED)
+		if ((!v && i != NP_CTR_RX_PKTS && i != NP_CTR_PARSED) || i == NP_CTR_BUSY_CYCLES)
 			continue;
 		fprintf(out, "netprint:   %-36s %llu", np_worker_ctr_names[i], (unsigned long long)v);
 		if (c->n_workers > 1) {
@@ -98,6 +99,20 @@ np_control_print(const struct np_control *c, FILE *out)
 	if (c->logger)
 		fprintf(out, "netprint:   %-36s %llu\n", "records written",
 			(unsigned long long)c->logger->written);
+	/* Rates: packets over the wall time, cycles over the busy bursts. */
+	double secs = c->start_tsc ? (double)(rte_rdtsc() - c->start_tsc) / rte_get_tsc_hz() : 0;
+	uint64_t pkts = np_control_counter(c, NP_CTR_RX_PKTS);
+	if (secs > 0)
+		fprintf(out, "netprint:   %-36s %.3f s, %.3f Mpps\n", "elapsed, rate", secs,
+			pkts / secs / 1e6);
+	for (unsigned w = 0; w < c->n_workers; w++) {
+		const struct np_worker *wk = c->workers[w];
+		uint64_t n = wk->ctr[NP_CTR_RX_PKTS];
+
+		fprintf(out, "netprint:   worker %u (lcore %u): %.1f cycles/packet over %llu packets\n",
+			w, wk->lcore, n ? (double)wk->ctr[NP_CTR_BUSY_CYCLES] / n : 0.0,
+			(unsigned long long)n);
+	}
 	fprintf(out, "netprint:   %-36s %u (reloads %llu, failed %llu)\n", "database generation",
 		np_db_current ? np_db_current->generation : 0, (unsigned long long)c->reloads,
 		(unsigned long long)c->reload_failures);
@@ -125,14 +140,14 @@ static void *
 control_main(void *arg)
 {
 	struct np_control *c = arg;
-	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	unsigned ticks = 0;
 
 	while (c->running) {
 		nanosleep(&tick, NULL);
 		if (atomic_exchange(&reload_requested, false))
 			reload(c);
-		if (c->stats_period && ++ticks % (c->stats_period * 10) == 0) {
+		if (c->stats_period && ++ticks % (c->stats_period * 100) == 0) {
 			fprintf(stderr, "netprint: counters\n");
 			np_control_print(c, stderr);
 		}

@@ -21,6 +21,7 @@ struct np_control {
 	const struct np_logger *logger;
 	unsigned stats_period;		/* seconds, 0 = none */
 	uint64_t reloads, reload_failures;
+	uint64_t start_tsc;		/* when the workers were launched */
 	pthread_t thread;
 	bool running;
 };

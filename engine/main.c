@@ -31,7 +31,9 @@
 #include "port.h"
 
 #define NP_RING_SIZE 16384
-#define NP_MBUFS_PER_QUEUE 4096
+#define NP_MBUFS_PER_QUEUE 2048
+/* Room for jumbo frames in one segment: net_pcap's infinite_rx needs it. */
+#define NP_MBUF_DATA (RTE_PKTMBUF_HEADROOM + 9216)
 
 static atomic_bool quit_flag;
 
@@ -161,7 +163,7 @@ build(struct engine *e)
 	}
 	e->pool = rte_pktmbuf_pool_create("np_mbufs",
 		NP_MBUFS_PER_QUEUE * e->n_workers * e->n_ports + 1023, 256, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+		NP_MBUF_DATA, rte_socket_id());
 	if (!e->pool) {
 		fprintf(stderr, "netprint: out of DPDK memory for packet buffers (try a larger -m)\n");
 		return -1;
@@ -301,6 +303,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "netprint: cannot start the control thread\n");
 		goto out_eal;
 	}
+	e.ctl.start_tsc = rte_rdtsc();
 	for (unsigned i = 0; i < e.n_workers; i++)
 		if (rte_eal_remote_launch(np_worker_main, e.workers[i], e.workers[i]->lcore)) {
 			fprintf(stderr, "netprint: cannot launch worker %u\n", i);

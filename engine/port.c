@@ -63,9 +63,13 @@ np_eal_start(const char *argv0, const struct np_options *o, unsigned n_workers)
 			p += (size_t)snprintf(vdev + p, sizeof(vdev) - p, ",rx_pcap=%s",
 					      o->read_files[i]);
 	}
+	char mem[16];
+
+	/* packet buffers: 2048 jumbo mbufs (~20 MiB) per queue, plus tables */
+	snprintf(mem, sizeof(mem), "%u", 128 + 24 * n_workers);
 	char *eal_argv[] = {
-		(char *)argv0, "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
-		"--log-level=*:error", lcores, vdev, NULL,
+		(char *)argv0, "--no-huge", "-m", mem, "--no-pci", "--no-shconf",
+		"--log-level=*:error", "--no-telemetry", lcores, vdev, NULL,
 	};
 	int eal_argc = (int)(sizeof(eal_argv) / sizeof(eal_argv[0])) - 1;
 

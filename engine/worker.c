@@ -185,6 +185,7 @@ np_worker_main(void *arg)
 			continue;
 		}
 		idle_since = 0;
+		uint64_t start = rte_rdtsc();
 		w->db = rcu_dereference(np_db_current);
 		for (uint16_t i = 0; i < n; i++) {
 			if (i + 3 < n)
@@ -192,6 +193,7 @@ np_worker_main(void *arg)
 			process_frame(w, pkts[i]);
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
+		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start;
 		urcu_qsbr_quiescent_state();
 	}
 	__atomic_store_n(&w->watermark_us, UINT64_MAX, __ATOMIC_RELEASE);

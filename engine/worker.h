@@ -35,7 +35,8 @@
 	_(MATCHED, "signatures matched") \
 	_(FUZZY, "fuzzy matches") \
 	_(RECORDS, "records sent") \
-	_(RING_DROP, "records dropped (ring full)")
+	_(RING_DROP, "records dropped (ring full)") \
+	_(BUSY_CYCLES, "TSC cycles in non-empty bursts")
 
 enum np_worker_ctr {
 #define NP_CTR_ENUM_(id, desc) NP_CTR_##id,
