@@ -31,9 +31,7 @@
 #include "port.h"
 
 #define NP_RING_SIZE 16384
-#define NP_MBUFS_PER_QUEUE 2048
-/* Room for jumbo frames in one segment: net_pcap's infinite_rx needs it. */
-#define NP_MBUF_DATA (RTE_PKTMBUF_HEADROOM + 9216)
+#define NP_MBUFS_PER_QUEUE 4096	/* default of --mbufs */
 
 static atomic_bool quit_flag;
 
@@ -162,8 +160,8 @@ build(struct engine *e)
 		return -1;
 	}
 	e->pool = rte_pktmbuf_pool_create("np_mbufs",
-		NP_MBUFS_PER_QUEUE * e->n_workers * e->n_ports + 1023, 256, 0,
-		NP_MBUF_DATA, rte_socket_id());
+		(o->mbufs ? o->mbufs : NP_MBUFS_PER_QUEUE) * e->n_workers * e->n_ports + 1023, 256,
+		0, RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	if (!e->pool) {
 		fprintf(stderr, "netprint: out of DPDK memory for packet buffers (try a larger -m)\n");
 		return -1;
@@ -279,12 +277,13 @@ main(int argc, char **argv)
 	if (prepare(&e, &db))
 		goto out_files;
 
-	unsigned want_workers = e.opt.n_read_files ? e.opt.n_read_files : 1;
-	if (np_eal_start(argv[0], &e.opt, want_workers))
-		goto out_files;
+	/* Before EAL starts: a stop request while it starts still stops cleanly. */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
+	unsigned want_workers = e.opt.n_read_files ? e.opt.n_read_files : 1;
+	if (np_eal_start(argv[0], &e.opt, want_workers))
+		goto out_files;
 
 	np_control_publish_first(db);
 	db = NULL;

@@ -40,6 +40,8 @@ usage(FILE *out)
 		"  -t C,H       connection age limit C seconds, host idle limit H minutes\n"
 		"               (default %u,%u)\n"
 		"  --stats N    print counters every N seconds (and always at exit)\n"
+		"  --mbufs N    packet buffers per RX queue (default 4096; net_pcap's\n"
+		"               infinite_rx needs one per frame of its file)\n"
 		"Live capture runs until SIGINT or SIGTERM; SIGHUP reloads the database.\n",
 		NP_DEFAULT_FP, NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT);
 }
@@ -75,6 +77,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 	static const struct option longopts[] = {
 		{ "json", required_argument, NULL, 'J' },
 		{ "stats", required_argument, NULL, 'S' },
+		{ "mbufs", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -127,6 +130,13 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 			if (end == optarg || *end || !o->stats_period || o->stats_period > 86400) {
 				fprintf(stderr, "netprint: --stats %s: expected 1..86400 seconds\n",
 					optarg);
+				return 2;
+			}
+			break;
+		case 'B':
+			o->mbufs = (unsigned)strtoul(optarg, &end, 10);
+			if (end == optarg || *end || o->mbufs < 64 || o->mbufs > 4194304) {
+				fprintf(stderr, "netprint: --mbufs %s: expected 64..4194304\n", optarg);
 				return 2;
 			}
 			break;

@@ -24,6 +24,7 @@ struct np_options {
 	uint32_t max_conn, max_hosts;		/* -m */
 	uint32_t conn_max_age, host_idle_limit;	/* -t */
 	unsigned stats_period;			/* --stats N seconds, 0 = at exit only */
+	unsigned mbufs;				/* --mbufs N per RX queue, 0 = default */
 	int eal_argc;				/* EAL arguments before "--", if any */
 	char **eal_argv;
 };

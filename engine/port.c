@@ -65,8 +65,8 @@ np_eal_start(const char *argv0, const struct np_options *o, unsigned n_workers)
 	}
 	char mem[16];
 
-	/* packet buffers: 2048 jumbo mbufs (~20 MiB) per queue, plus tables */
-	snprintf(mem, sizeof(mem), "%u", 128 + 24 * n_workers);
+	/* packet buffers: 4096 mbufs (~9 MiB) per queue, plus tables */
+	snprintf(mem, sizeof(mem), "%u", 128 + 16 * n_workers);
 	char *eal_argv[] = {
 		(char *)argv0, "--no-huge", "-m", mem, "--no-pci", "--no-shconf",
 		"--log-level=*:error", "--no-telemetry", lcores, vdev, NULL,
@@ -111,7 +111,11 @@ np_port_start(uint16_t port, uint16_t n_queues, struct rte_mempool *pool)
 	} else {
 		conf.rx_adv_conf.rss_conf.rss_hf = 0;
 	}
-	if ((rc = rte_eth_dev_configure(port, n_queues, 0, &conf))) {
+	/* Passive: no TX queue, except where a device cannot link without one
+	 * (memif pairs its rings both ways); it is never sent on. */
+	uint16_t n_tx = strcmp(info.driver_name, "net_memif") ? 0 : n_queues;
+
+	if ((rc = rte_eth_dev_configure(port, n_queues, n_tx, &conf))) {
 		fprintf(stderr, "netprint: port %u (%s): configure: %s\n", port, name,
 			rte_strerror(-rc));
 		return -1;
@@ -120,6 +124,13 @@ np_port_start(uint16_t port, uint16_t n_queues, struct rte_mempool *pool)
 		if ((rc = rte_eth_rx_queue_setup(port, q, NP_NB_RXD, rte_eth_dev_socket_id(port),
 						 NULL, pool))) {
 			fprintf(stderr, "netprint: port %u (%s): RX queue %u: %s\n", port, name, q,
+				rte_strerror(-rc));
+			return -1;
+		}
+	for (uint16_t q = 0; q < n_tx; q++)
+		if ((rc = rte_eth_tx_queue_setup(port, q, NP_NB_RXD, rte_eth_dev_socket_id(port),
+						 NULL))) {
+			fprintf(stderr, "netprint: port %u (%s): TX queue %u: %s\n", port, name, q,
 				rte_strerror(-rc));
 			return -1;
 		}
