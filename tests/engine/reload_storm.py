@@ -22,17 +22,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import check, finish  # noqa: E402
 import time
 
-n = failed = 0
-
-
-def check(ok, desc):
-    global n, failed
-    n += 1
-    print(("ok %d - %s" if ok else "not ok %d - %s") % (n, desc))
-    failed += not ok
-    return ok
 
 
 def wait_for(path, pattern, count, timeout=10.0):
@@ -113,8 +107,7 @@ def main():
         parsed = counter("TCP packets parsed")
         print("# %d packets read during %d reloads (%d parsed, %d skipped)" % (read, reloads, parsed, skipped))
         check(read > 0 and read == parsed + skipped, "every packet is counted: parsed or skipped by reason")
-    print("1..%d" % n)
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

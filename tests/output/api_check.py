@@ -23,6 +23,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import check, finish  # noqa: E402
 import time
 from calendar import timegm
 
@@ -32,15 +35,6 @@ RESP = struct.Struct("=IIIIIIIIIhBB32s32s32s32s32s32s")
 assert RESP.size == 232
 LOG_RE = re.compile(r"^\[(.{19})\] mod=([^|]*)\|cli=([^|]*)/(\d+)\|srv=([^|]*)/(\d+)\|subj=(cli|srv)\|(.*)$")
 
-n = failed = 0
-
-
-def check(ok, desc):
-    global n, failed
-    n += 1
-    print(("ok %d - %s" if ok else "not ok %d - %s") % (n, desc))
-    failed += not ok
-    return ok
 
 
 def query(sock, addr):
@@ -238,8 +232,7 @@ def main():
                 rc = -1
         check(rc == 0, "SIGTERM stops netprint cleanly (exit %s)" % rc)
         check(not os.path.exists(sock_path), "the socket file is removed")
-    print("1..%d" % n)
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

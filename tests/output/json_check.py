@@ -18,17 +18,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import check, finish  # noqa: E402
+
 LOG_RE = re.compile(r"^\[(\d{4})/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d)\] mod=([^|]*)\|cli=([^|]*)/(\d+)\|srv=([^|]*)/(\d+)\|subj=(cli|srv)\|(.*)$")
-n = 0
-failed = 0
-
-
-def check(ok, desc):
-    global n, failed
-    n += 1
-    print(("ok %d - %s" if ok else "not ok %d - %s") % (n, desc))
-    if not ok:
-        failed += 1
 
 
 def run(np, db, cap, tmp):
@@ -130,8 +123,7 @@ def main():
         check(ok, "JSON stays valid with quotes, control and non-UTF-8 bytes in a label")
         found = ok and any(b"\\u0001" in r and b'\\"flavor\\"' in r and "\ufffd".encode() in r for r in res[1])
         check(found, "those bytes are escaped or replaced, not dropped")
-    print("1..%d" % n)
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -19,14 +19,9 @@ import subprocess
 import sys
 import tempfile
 
-n = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import check, finish  # noqa: E402
 
-
-def check(ok, desc):
-    global n, failed
-    n += 1
-    print(("ok %d - %s" if ok else "not ok %d - %s") % (n, desc))
-    failed += not ok
 
 
 def write_syns(path, count, seed):
@@ -73,8 +68,7 @@ def main():
     if len(peaks) == 2:
         grow = (peaks[1000000] - peaks[100000]) / 1024
         check(grow < 64, "ten times the hosts grow the peak by %.1f MiB (< 64 MiB)" % grow)
-    print("1..%d" % n)
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":
