@@ -12,6 +12,7 @@
 #include <urcu/urcu-qsbr.h>
 
 #include <rte_cycles.h>
+#include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
 #include "control.h"
@@ -99,6 +100,18 @@ np_control_print(const struct np_control *c, FILE *out)
 	if (c->logger)
 		fprintf(out, "netprint:   %-36s %llu\n", "records written",
 			(unsigned long long)c->logger->written);
+	/* What the devices say: received, missed (no room), errors, no mbuf. */
+	for (uint16_t p = 0; p < c->n_ports; p++) {
+		struct rte_eth_stats st;
+		char name[RTE_ETH_NAME_MAX_LEN] = "";
+
+		rte_eth_dev_get_name_by_port(c->ports[p], name);
+		if (!rte_eth_stats_get(c->ports[p], &st))
+			fprintf(out, "netprint:   port %u (%s): %llu packets, %llu bytes, imissed %llu, ierrors %llu, rx_nombuf %llu\n",
+				c->ports[p], name, (unsigned long long)st.ipackets,
+				(unsigned long long)st.ibytes, (unsigned long long)st.imissed,
+				(unsigned long long)st.ierrors, (unsigned long long)st.rx_nombuf);
+	}
 	/* Rates: packets over the wall time, cycles over the busy bursts. */
 	double secs = c->start_tsc ? (double)(rte_rdtsc() - c->start_tsc) / rte_get_tsc_hz() : 0;
 	uint64_t pkts = np_control_counter(c, NP_CTR_RX_PKTS);
@@ -133,6 +146,17 @@ telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "reloads", c->reloads);
 	rte_tel_data_add_dict_u64(d, "reload failures", c->reload_failures);
 	rte_tel_data_add_dict_u64(d, "workers", c->n_workers);
+	uint64_t imissed = 0, ierrors = 0;
+	for (uint16_t p = 0; p < c->n_ports; p++) {
+		struct rte_eth_stats st;
+
+		if (!rte_eth_stats_get(c->ports[p], &st)) {
+			imissed += st.imissed;
+			ierrors += st.ierrors;
+		}
+	}
+	rte_tel_data_add_dict_u64(d, "port imissed", imissed);
+	rte_tel_data_add_dict_u64(d, "port ierrors", ierrors);
 	return 0;
 }
 

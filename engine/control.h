@@ -18,6 +18,8 @@ struct np_control {
 	const char *fp_file;
 	struct np_worker **workers;
 	unsigned n_workers;
+	const uint16_t *ports;
+	uint16_t n_ports;
 	const struct np_logger *logger;
 	unsigned stats_period;		/* seconds, 0 = none */
 	uint64_t reloads, reload_failures;

@@ -296,6 +296,7 @@ main(int argc, char **argv)
 	}
 	e.ctl = (struct np_control){
 		.fp_file = e.opt.fp_file, .workers = e.workers, .n_workers = e.n_workers,
+		.ports = e.ports, .n_ports = e.n_ports,
 		.logger = &e.lg, .stats_period = e.opt.stats_period,
 	};
 	if (np_control_start(&e.ctl)) {
