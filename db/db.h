@@ -112,6 +112,7 @@ struct np_db {
 	uint32_t n_http[2];
 	struct np_ua_os *ua_os;
 	uint32_t n_ua_os;
+	struct np_tcp_index *tcp_index[2];	/* by option layout, see tcp_index.h */
 	uint32_t n_sigs;	/* every "sig =" line */
 	uint32_t generation;	/* set by whoever publishes it: 1, 2, ... */
 	struct np_arena *arena;	/* owns everything above */

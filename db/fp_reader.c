@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "http_sig.h"
+#include "tcp_index.h"
 #include "tcp_sig.h"
 
 #define NAME_CHARS " ./-_!?()"
@@ -56,6 +57,12 @@ arena_alloc(struct np_db *db, size_t n)
 	db->arena = a;
 	memset(a->data, 0, n);
 	return a->data;
+}
+
+void *
+np_db_alloc(struct np_db *db, size_t n)
+{
+	return arena_alloc(db, n);
 }
 
 static const char *
@@ -579,6 +586,8 @@ np_db_load_buf(const char *name, const char *text, char *err, size_t err_len)
 		snprintf(err, err_len, "%s: no signatures found", name);
 		rc = -EINVAL;
 	}
+	if (!rc)
+		rc = np_tcp_index_build(r.db);
 	if (rc) {
 		if (rc == -ENOMEM)
 			snprintf(err, err_len, "%s:%u: out of memory", name, r.line_no);

@@ -22,6 +22,11 @@ struct np_tcp_match {
 void np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
 		  uint16_t syn_mss, struct np_tcp_match *m);
 
+/* The same by scanning every signature in file order, as p0f does; the
+ * index must agree with it (tests, benchmarks). */
+void np_match_tcp_linear(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
+			 uint16_t syn_mss, struct np_tcp_match *m);
+
 /* p0f guess_dist(): hops from the nearest common initial TTL. */
 static inline int32_t
 np_guess_dist(uint8_t ttl)

@@ -6,10 +6,16 @@
 #include <stddef.h>
 
 #include "matcher.h"
+#include "tcp_index.h"
 
-void
-np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
-	     uint16_t syn_mss, struct np_tcp_match *m)
+/*
+ * p0f's scan over candidate signatures (file order). cand == NULL: all of
+ * them, as p0f; else the ones sharing the packet's option layout, which
+ * gives the same answer since no other can match.
+ */
+static void
+match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk, uint16_t syn_mss,
+	  const uint32_t *cand, uint32_t n_cand, struct np_tcp_match *m)
 {
 	struct np_tcp_sig ts;
 	int32_t gmatch = -1, fmatch = -1;
@@ -19,7 +25,8 @@ np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk
 	m->wm = np_tcp_win_multi(&ts, syn_mss);
 	m->fuzzy = false;
 
-	for (uint32_t i = 0; i < db->n_tcp[dir]; i++) {
+	for (uint32_t k = 0; k < n_cand; k++) {
+		uint32_t i = cand ? cand[k] : k;
 		enum np_sig_verdict v = np_tcp_sig_check(&sigs[i], &ts, m->wm, fmatch >= 0);
 
 		if (v == NP_SIG_EXACT) {
@@ -55,6 +62,24 @@ np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk
 		m->dist = f->ttl - ts.ttl;
 	m->sig = fmatch;
 	m->fuzzy = f != NULL;
+}
+
+void
+np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
+	     uint16_t syn_mss, struct np_tcp_match *m)
+{
+	static const uint32_t none[1];
+	uint32_t n;
+	const uint32_t *cand = np_tcp_index_find(db->tcp_index[dir], pk->opt_layout, pk->opt_cnt, &n);
+
+	match_tcp(db, dir, pk, syn_mss, cand ? cand : none, n, m);
+}
+
+void
+np_match_tcp_linear(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
+		    uint16_t syn_mss, struct np_tcp_match *m)
+{
+	match_tcp(db, dir, pk, syn_mss, NULL, db->n_tcp[dir], m);
 }
 
 const char *

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The TCP index gives the linear scan's answers (p0f's order: first exact
+ * specific, first exact generic, first fuzzy) on random observations:
+ * layouts taken from the database's own signatures and random ones, with
+ * random TTLs, windows, MSS, scales, quirks and payloads.
+ */
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+
+#include "matcher.h"
+#include "tcp_index.h"
+
+static struct np_db *g_db;
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)((rng >> 11) % n);
+}
+
+static void
+setup(void)
+{
+	char err[NP_DB_ERR_MAX];
+
+	g_db = np_db_load(NP_TEST_FP, err, sizeof(err));
+	cr_assert(g_db != NULL, "%s", err);
+}
+
+static void
+teardown(void)
+{
+	np_db_free(g_db);
+}
+
+TestSuite(index, .init = setup, .fini = teardown);
+
+/* A plausible packet: often a real signature's layout and values. */
+static void
+random_packet(enum np_dir dir, struct np_packet *pk)
+{
+	static const uint16_t mss[] = { 0, 536, 1360, 1380, 1400, 1440, 1452, 1460, 8961 };
+	static const uint8_t ttl[] = { 32, 60, 63, 64, 100, 127, 128, 200, 254, 255 };
+
+	memset(pk, 0, sizeof(*pk));
+	pk->ip_ver = rnd(4) ? 4 : 6;
+	if (g_db->n_tcp[dir] && rnd(4)) {
+		const struct np_tcp_sig *s = &g_db->tcp[dir][rnd(g_db->n_tcp[dir])];
+
+		pk->opt_cnt = s->opt_cnt;
+		memcpy(pk->opt_layout, s->opt_layout, s->opt_cnt);
+		pk->opt_eol_pad = rnd(4) ? s->opt_eol_pad : (uint8_t)rnd(3);
+		pk->quirks = rnd(3) ? s->quirks : s->quirks ^ (1u << rnd(NP_QUIRK_COUNT));
+		pk->mss = s->mss >= 0 && rnd(3) ? (uint16_t)s->mss : mss[rnd(9)];
+		pk->wscale = s->wscale >= 0 && rnd(3) ? (uint8_t)s->wscale : (uint8_t)rnd(15);
+		pk->ttl = (uint8_t)(s->ttl - rnd(40));
+		if (s->win_type == NP_WIN_NORMAL && rnd(2))
+			pk->win = s->win;
+		else if (s->win_type == NP_WIN_MSS && rnd(2))
+			pk->win = (uint16_t)(pk->mss * s->win);
+		else
+			pk->win = (uint16_t)rnd(65536);
+		if (s->ip_ver == 6 || (s->ip_ver == -1 && rnd(2)))
+			pk->ip_ver = 6;
+		else
+			pk->ip_ver = 4;
+	} else {
+		static const uint8_t kinds[] = { 0, 1, 2, 3, 4, 5, 8, 30, 253 };
+
+		pk->opt_cnt = (uint8_t)rnd(8);
+		for (unsigned i = 0; i < pk->opt_cnt; i++)
+			pk->opt_layout[i] = kinds[rnd(9)];
+		pk->quirks = rnd(1u << NP_QUIRK_COUNT);
+		pk->mss = mss[rnd(9)];
+		pk->win = (uint16_t)rnd(65536);
+		pk->wscale = (uint8_t)rnd(16);
+		pk->ttl = ttl[rnd(10)];
+	}
+	pk->ip_opt_len = rnd(20) ? 0 : 4;
+	pk->ts1 = rnd(2) ? rnd(1000000) : 0;
+	pk->pay_len = rnd(10) ? 0 : 5;
+	pk->tot_hdr = (uint16_t)(pk->ip_ver == 4 ? 40 : 60);
+}
+
+Test(index, agrees_with_the_linear_scan)
+{
+	unsigned matched = 0, fuzzy = 0;
+
+	for (int i = 0; i < 300000; i++) {
+		enum np_dir dir = rnd(2) ? NP_DIR_REQUEST : NP_DIR_RESPONSE;
+		struct np_packet pk;
+		struct np_tcp_match a, b;
+		uint16_t syn_mss = dir == NP_DIR_RESPONSE && rnd(2) ? (uint16_t)(1300 + rnd(200)) : 0;
+
+		random_packet(dir, &pk);
+		np_match_tcp(g_db, dir, &pk, syn_mss, &a);
+		np_match_tcp_linear(g_db, dir, &pk, syn_mss, &b);
+		cr_assert(eq(i32, a.sig, b.sig), "observation %d", i);
+		cr_assert(eq(i32, a.dist, b.dist));
+		cr_assert(eq(int, a.fuzzy, b.fuzzy));
+		cr_assert(eq(i16, a.wm.multi, b.wm.multi));
+		matched += a.sig >= 0;
+		fuzzy += a.fuzzy;
+	}
+	cr_log_info("%u matched, %u fuzzy", matched, fuzzy);
+	cr_assert(gt(u32, matched, 10000), "the observations must exercise matches (%u)", matched);
+	cr_assert(gt(u32, fuzzy, 1000), "and fuzzy ones (%u)", fuzzy);
+}
+
+Test(index, every_signature_is_in_its_layout_group_once)
+{
+	for (int dir = 0; dir < 2; dir++)
+		for (uint32_t i = 0; i < g_db->n_tcp[dir]; i++) {
+			const struct np_tcp_sig *s = &g_db->tcp[dir][i];
+			uint32_t n, seen = 0;
+			const uint32_t *c = np_tcp_index_find(g_db->tcp_index[dir], s->opt_layout,
+							      s->opt_cnt, &n);
+
+			for (uint32_t k = 0; k < n; k++) {
+				seen += c[k] == i;
+				if (k)
+					cr_assert(lt(u32, c[k - 1], c[k]), "file order");
+			}
+			cr_assert(eq(u32, seen, 1));
+		}
+}
