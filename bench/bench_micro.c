@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Micro-benchmarks on real traffic: frames read with libpcap from the
+ * captures given, then timed in loops, each figure in ns and TSC cycles
+ * per call:
+ *   read    pcap_next_ex over the files (what any reader pays)
+ *   parse   np_parse_frame on every frame
+ *   syn     np_match_tcp on every SYN, index and linear scan
+ *   synack  the same on SYN+ACKs
+ *   http    np_http_observe + np_match_http + raw_sig on request headers
+ * Usage: bench_micro DB CAPTURE...
+ */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <x86intrin.h>
+
+#include "flow.h"
+#include "hosts.h"
+#include "http_match.h"
+#include "matcher.h"
+#include "packet.h"
+
+#define MAX_FRAMES 400000
+#define ROUNDS 20
+
+struct frame {
+	uint8_t *data;
+	uint32_t len;
+	int dlt;
+};
+
+static struct frame frames[MAX_FRAMES];
+static unsigned n_frames;
+
+static double
+now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static void
+report(const char *what, double ns, uint64_t cycles, uint64_t calls)
+{
+	printf("| %-28s | %10llu | %8.1f | %8.1f |\n", what, (unsigned long long)calls,
+	       calls ? ns / calls : 0, calls ? (double)cycles / calls : 0);
+}
+
+static void
+load(const char *path, double *read_ns, uint64_t *read_cycles, uint64_t *reads)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, err);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+
+	if (!p)
+		return;
+	int dlt = pcap_datalink(p);
+	struct np_link lk;
+
+	np_link_init(&lk, dlt);
+	if (!np_link_dlt_supported(dlt)) {
+		pcap_close(p);
+		return;
+	}
+	double t0 = now_ns();
+	uint64_t c0 = __rdtsc();
+	while (pcap_next_ex(p, &h, &d) == 1 && n_frames < MAX_FRAMES) {
+		struct frame *f = &frames[n_frames++];
+
+		f->data = malloc(h->caplen);
+		memcpy(f->data, d, h->caplen);
+		f->len = h->caplen;
+		f->dlt = dlt;
+		(*reads)++;
+	}
+	*read_cycles += __rdtsc() - c0;
+	*read_ns += now_ns() - t0;
+	pcap_close(p);
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[NP_DB_ERR_MAX];
+	struct np_db *db;
+	double read_ns = 0;
+	uint64_t read_cycles = 0, reads = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: bench_micro DB CAPTURE...\n");
+		return 2;
+	}
+	if (!(db = np_db_load(argv[1], err, sizeof(err)))) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	for (int i = 2; i < argc; i++)
+		load(argv[i], &read_ns, &read_cycles, &reads);
+
+	static struct np_packet pk[MAX_FRAMES];
+	static uint8_t ok[MAX_FRAMES];
+	unsigned syns = 0, synacks = 0;
+	uint64_t sink = 0;
+
+	printf("| %-28s | %10s | %8s | %8s |\n", "step", "calls", "ns/call", "cyc/call");
+	printf("|------------------------------|-----------:|---------:|---------:|\n");
+	report("pcap read (libpcap)", read_ns, read_cycles, reads);
+
+	/* parse */
+	double t0 = now_ns();
+	uint64_t c0 = __rdtsc();
+	for (int r = 0; r < ROUNDS; r++)
+		for (unsigned i = 0; i < n_frames; i++) {
+			struct np_link lk;
+
+			np_link_init(&lk, frames[i].dlt);
+			ok[i] = np_parse_frame(&lk, frames[i].data, frames[i].len, &pk[i]) == NP_PARSE_OK;
+		}
+	report("parse frame", now_ns() - t0, __rdtsc() - c0, (uint64_t)ROUNDS * n_frames);
+
+	for (unsigned i = 0; i < n_frames; i++) {
+		syns += ok[i] && pk[i].tcp_type == NP_TCP_SYN;
+		synacks += ok[i] && pk[i].tcp_type == (NP_TCP_SYN | NP_TCP_ACK);
+	}
+
+	/* SYN / SYN+ACK matching, index and linear */
+	const struct {
+		const char *name;
+		uint8_t type;
+		enum np_dir dir;
+		bool linear;
+	} runs[] = {
+		{ "match SYN (index)", NP_TCP_SYN, NP_DIR_REQUEST, false },
+		{ "match SYN (linear, as p0f)", NP_TCP_SYN, NP_DIR_REQUEST, true },
+		{ "match SYN+ACK (index)", NP_TCP_SYN | NP_TCP_ACK, NP_DIR_RESPONSE, false },
+		{ "match SYN+ACK (linear)", NP_TCP_SYN | NP_TCP_ACK, NP_DIR_RESPONSE, true },
+	};
+	for (size_t k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+		uint64_t calls = 0;
+		struct np_tcp_match m;
+
+		t0 = now_ns();
+		c0 = __rdtsc();
+		for (int r = 0; r < ROUNDS * 10; r++)
+			for (unsigned i = 0; i < n_frames; i++) {
+				if (!ok[i] || pk[i].tcp_type != runs[k].type)
+					continue;
+				if (runs[k].linear)
+					np_match_tcp_linear(db, runs[k].dir, &pk[i], 1460, &m);
+				else
+					np_match_tcp(db, runs[k].dir, &pk[i], 1460, &m);
+				sink += (uint64_t)m.sig;
+				calls++;
+			}
+		report(runs[k].name, now_ns() - t0, __rdtsc() - c0, calls);
+	}
+
+	/* HTTP requests: first segments that hold a whole GET / HEAD header block */
+	static struct np_http_state st;
+	static struct np_http_obs obs;
+	static char sig[16384];
+	uint64_t calls = 0;
+	double http_ns = 0;
+	uint64_t http_cycles = 0;
+
+	for (unsigned i = 0; i < n_frames; i++) {
+		enum np_http_event ev;
+		struct np_http_match m;
+
+		if (!ok[i] || !pk[i].pay_len)
+			continue;
+		np_http_reset(&st);
+		np_http_append(&st, true, pk[i].payload, pk[i].pay_len);
+		np_http_process(&st, true, &ev);
+		if (ev != NP_HTTP_REQUEST)
+			continue;
+		t0 = now_ns();
+		c0 = __rdtsc();
+		for (int r = 0; r < ROUNDS * 10; r++) {
+			np_http_observe(db, true, &st.done, st.buf[1], &obs);
+			np_match_http(db, NP_DIR_REQUEST, &obs, &m);
+			sink += np_format_http_sig(sig, sizeof(sig), db, true, &obs);
+			calls++;
+		}
+		http_cycles += __rdtsc() - c0;
+		http_ns += now_ns() - t0;
+	}
+	report("HTTP request fingerprint", http_ns, http_cycles, calls);
+
+	printf("\n%u frames, %u SYN, %u SYN+ACK (checksum %llu)\n", n_frames, syns, synacks,
+	       (unsigned long long)sink);
+	printf("memory per tracked flow: %zu bytes (flow entry %zu + serial 4 + uptime state %zu); "
+	       "HTTP state %zu bytes per flow slot, touched only by flows carrying data; "
+	       "per host %zu bytes\n",
+	       sizeof(struct np_flow) + 4 + sizeof(struct np_flow_tps), sizeof(struct np_flow),
+	       sizeof(struct np_flow_tps), sizeof(struct np_http_state), sizeof(struct np_host));
+	np_db_free(db);
+	return 0;
+}
