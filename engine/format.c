@@ -108,28 +108,52 @@ np_format_tcp_sig(char *buf, size_t len, const struct np_record *r)
 	put(buf, len, p, (t->flags & NP_RTCP_PAYLOAD) ? ":+" : ":0");
 }
 
-/* p0f dump_flags(): generic fuzzy random_ttl excess_dist tos:0xNN, or none. */
+/* p0f fp_tcp.c dump_flags(), less the tos:0xNN it adds last. */
+unsigned
+np_tcp_params(const struct np_rec_tcp *t, const char *out[NP_PARAMS_MAX])
+{
+	unsigned n = 0;
+
+	if (t->flags & NP_RTCP_MATCHED) {
+		if (t->flags & NP_RTCP_GENERIC)
+			out[n++] = "generic";
+		if (t->flags & NP_RTCP_FUZZY)
+			out[n++] = "fuzzy";
+		if (t->flags & NP_RTCP_BAD_TTL)
+			out[n++] = "random_ttl";
+	}
+	if (t->dist > NP_MAX_DIST)
+		out[n++] = "excess_dist";
+	return n;
+}
+
+/* p0f fp_http.c dump_flags(). */
+unsigned
+np_http_params(const struct np_rec_http *h, const char *out[NP_PARAMS_MAX])
+{
+	unsigned n = 0;
+
+	if (h->flags & NP_RHTTP_DISHONEST)
+		out[n++] = "dishonest";
+	if (h->flags & NP_RHTTP_ANONYMOUS)
+		out[n++] = "anonymous";
+	if (h->flags & NP_RHTTP_GENERIC)
+		out[n++] = "generic";
+	return n;
+}
+
+/* The params field: the words space-separated (then tos:0xNN), or none. */
 static void
-format_tcp_params(char *buf, size_t len, const struct np_rec_tcp *t)
+format_params(char *buf, size_t len, const char *const *words, unsigned n, uint8_t tos)
 {
 	size_t p = 0;
 
 	buf[0] = 0;
-	if (t->flags & NP_RTCP_MATCHED) {
-		if (t->flags & NP_RTCP_GENERIC)
-			p = put(buf, len, p, " generic");
-		if (t->flags & NP_RTCP_FUZZY)
-			p = put(buf, len, p, " fuzzy");
-		if (t->flags & NP_RTCP_BAD_TTL)
-			p = put(buf, len, p, " random_ttl");
-	}
-	if (t->dist > NP_MAX_DIST)
-		p = put(buf, len, p, " excess_dist");
-	if (t->tos)
-		p = put(buf, len, p, " tos:0x%02x", t->tos);
-	if (p)
-		memmove(buf, buf + 1, p);	/* drop the leading space */
-	else
+	for (unsigned i = 0; i < n; i++)
+		p = put(buf, len, p, "%s%s", p ? " " : "", words[i]);
+	if (tos)
+		p = put(buf, len, p, "%stos:0x%02x", p ? " " : "", tos);
+	if (!p)
 		snprintf(buf, len, "none");
 }
 
@@ -156,9 +180,10 @@ tcp_fields(const struct np_record *r, struct field *f)
 		set(&f[1], "dist", "<= %d", t->dist);
 	else
 		set(&f[1], "dist", "%d", t->dist);
+	const char *words[NP_PARAMS_MAX];
 	f[2].key = "params";
 	f[2].val = f[2].buf;
-	format_tcp_params(f[2].buf, sizeof(f[2].buf), t);
+	format_params(f[2].buf, sizeof(f[2].buf), words, np_tcp_params(t, words), t->tos);
 	f[3].key = "raw_sig";
 	f[3].val = f[3].buf;
 	np_format_tcp_sig(f[3].buf, sizeof(f[3].buf), r);
@@ -183,13 +208,10 @@ http_fields(const struct np_record *r, const char *tail, struct field *f)
 	} else {
 		set(&f[1], "lang", "none");
 	}
-	set(&f[2], "params", "%s%s%s", (h->flags & NP_RHTTP_DISHONEST) ? " dishonest" : "",
-	    (h->flags & NP_RHTTP_ANONYMOUS) ? " anonymous" : "",
-	    (h->flags & NP_RHTTP_GENERIC) ? " generic" : "");
-	if (f[2].buf[0])
-		memmove(f[2].buf, f[2].buf + 1, strlen(f[2].buf));
-	else
-		set(&f[2], "params", "none");
+	const char *words[NP_PARAMS_MAX];
+	f[2].key = "params";
+	f[2].val = f[2].buf;
+	format_params(f[2].buf, sizeof(f[2].buf), words, np_http_params(h, words), 0);
 	f[3].key = "raw_sig";
 	f[3].val = tail ? tail : "";
 }

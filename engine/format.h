@@ -17,6 +17,12 @@
 /* p0f's address text: dotted quad, or eight %x groups without "::". */
 void np_format_addr(char *buf, size_t len, const uint8_t *addr, uint8_t ip_ver);
 
+#define NP_PARAMS_MAX 4
+
+/* p0f's params words (without tos:0xNN), in its order; returns how many. */
+unsigned np_tcp_params(const struct np_rec_tcp *t, const char *out[NP_PARAMS_MAX]);
+unsigned np_http_params(const struct np_rec_http *h, const char *out[NP_PARAMS_MAX]);
+
 /* The raw_sig field of a SYN or SYN+ACK record. */
 void np_format_tcp_sig(char *buf, size_t len, const struct np_record *r);
 

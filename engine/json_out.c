@@ -73,6 +73,16 @@ endpoint(const uint8_t *addr, uint8_t ip_ver, uint16_t port)
 	return json_pack("{s:s, s:i}", "ip", a, "port", (json_int_t)port);
 }
 
+static json_t *
+params_array(const char *const *words, unsigned n)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < n; i++)
+		json_array_append_new(a, json_string(words[i]));
+	return a;
+}
+
 /* A match: class, name, flavor and how good it is. */
 static json_t *
 match(const struct np_rec_match *m, const char *label, const char *quality)
@@ -93,7 +103,7 @@ tcp_fields(json_t *o, const struct np_record *r)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	char sig[NP_FORMAT_MAX];
-	json_t *params = json_array();
+	const char *words[NP_PARAMS_MAX];
 	const char *quality = (t->flags & NP_RTCP_FUZZY) ? "fuzzy" :
 			      (t->flags & NP_RTCP_GENERIC) ? "generic" : "exact";
 
@@ -102,17 +112,7 @@ tcp_fields(json_t *o, const struct np_record *r)
 							   json_null());
 	json_object_set_new(o, "distance", json_integer(t->dist));
 	json_object_set_new(o, "distance_is_max", json_boolean(t->flags & NP_RTCP_BAD_TTL));
-	if (t->flags & NP_RTCP_MATCHED) {
-		if (t->flags & NP_RTCP_GENERIC)
-			json_array_append_new(params, json_string("generic"));
-		if (t->flags & NP_RTCP_FUZZY)
-			json_array_append_new(params, json_string("fuzzy"));
-		if (t->flags & NP_RTCP_BAD_TTL)
-			json_array_append_new(params, json_string("random_ttl"));
-	}
-	if (t->dist > NP_MAX_DIST)
-		json_array_append_new(params, json_string("excess_dist"));
-	json_object_set_new(o, "params", params);
+	json_object_set_new(o, "params", params_array(words, np_tcp_params(t, words)));
 	json_object_set_new(o, "tos", json_integer(t->tos));
 	np_format_tcp_sig(sig, sizeof(sig), r);
 	json_object_set_new(o, "raw_sig", json_string(sig));
@@ -123,7 +123,7 @@ http_fields(json_t *o, const struct np_record *r, const char *tail)
 {
 	const struct np_rec_http *h = &r->http;
 	const char *l = h->lang;
-	json_t *params = json_array();
+	const char *words[NP_PARAMS_MAX];
 
 	json_object_set_new(o, (h->flags & NP_RHTTP_MATCHED) && h->m.class_id >= 0 ? "os" : "app",
 			    (h->flags & NP_RHTTP_MATCHED) ?
@@ -140,13 +140,7 @@ http_fields(json_t *o, const struct np_record *r, const char *tail)
 		json_object_set_new(o, "language", json_null());
 		json_object_set_new(o, "language_code", json_null());
 	}
-	if (h->flags & NP_RHTTP_DISHONEST)
-		json_array_append_new(params, json_string("dishonest"));
-	if (h->flags & NP_RHTTP_ANONYMOUS)
-		json_array_append_new(params, json_string("anonymous"));
-	if (h->flags & NP_RHTTP_GENERIC)
-		json_array_append_new(params, json_string("generic"));
-	json_object_set_new(o, "params", params);
+	json_object_set_new(o, "params", params_array(words, np_http_params(h, words)));
 	json_object_set_new(o, "raw_sig", jcstr(tail ? tail : ""));
 }
 
