@@ -3,7 +3,10 @@
  * Control thread: RCU-published database and its reload, periodic and
  * telemetry counters.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -131,32 +134,72 @@ np_control_print(const struct np_control *c, FILE *out)
 		(unsigned long long)c->reload_failures);
 }
 
-/* /netprint/stats: every counter, summed over the workers. */
+/*
+ * Telemetry keys may only hold letters, digits, '_' and '/': the counters'
+ * identifiers in lower case ("rx_pkts", "skip_bad_ip", ...).
+ */
+static const char *const ctr_keys[NP_CTR_COUNT] = {
+#define NP_CTR_KEY_(id, desc) #id,
+	NP_FOREACH_WORKER_CTR(NP_CTR_KEY_)
+#undef NP_CTR_KEY_
+};
+
+static void
+telemetry_add(struct rte_tel_data *d, const char *id, uint64_t v)
+{
+	char key[64];
+	size_t i;
+
+	for (i = 0; id[i] && i < sizeof(key) - 1; i++)
+		key[i] = (char)tolower((unsigned char)id[i]);
+	key[i] = 0;
+	rte_tel_data_add_dict_u64(d, key, v);
+}
+
+/* /netprint/stats: every counter summed over the workers, and the database. */
 static int
 telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct np_control *c = telemetry_ctl;
+	uint64_t evicted = 0, host_drops = 0;
 
 	(void)cmd, (void)params;
 	rte_tel_data_start_dict(d);
 	for (unsigned i = 0; i < NP_CTR_COUNT; i++)
-		rte_tel_data_add_dict_u64(d, np_worker_ctr_names[i], np_control_counter(c, i));
-	rte_tel_data_add_dict_u64(d, "database generation",
-				  np_db_current ? np_db_current->generation : 0);
-	rte_tel_data_add_dict_u64(d, "reloads", c->reloads);
-	rte_tel_data_add_dict_u64(d, "reload failures", c->reload_failures);
-	rte_tel_data_add_dict_u64(d, "workers", c->n_workers);
-	uint64_t imissed = 0, ierrors = 0;
-	for (uint16_t p = 0; p < c->n_ports; p++) {
-		struct rte_eth_stats st;
-
-		if (!rte_eth_stats_get(c->ports[p], &st)) {
-			imissed += st.imissed;
-			ierrors += st.ierrors;
-		}
+		telemetry_add(d, ctr_keys[i], np_control_counter(c, i));
+	for (unsigned w = 0; w < c->n_workers; w++) {
+		evicted += c->workers[w]->obs.flows.stats.evicted;
+		host_drops += c->workers[w]->obs.host_drops;
 	}
-	rte_tel_data_add_dict_u64(d, "port imissed", imissed);
-	rte_tel_data_add_dict_u64(d, "port ierrors", ierrors);
+	telemetry_add(d, "flows_evicted", evicted);
+	telemetry_add(d, "hosts_dropped", host_drops);
+	telemetry_add(d, "workers", c->n_workers);
+	telemetry_add(d, "db_generation", np_db_current ? np_db_current->generation : 0);
+	telemetry_add(d, "reloads", c->reloads);
+	telemetry_add(d, "reload_failures", c->reload_failures);
+	return 0;
+}
+
+/* /netprint/worker,N: one worker's counters and where it runs. */
+static int
+telemetry_worker(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct np_control *c = telemetry_ctl;
+	char *end;
+
+	(void)cmd;
+	if (!params || !*params)
+		return -EINVAL;
+	unsigned long w = strtoul(params, &end, 10);
+	if (*end || w >= c->n_workers)
+		return -EINVAL;
+	const struct np_worker *wk = c->workers[w];
+	rte_tel_data_start_dict(d);
+	telemetry_add(d, "lcore", wk->lcore);
+	for (unsigned i = 0; i < NP_CTR_COUNT; i++)
+		telemetry_add(d, ctr_keys[i], wk->ctr[i]);
+	telemetry_add(d, "flows_evicted", wk->obs.flows.stats.evicted);
+	telemetry_add(d, "hosts_dropped", wk->obs.host_drops);
 	return 0;
 }
 
@@ -185,6 +228,8 @@ np_control_start(struct np_control *c)
 	telemetry_ctl = c;
 	rte_telemetry_register_cmd("/netprint/stats", telemetry_stats,
 				   "netprint counters, summed over the workers. No parameters");
+	rte_telemetry_register_cmd("/netprint/worker", telemetry_worker,
+				   "One worker's counters. Parameter: worker number");
 	c->running = true;
 	if (pthread_create(&c->thread, NULL, control_main, c)) {
 		c->running = false;
