@@ -116,7 +116,10 @@ np_control_print(const struct np_control *c, FILE *out)
 				(unsigned long long)st.ierrors, (unsigned long long)st.rx_nombuf);
 	}
 	/* Rates: packets over the wall time, cycles over the busy bursts. */
-	double secs = c->start_tsc ? (double)(rte_rdtsc() - c->start_tsc) / rte_get_tsc_hz() : 0;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double secs = c->start.tv_sec ? (double)(now.tv_sec - c->start.tv_sec) +
+					(now.tv_nsec - c->start.tv_nsec) / 1e9 : 0;
 	uint64_t pkts = np_control_counter(c, NP_CTR_RX_PKTS);
 	if (secs > 0)
 		fprintf(out, "netprint:   %-36s %.3f s, %.3f Mpps\n", "elapsed, rate", secs,
@@ -125,8 +128,12 @@ np_control_print(const struct np_control *c, FILE *out)
 		const struct np_worker *wk = c->workers[w];
 		uint64_t n = wk->ctr[NP_CTR_RX_PKTS];
 
-		fprintf(out, "netprint:   worker %u (lcore %u): %.1f cycles/packet over %llu packets\n",
-			w, wk->lcore, n ? (double)wk->ctr[NP_CTR_BUSY_CYCLES] / n : 0.0,
+		char where[32] = "thread";
+
+		if (wk->lcore != NP_NO_LCORE)
+			snprintf(where, sizeof(where), "lcore %u", wk->lcore);
+		fprintf(out, "netprint:   worker %u (%s): %.1f cycles/packet over %llu packets\n",
+			w, where, n ? (double)wk->ctr[NP_CTR_BUSY_CYCLES] / n : 0.0,
 			(unsigned long long)n);
 	}
 	fprintf(out, "netprint:   %-36s %u (reloads %llu, failed %llu)\n", "database generation",
@@ -222,14 +229,22 @@ control_main(void *arg)
 	return NULL;
 }
 
+void
+np_control_started(struct np_control *c)
+{
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
+}
+
 int
 np_control_start(struct np_control *c)
 {
 	telemetry_ctl = c;
-	rte_telemetry_register_cmd("/netprint/stats", telemetry_stats,
+	if (c->telemetry) {
+		rte_telemetry_register_cmd("/netprint/stats", telemetry_stats,
 				   "netprint counters, summed over the workers. No parameters");
-	rte_telemetry_register_cmd("/netprint/worker", telemetry_worker,
-				   "One worker's counters. Parameter: worker number");
+		rte_telemetry_register_cmd("/netprint/worker", telemetry_worker,
+					   "One worker's counters. Parameter: worker number");
+	}
 	c->running = true;
 	if (pthread_create(&c->thread, NULL, control_main, c)) {
 		c->running = false;

@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "engine.h"
 
@@ -23,7 +24,8 @@ struct np_control {
 	const struct np_logger *logger;
 	unsigned stats_period;		/* seconds, 0 = none */
 	uint64_t reloads, reload_failures;
-	uint64_t start_tsc;		/* when the workers were launched */
+	bool telemetry;			/* EAL runs: serve DPDK telemetry */
+	struct timespec start;		/* when the workers were launched */
 	pthread_t thread;
 	bool running;
 };
@@ -35,6 +37,9 @@ void np_control_publish_first(struct np_db *db);
 void np_control_request_reload(void);
 
 int np_control_start(struct np_control *c);
+
+/* The workers run from now: the clock of the rates printed. */
+void np_control_started(struct np_control *c);
 
 /* Stop the thread (after the workers have stopped) and free the database. */
 void np_control_stop(struct np_control *c);

@@ -22,15 +22,6 @@ extern struct np_db *np_db_current;
 bool np_engine_quit(void);
 void np_engine_request_quit(void);
 
-/* What a capture file holds, read with libpcap before DPDK starts. */
-struct np_capture_info {
-	int dlt;
-	uint64_t frames;
-};
-
-/* Returns 0, or -1 with a message in err. */
-int np_capture_scan(const char *path, struct np_capture_info *info, char *err, size_t err_len);
-
 #define NP_MAX_WORKERS 64
 
 /* A record taken from a worker's ring, waiting for its turn. */

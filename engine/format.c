@@ -4,7 +4,6 @@
  * (what p0f passes to add_observation_field), then rendered either way.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -22,31 +21,109 @@ struct field {
 	char buf[NP_FIELD_MAX];
 };
 
-/* Append to a buffer, never overflowing; returns the new position. */
-static size_t
-put(char *buf, size_t len, size_t pos, const char *fmt, ...)
-{
-	va_list ap;
+/*
+ * A bounded string builder: appends never overflow (the text is cut and
+ * stays terminated), no format strings on the logger's hot path.
+ */
+struct sb {
+	char *buf;
+	size_t len, pos;	/* pos < len always */
+};
 
-	if (pos >= len)
-		return pos;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf + pos, len - pos, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return pos;
-	return pos + (size_t)n < len ? pos + (size_t)n : len - 1;
+static inline struct sb
+sb_of(char *buf, size_t len)
+{
+	buf[0] = 0;
+	return (struct sb){ buf, len, 0 };
+}
+
+static void
+sb_mem(struct sb *b, const char *s, size_t n)
+{
+	if (n > b->len - 1 - b->pos)
+		n = b->len - 1 - b->pos;
+	memcpy(b->buf + b->pos, s, n);
+	b->pos += n;
+	b->buf[b->pos] = 0;
+}
+
+static inline void
+sb_str(struct sb *b, const char *s)
+{
+	sb_mem(b, s, strlen(s));
+}
+
+static void
+sb_uint(struct sb *b, uint64_t v)
+{
+	char d[20];
+	unsigned n = 0;
+
+	do
+		d[sizeof(d) - ++n] = (char)('0' + v % 10);
+	while ((v /= 10));
+	sb_mem(b, d + sizeof(d) - n, n);
+}
+
+static void
+sb_int(struct sb *b, int64_t v)
+{
+	if (v < 0) {
+		sb_mem(b, "-", 1);
+		sb_uint(b, (uint64_t)-v);
+	} else {
+		sb_uint(b, (uint64_t)v);
+	}
+}
+
+/* Lower-case hex, at least `width` digits. */
+static void
+sb_hex(struct sb *b, unsigned v, unsigned width)
+{
+	char d[8];
+	unsigned n = 0;
+
+	do
+		d[sizeof(d) - ++n] = "0123456789abcdef"[v & 15];
+	while ((v >>= 4) || n < width);
+	sb_mem(b, d + sizeof(d) - n, n);
+}
+
+/* "%-8s" */
+static void
+sb_key8(struct sb *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	sb_mem(b, s, n);
+	for (; n < 8; n++)
+		sb_mem(b, " ", 1);
+}
+
+static void
+sb_addr(struct sb *b, const uint8_t *a, uint8_t ip_ver)
+{
+	if (ip_ver == 4) {
+		for (unsigned i = 0; i < 4; i++) {
+			if (i)
+				sb_mem(b, ".", 1);
+			sb_uint(b, a[i]);
+		}
+		return;
+	}
+	for (unsigned i = 0; i < 16; i += 2) {	/* p0f: every group, no "::" */
+		if (i)
+			sb_mem(b, ":", 1);
+		sb_hex(b, (unsigned)(a[i] << 8 | a[i + 1]), 1);
+	}
 }
 
 void
 np_format_addr(char *buf, size_t len, const uint8_t *a, uint8_t ip_ver)
 {
-	if (ip_ver == 4)
-		snprintf(buf, len, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-	else
-		snprintf(buf, len, "%x:%x:%x:%x:%x:%x:%x:%x", a[0] << 8 | a[1], a[2] << 8 | a[3],
-			 a[4] << 8 | a[5], a[6] << 8 | a[7], a[8] << 8 | a[9], a[10] << 8 | a[11],
-			 a[12] << 8 | a[13], a[14] << 8 | a[15]);
+	struct sb b = sb_of(buf, len);
+
+	sb_addr(&b, a, ip_ver);
 }
 
 static const char *
@@ -68,44 +145,59 @@ np_format_tcp_sig(char *buf, size_t len, const struct np_record *r)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	int32_t dist = np_guess_dist(t->ttl);
-	size_t p = 0;
+	struct sb b = sb_of(buf, len);
 
+	sb_uint(&b, r->ip_ver);
+	sb_str(&b, ":");
+	sb_uint(&b, t->ttl);
+	sb_str(&b, "+");
 	if (dist > NP_MAX_DIST)
-		p = put(buf, len, p, "%u:%u+?:%u:", r->ip_ver, t->ttl, t->ip_opt_len);
+		sb_str(&b, "?");
 	else
-		p = put(buf, len, p, "%u:%u+%d:%u:", r->ip_ver, t->ttl, dist, t->ip_opt_len);
-
+		sb_int(&b, dist);
+	sb_str(&b, ":");
+	sb_uint(&b, t->ip_opt_len);
+	sb_str(&b, ":");
 	if (t->flags & NP_RTCP_MSS_STAR)
-		p = put(buf, len, p, "*:");
+		sb_str(&b, "*");
 	else
-		p = put(buf, len, p, "%u:", t->mss);
-
-	if (t->win_multi > 0)
-		p = put(buf, len, p, "%s*%d", t->win_mtu ? "mtu" : "mss", t->win_multi);
-	else
-		p = put(buf, len, p, "%u", t->win);
-	p = put(buf, len, p, ",%u:", t->wscale);
+		sb_uint(&b, t->mss);
+	sb_str(&b, ":");
+	if (t->win_multi > 0) {
+		sb_str(&b, t->win_mtu ? "mtu*" : "mss*");
+		sb_int(&b, t->win_multi);
+	} else {
+		sb_uint(&b, t->win);
+	}
+	sb_str(&b, ",");
+	sb_uint(&b, t->wscale);
+	sb_str(&b, ":");
 
 	for (unsigned i = 0; i < t->opt_cnt; i++) {
-		const char *sep = i ? "," : "";
 		const char *name = opt_name(t->opt_layout[i]);
 
-		if (t->opt_layout[i] == NP_OPT_EOL)
-			p = put(buf, len, p, "%seol+%u", sep, t->opt_eol_pad);
-		else if (name)
-			p = put(buf, len, p, "%s%s", sep, name);
-		else
-			p = put(buf, len, p, "%s?%u", sep, t->opt_layout[i]);
+		if (i)
+			sb_str(&b, ",");
+		if (t->opt_layout[i] == NP_OPT_EOL) {
+			sb_str(&b, "eol+");
+			sb_uint(&b, t->opt_eol_pad);
+		} else if (name) {
+			sb_str(&b, name);
+		} else {
+			sb_str(&b, "?");
+			sb_uint(&b, t->opt_layout[i]);
+		}
 	}
-	p = put(buf, len, p, ":");
+	sb_str(&b, ":");
 
 	const char *sep = "";
 	for (unsigned q = 0; q < NP_QUIRK_COUNT; q++)
 		if (t->quirks & (1u << q)) {
-			p = put(buf, len, p, "%s%s", sep, np_quirk_names[q]);
+			sb_str(&b, sep);
+			sb_str(&b, np_quirk_names[q]);
 			sep = ",";
 		}
-	put(buf, len, p, (t->flags & NP_RTCP_PAYLOAD) ? ":+" : ":0");
+	sb_str(&b, (t->flags & NP_RTCP_PAYLOAD) ? ":+" : ":0");
 }
 
 /* p0f fp_tcp.c dump_flags(), less the tos:0xNN it adds last. */
@@ -146,46 +238,55 @@ np_http_params(const struct np_rec_http *h, const char *out[NP_PARAMS_MAX])
 static void
 format_params(char *buf, size_t len, const char *const *words, unsigned n, uint8_t tos)
 {
-	size_t p = 0;
+	struct sb b = sb_of(buf, len);
 
-	buf[0] = 0;
-	for (unsigned i = 0; i < n; i++)
-		p = put(buf, len, p, "%s%s", p ? " " : "", words[i]);
-	if (tos)
-		p = put(buf, len, p, "%stos:0x%02x", p ? " " : "", tos);
-	if (!p)
-		snprintf(buf, len, "none");
+	for (unsigned i = 0; i < n; i++) {
+		if (b.pos)
+			sb_str(&b, " ");
+		sb_str(&b, words[i]);
+	}
+	if (tos) {
+		if (b.pos)
+			sb_str(&b, " ");
+		sb_str(&b, "tos:0x");
+		sb_hex(&b, tos, 2);
+	}
+	if (!b.pos)
+		sb_str(&b, "none");
+}
+
+/* A field whose value is a string that outlives the formatting. */
+static void
+set_str(struct field *f, const char *key, const char *val)
+{
+	f->key = key;
+	f->val = val;
+}
+
+/* A field built in its own buffer. */
+static struct sb
+set_buf(struct field *f, const char *key)
+{
+	f->key = key;
+	f->val = f->buf;
+	return sb_of(f->buf, sizeof(f->buf));
 }
 
 /* p0f prints "???" for a field it has no value for. */
 static void
-set(struct field *f, const char *key, const char *fmt, ...)
-{
-	va_list ap;
-
-	f->key = key;
-	f->val = f->buf;
-	va_start(ap, fmt);
-	vsnprintf(f->buf, sizeof(f->buf), fmt, ap);
-	va_end(ap);
-}
-
-static void
 tcp_fields(const struct np_record *r, struct field *f)
 {
 	const struct np_rec_tcp *t = &r->tcp;
-
-	set(&f[0], (t->flags & NP_RTCP_APP) ? "app" : "os", "%s", t->label[0] ? t->label : "???");
-	if (t->flags & NP_RTCP_BAD_TTL)
-		set(&f[1], "dist", "<= %d", t->dist);
-	else
-		set(&f[1], "dist", "%d", t->dist);
 	const char *words[NP_PARAMS_MAX];
-	f[2].key = "params";
-	f[2].val = f[2].buf;
+
+	set_str(&f[0], (t->flags & NP_RTCP_APP) ? "app" : "os", t->label[0] ? t->label : "???");
+	struct sb b = set_buf(&f[1], "dist");
+	if (t->flags & NP_RTCP_BAD_TTL)
+		sb_str(&b, "<= ");
+	sb_int(&b, t->dist);
+	set_buf(&f[2], "params");
 	format_params(f[2].buf, sizeof(f[2].buf), words, np_tcp_params(t, words), t->tos);
-	f[3].key = "raw_sig";
-	f[3].val = f[3].buf;
+	set_buf(&f[3], "raw_sig");
 	np_format_tcp_sig(f[3].buf, sizeof(f[3].buf), r);
 }
 
@@ -195,59 +296,65 @@ http_fields(const struct np_record *r, const char *tail, struct field *f)
 {
 	const struct np_rec_http *h = &r->http;
 	const char *l = h->lang;
+	const char *words[NP_PARAMS_MAX];
 
 	if (h->flags & NP_RHTTP_MATCHED)
-		set(&f[0], h->m.class_id < 0 ? "app" : "os", "%s", h->label);
+		set_str(&f[0], h->m.class_id < 0 ? "app" : "os", h->label);
 	else
-		set(&f[0], "app", "???");
+		set_str(&f[0], "app", "???");
 	if (isalpha((unsigned char)l[0]) && isalpha((unsigned char)l[1]) &&
 	    !isalpha((unsigned char)l[2])) {
 		const char *name = np_language_name(l);
 
-		set(&f[1], "lang", "%s", name ? name : "???");
+		set_str(&f[1], "lang", name ? name : "???");
 	} else {
-		set(&f[1], "lang", "none");
+		set_str(&f[1], "lang", "none");
 	}
-	const char *words[NP_PARAMS_MAX];
-	f[2].key = "params";
-	f[2].val = f[2].buf;
+	set_buf(&f[2], "params");
 	format_params(f[2].buf, sizeof(f[2].buf), words, np_http_params(h, words), 0);
-	f[3].key = "raw_sig";
-	f[3].val = tail ? tail : "";
+	set_str(&f[3], "raw_sig", tail ? tail : "");
 }
 
 static void
 nat_fields(const struct np_record *r, struct field *f)
 {
-	size_t p = 0;
+	struct sb b = set_buf(&f[0], "reason");
 
-	f[0].key = "reason";
-	f[0].val = f[0].buf;
-	f[0].buf[0] = 0;
 	for (unsigned i = 0; i < NP_NAT_REASON_COUNT; i++)
-		if (r->nat.reasons & (1u << i))
-			p = put(f[0].buf, sizeof(f[0].buf), p, "%s%s", p ? " " : "",
-				np_nat_reason_names[i]);
-	if (!p)
-		set(&f[0], "reason", "???");
-	set(&f[1], "raw_hits", "%u,%u,%u,%u", r->nat.hits[0], r->nat.hits[1], r->nat.hits[2],
-	    r->nat.hits[3]);
+		if (r->nat.reasons & (1u << i)) {
+			if (b.pos)
+				sb_str(&b, " ");
+			sb_str(&b, np_nat_reason_names[i]);
+		}
+	if (!b.pos)
+		set_str(&f[0], "reason", "???");
+	b = set_buf(&f[1], "raw_hits");
+	for (unsigned i = 0; i < 4; i++) {
+		if (i)
+			sb_str(&b, ",");
+		sb_uint(&b, r->nat.hits[i]);
+	}
 }
 
 static unsigned
 record_fields(const struct np_record *r, const char *tail, struct field *f)
 {
+	struct sb b;
+
 	switch (r->kind) {
 	case NP_REC_MTU:
-		set(&f[0], "link", "%s", r->mtu.link[0] ? r->mtu.link : "???");
-		set(&f[1], "raw_mtu", "%u", r->mtu.mtu);
+		set_str(&f[0], "link", r->mtu.link[0] ? r->mtu.link : "???");
+		b = set_buf(&f[1], "raw_mtu");
+		sb_uint(&b, r->mtu.mtu);
 		return 2;
 	case NP_REC_UPTIME: {
 		uint32_t m = r->uptime.up_min;
 
-		set(&f[0], "uptime", "%u days %u hrs %u min (modulo %u days)", m / 60 / 24,
-		    (m / 60) % 24, m % 60, r->uptime.up_mod_days);
-		set(&f[1], "raw_freq", "%.02f Hz", r->uptime.freq);
+		snprintf(set_buf(&f[0], "uptime").buf, sizeof(f[0].buf),
+			 "%u days %u hrs %u min (modulo %u days)", m / 60 / 24, (m / 60) % 24,
+			 m % 60, r->uptime.up_mod_days);
+		snprintf(set_buf(&f[1], "raw_freq").buf, sizeof(f[1].buf), "%.02f Hz",
+			 r->uptime.freq);
 		return 2;
 	}
 	case NP_REC_HTTP_REQUEST:
@@ -266,26 +373,56 @@ record_fields(const struct np_record *r, const char *tail, struct field *f)
 	}
 }
 
+/* "YYYY/MM/DD HH:MM:SS" in local time, as p0f; the last second is kept. */
+static const char *
+local_time(uint64_t ts_us)
+{
+	static _Thread_local time_t last = -1;
+	static _Thread_local char when[32];
+	time_t t = (time_t)(ts_us / 1000000);
+
+	if (t != last) {
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
+		last = t;
+	}
+	return when;
+}
+
+static void
+sb_endpoint(struct sb *b, const uint8_t *a, uint8_t ip_ver, uint16_t port)
+{
+	sb_addr(b, a, ip_ver);
+	sb_str(b, "/");
+	sb_uint(b, port);
+}
+
 size_t
 np_format_log_line(char *buf, size_t len, const struct np_record *r, const char *tail)
 {
 	struct field f[NP_MAX_FIELDS];
 	unsigned n = record_fields(r, tail, f);
-	char cli[64], srv[64], when[32];
-	time_t t = (time_t)(r->ts_us / 1000000);
-	struct tm tm;
-	size_t p = 0;
+	struct sb b = sb_of(buf, len);
 
-	localtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
-	np_format_addr(cli, sizeof(cli), r->cli, r->ip_ver);
-	np_format_addr(srv, sizeof(srv), r->srv, r->ip_ver);
-	p = put(buf, len, p, "[%s] mod=%s|cli=%s/%u|srv=%s/%u|subj=%s", when,
-		np_rec_kind_names[r->kind], cli, r->cli_port, srv, r->srv_port,
-		r->to_srv ? "cli" : "srv");
-	for (unsigned i = 0; i < n; i++)
-		p = put(buf, len, p, "|%s=%s", f[i].key, f[i].val);
-	return put(buf, len, p, "\n");
+	sb_str(&b, "[");
+	sb_str(&b, local_time(r->ts_us));
+	sb_str(&b, "] mod=");
+	sb_str(&b, np_rec_kind_names[r->kind]);
+	sb_str(&b, "|cli=");
+	sb_endpoint(&b, r->cli, r->ip_ver, r->cli_port);
+	sb_str(&b, "|srv=");
+	sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
+	sb_str(&b, r->to_srv ? "|subj=cli" : "|subj=srv");
+	for (unsigned i = 0; i < n; i++) {
+		sb_str(&b, "|");
+		sb_str(&b, f[i].key);
+		sb_str(&b, "=");
+		sb_str(&b, f[i].val);
+	}
+	sb_str(&b, "\n");
+	return b.pos;
 }
 
 size_t
@@ -293,16 +430,29 @@ np_format_block(char *buf, size_t len, const struct np_record *r, const char *ta
 {
 	struct field f[NP_MAX_FIELDS];
 	unsigned n = record_fields(r, tail, f);
-	char cli[64], srv[64];
-	size_t p = 0;
+	struct sb b = sb_of(buf, len);
 
-	np_format_addr(cli, sizeof(cli), r->cli, r->ip_ver);
-	np_format_addr(srv, sizeof(srv), r->srv, r->ip_ver);
-	p = put(buf, len, p, ".-[ %s/%u -> %s/%u (%s) ]-\n|\n", cli, r->cli_port, srv, r->srv_port,
-		np_rec_kind_names[r->kind]);
-	p = put(buf, len, p, "| %-8s = %s/%u\n", r->to_srv ? "client" : "server",
-		r->to_srv ? cli : srv, r->to_srv ? r->cli_port : r->srv_port);
-	for (unsigned i = 0; i < n; i++)
-		p = put(buf, len, p, "| %-8s = %s\n", f[i].key, f[i].val);
-	return put(buf, len, p, "|\n`----\n\n");
+	sb_str(&b, ".-[ ");
+	sb_endpoint(&b, r->cli, r->ip_ver, r->cli_port);
+	sb_str(&b, " -> ");
+	sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
+	sb_str(&b, " (");
+	sb_str(&b, np_rec_kind_names[r->kind]);
+	sb_str(&b, ") ]-\n|\n| ");
+	sb_key8(&b, r->to_srv ? "client" : "server");
+	sb_str(&b, " = ");
+	if (r->to_srv)
+		sb_endpoint(&b, r->cli, r->ip_ver, r->cli_port);
+	else
+		sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
+	sb_str(&b, "\n");
+	for (unsigned i = 0; i < n; i++) {
+		sb_str(&b, "| ");
+		sb_key8(&b, f[i].key);
+		sb_str(&b, " = ");
+		sb_str(&b, f[i].val);
+		sb_str(&b, "\n");
+	}
+	sb_str(&b, "|\n`----\n\n");
+	return b.pos;
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * netprint: start EAL (netprint's own arguments for -r / -i, or the
- * operator's), one worker lcore per RX queue, the logger on the main lcore,
- * the control thread beside it; run until the captures are read or a
- * signal stops it.
+ * netprint: workers, the logger on the main thread, the control thread
+ * beside it; run until the captures are read or a signal stops it. Capture
+ * files given alone are read directly, one worker thread each, without
+ * DPDK; otherwise EAL starts (netprint's own arguments for -i, or the
+ * operator's) and one worker lcore polls each RX queue.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -78,8 +80,11 @@ open_output(const char *path, const char *what)
 
 struct engine {
 	struct np_options opt;
-	struct np_capture_info cap[NP_MAX_FILES];
+	bool direct;			/* files read by threads, no DPDK */
+	struct np_capture cap[NP_MAX_FILES];
 	unsigned n_workers;
+	pthread_t threads[NP_MAX_WORKERS];
+	unsigned n_started;
 	uint16_t ports[NP_WORKER_MAX_PORTS];
 	uint16_t n_ports;
 	struct rte_mempool *pool;
@@ -108,7 +113,7 @@ prepare(struct engine *e, struct np_db **db)
 				o->read_files[i]);
 			return -1;
 		}
-		if (np_capture_scan(o->read_files[i], &e->cap[i], err, sizeof(err))) {
+		if (np_capture_open(&e->cap[i], o->read_files[i], err, sizeof(err))) {
 			fprintf(stderr, "netprint: %s\n", err);
 			return -1;
 		}
@@ -132,22 +137,13 @@ prepare(struct engine *e, struct np_db **db)
 	return 0;
 }
 
-/* Ports, workers and rings, once EAL runs. */
+/* Ports and their packet buffers, once EAL runs. */
 static int
-build(struct engine *e)
+build_ports(struct engine *e)
 {
 	const struct np_options *o = &e->opt;
 	uint16_t port;
 
-	e->n_workers = rte_lcore_count() - 1;
-	if (!e->n_workers) {
-		fprintf(stderr, "netprint: need at least two lcores: the logger and a worker\n");
-		return -1;
-	}
-	if (e->n_workers > NP_MAX_WORKERS) {
-		fprintf(stderr, "netprint: at most %d workers\n", NP_MAX_WORKERS);
-		return -1;
-	}
 	RTE_ETH_FOREACH_DEV(port) {
 		if (e->n_ports == NP_WORKER_MAX_PORTS) {
 			fprintf(stderr, "netprint: at most %d ports\n", NP_WORKER_MAX_PORTS);
@@ -169,23 +165,45 @@ build(struct engine *e)
 	for (uint16_t p = 0; p < e->n_ports; p++)
 		if (np_port_start(e->ports[p], (uint16_t)e->n_workers, e->pool))
 			return -1;
+	return 0;
+}
 
-	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
-	for (unsigned i = 0; i < e->n_workers; i++, lcore = rte_get_next_lcore(lcore, 1, 0)) {
-		char name[32];
-		struct np_worker *w = rte_zmalloc("np_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+/* A ring to the logger in ordinary memory (rte_ring_init needs no EAL). */
+static struct rte_ring *
+ring_new(unsigned index)
+{
+	char name[32];
+	size_t size = (size_t)rte_ring_get_memsize_elem(sizeof(struct np_record), NP_RING_SIZE);
+	struct rte_ring *r = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE));
+
+	snprintf(name, sizeof(name), "np_ring%u", index);
+	if (r && rte_ring_init(r, name, NP_RING_SIZE, RING_F_SP_ENQ | RING_F_SC_DEQ)) {
+		free(r);
+		r = NULL;
+	}
+	return r;
+}
+
+/* Workers, their rings, the host table and the logger. */
+static int
+build_workers(struct engine *e)
+{
+	const struct np_options *o = &e->opt;
+	unsigned lcore = e->direct ? 0 : rte_get_next_lcore(-1, 1, 0);
+
+	for (unsigned i = 0; i < e->n_workers; i++) {
+		struct np_worker *w = aligned_alloc(RTE_CACHE_LINE_SIZE, sizeof(*w));
 
 		if (!w)
 			return -1;
+		memset(w, 0, sizeof(*w));
 		e->workers[i] = w;
-		snprintf(name, sizeof(name), "np_ring%u", i);
-		w->ring = rte_ring_create_elem(name, sizeof(struct np_record), NP_RING_SIZE,
-					       rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-		w->scratch = rte_malloc("np_scratch", 65536, 0);
-		w->observation = rte_malloc("np_observation", sizeof(*w->observation), 0);
-		w->elems = rte_malloc("np_elems", NP_WORKER_ELEMS * sizeof(*w->elems), 0);
+		w->ring = ring_new(i);
+		w->scratch = malloc(65536);
+		w->observation = malloc(sizeof(*w->observation));
+		w->elems = malloc(NP_WORKER_ELEMS * sizeof(*w->elems));
 		if (!w->ring || !w->scratch || !w->observation || !w->elems) {
-			fprintf(stderr, "netprint: out of DPDK memory\n");
+			fprintf(stderr, "netprint: out of memory\n");
 			return -1;
 		}
 		if (np_observer_init(&w->obs, o->max_conn, o->conn_max_age, o->max_hosts,
@@ -196,15 +214,22 @@ build(struct engine *e)
 		w->obs.worker = (uint8_t)i;
 		np_observer_share(&w->obs, e->n_workers);
 		w->index = i;
+		w->ts_offset = -1;
+		/* A file is read whole; live traffic is never waited for. */
+		w->lossless = o->n_read_files > 0;
+		np_link_init(&w->link, o->n_read_files > i ? e->cap[i].dlt : 1 /* Ethernet */);
+		if (e->direct) {
+			w->lcore = NP_NO_LCORE;
+			w->capture = &e->cap[i];
+			continue;
+		}
 		w->lcore = lcore;
+		lcore = rte_get_next_lcore(lcore, 1, 0);
 		w->queue = (uint16_t)i;
 		w->n_ports = e->n_ports;
 		memcpy(w->ports, e->ports, e->n_ports * sizeof(e->ports[0]));
-		/* A file is read whole; live traffic is never waited for. */
-		w->lossless = o->n_read_files > 0;
 		w->reads_file = o->n_read_files > i;
 		w->expect_pkts = w->reads_file ? e->cap[i].frames : 0;
-		np_link_init(&w->link, o->n_read_files > i ? e->cap[i].dlt : 1 /* Ethernet */);
 		if (rte_mbuf_dyn_rx_timestamp_register(&w->ts_offset, &w->ts_flag))
 			w->ts_offset = -1;
 	}
@@ -223,6 +248,73 @@ build(struct engine *e)
 	return e->lg.heads ? 0 : -1;
 }
 
+/* Where the workers run: threads for direct files, else EAL's lcores. */
+static int
+build(struct engine *e)
+{
+	e->n_workers = e->direct ? e->opt.n_read_files : rte_lcore_count() - 1;
+	if (!e->n_workers) {
+		fprintf(stderr, "netprint: need at least two lcores: the logger and a worker\n");
+		return -1;
+	}
+	if (e->n_workers > NP_MAX_WORKERS) {
+		fprintf(stderr, "netprint: at most %d workers\n", NP_MAX_WORKERS);
+		return -1;
+	}
+	if (!e->direct && e->opt.n_read_files && e->opt.n_read_files != e->n_workers) {
+		fprintf(stderr, "netprint: %u captures need %u workers, EAL gave %u\n",
+			e->opt.n_read_files, e->opt.n_read_files, e->n_workers);
+		return -1;
+	}
+	if (!e->direct) {
+		/* net_pcap delivers the frames libpcap reads: count them to know the end */
+		for (unsigned i = 0; i < e->opt.n_read_files; i++) {
+			const uint8_t *f;
+			uint32_t len;
+			uint64_t ts;
+
+			while (np_capture_next(&e->cap[i], &f, &len, &ts) > 0)
+				;
+			e->cap[i].truncated = false;	/* said once; net_pcap stops there too */
+		}
+		if (build_ports(e))
+			return -1;
+	}
+	return build_workers(e);
+}
+
+static int
+launch(struct engine *e)
+{
+	for (unsigned i = 0; i < e->n_workers; i++) {
+		struct np_worker *w = e->workers[i];
+		int rc = e->direct ? pthread_create(&e->threads[i], NULL, np_worker_read_file, w)
+				   : rte_eal_remote_launch(np_worker_main, w, w->lcore);
+		if (rc) {
+			fprintf(stderr, "netprint: cannot start worker %u\n", i);
+			np_engine_request_quit();
+			e->n_started = i;
+			for (; i < e->n_workers; i++)	/* the logger must not wait for them */
+				e->workers[i]->done = true;
+			return -1;
+		}
+	}
+	np_control_started(&e->ctl);
+	e->n_started = e->n_workers;
+	return 0;
+}
+
+static void
+join(struct engine *e)
+{
+	if (!e->direct) {
+		rte_eal_mp_wait_lcore();
+		return;
+	}
+	for (unsigned i = 0; i < e->n_started; i++)
+		pthread_join(e->threads[i], NULL);
+}
+
 static void
 teardown(struct engine *e)
 {
@@ -234,15 +326,18 @@ teardown(struct engine *e)
 		if (!w)
 			continue;
 		np_observer_fini(&w->obs);
-		rte_ring_free(w->ring);
-		rte_free(w->scratch);
-		rte_free(w->observation);
-		rte_free(w->elems);
-		rte_free(w);
+		free(w->ring);
+		free(w->scratch);
+		free(w->observation);
+		free(w->elems);
+		free(w);
 	}
 	np_hosts_fini(&e->hosts);
 	free(e->lg.heads);
-	rte_mempool_free(e->pool);
+	if (e->pool)
+		rte_mempool_free(e->pool);
+	for (unsigned i = 0; i < e->opt.n_read_files; i++)
+		np_capture_close(&e->cap[i]);
 }
 
 /* Did every worker read its whole file? */
@@ -254,8 +349,8 @@ check_files(const struct engine *e)
 	for (unsigned i = 0; i < e->opt.n_read_files && i < e->n_workers; i++) {
 		uint64_t got = e->workers[i]->ctr[NP_CTR_RX_PKTS];
 
-		fprintf(stderr, "netprint: %s: %llu of %llu frames read\n", e->opt.read_files[i],
-			(unsigned long long)got, (unsigned long long)e->cap[i].frames);
+		fprintf(stderr, "netprint: %s: %llu frames read%s\n", e->opt.read_files[i],
+			(unsigned long long)got, e->cap[i].truncated ? " (truncated capture)" : "");
 		if (got != e->cap[i].frames && !np_engine_quit()) {
 			fprintf(stderr, "netprint: error: the capture device delivered %llu of %llu frames\n",
 				(unsigned long long)got, (unsigned long long)e->cap[i].frames);
@@ -281,37 +376,26 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	unsigned want_workers = e.opt.n_read_files ? e.opt.n_read_files : 1;
-	if (np_eal_start(argv[0], &e.opt, want_workers))
+	e.direct = e.opt.n_read_files && !e.opt.eal_argc;
+	if (!e.direct && np_eal_start(argv[0], &e.opt, e.opt.n_read_files ? e.opt.n_read_files : 1))
 		goto out_files;
 
 	np_control_publish_first(db);
 	db = NULL;
 	if (build(&e))
 		goto out_eal;
-	if (e.opt.n_read_files && e.opt.n_read_files != e.n_workers) {
-		fprintf(stderr, "netprint: %u captures need %u workers, EAL gave %u\n",
-			e.opt.n_read_files, e.opt.n_read_files, e.n_workers);
-		goto out_eal;
-	}
 	e.ctl = (struct np_control){
 		.fp_file = e.opt.fp_file, .workers = e.workers, .n_workers = e.n_workers,
-		.ports = e.ports, .n_ports = e.n_ports,
+		.ports = e.ports, .n_ports = e.n_ports, .telemetry = !e.direct,
 		.logger = &e.lg, .stats_period = e.opt.stats_period,
 	};
 	if (np_control_start(&e.ctl)) {
 		fprintf(stderr, "netprint: cannot start the control thread\n");
 		goto out_eal;
 	}
-	e.ctl.start_tsc = rte_rdtsc();
-	for (unsigned i = 0; i < e.n_workers; i++)
-		if (rte_eal_remote_launch(np_worker_main, e.workers[i], e.workers[i]->lcore)) {
-			fprintf(stderr, "netprint: cannot launch worker %u\n", i);
-			np_engine_request_quit();
-		}
-
+	launch(&e);
 	np_logger_run(&e.lg);
-	rte_eal_mp_wait_lcore();
+	join(&e);
 
 	status = check_files(&e);
 	fprintf(stderr, "netprint: %u worker%s\n", e.n_workers, e.n_workers == 1 ? "" : "s");
@@ -333,7 +417,8 @@ main(int argc, char **argv)
 out_eal:
 	np_control_stop(&e.ctl);
 	teardown(&e);
-	rte_eal_cleanup();
+	if (!e.direct)
+		rte_eal_cleanup();
 out_files:
 	np_db_free(db);
 	np_api_close(e.api);

@@ -27,8 +27,9 @@ usage(FILE *out)
 	fprintf(out,
 		"usage: netprint -r FILE [-r FILE...] [options]\n"
 		"       netprint -i IFACE [options]\n"
-		"       netprint EAL-ARGUMENTS -- [options]\n"
-		"  -r FILE      read a pcap capture (several: one RX queue and worker each)\n"
+		"       netprint EAL-ARGUMENTS -- [-r FILE...] [options]\n"
+		"  -r FILE      read a capture file (several: one worker each); read directly,\n"
+		"               or through net_pcap ports when EAL arguments are given\n"
 		"  -i IFACE     listen on a kernel interface (net_af_packet)\n"
 		"  -f FILE      signature database (default %s)\n"
 		"  -o FILE      append p0f log lines to FILE\n"
@@ -153,8 +154,8 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		usage(stderr);
 		return 2;
 	}
-	if ((o->n_read_files > 0) + (o->iface != NULL) + (o->eal_argc > 0) > 1) {
-		fprintf(stderr, "netprint: -r, -i and EAL ports (--) are alternatives\n");
+	if ((o->n_read_files > 0) + (o->iface != NULL) > 1) {
+		fprintf(stderr, "netprint: -r and -i are alternatives\n");
 		return 2;
 	}
 	return 0;

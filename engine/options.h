@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The command line. Two shapes:
- *   netprint -r FILE [-r FILE...] [options]      DPDK started by netprint
- *   netprint -i IFACE [options]                  (net_pcap / net_af_packet)
- *   netprint EAL-ARGS -- [options]               the operator's ports
+ * The command line:
+ *   netprint -r FILE [-r FILE...] [options]      files read directly, no DPDK
+ *   netprint -i IFACE [options]                  DPDK started by netprint (net_af_packet)
+ *   netprint EAL-ARGS -- [-r FILE...] [options]  the operator's EAL and ports
+ *                                                (files through net_pcap)
  */
 #ifndef NP_OPTIONS_H
 #define NP_OPTIONS_H
@@ -14,7 +15,7 @@
 #define NP_MAX_FILES 16
 
 struct np_options {
-	const char *read_files[NP_MAX_FILES];	/* -r, one RX queue and worker each */
+	const char *read_files[NP_MAX_FILES];	/* -r, one worker each */
 	unsigned n_read_files;
 	const char *iface;			/* -i */
 	const char *fp_file;			/* -f */

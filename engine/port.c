@@ -34,46 +34,51 @@ allowed_cpus(int *cpus, unsigned max)
 	return n;
 }
 
+/* EAL's arguments: the operator's, or our own; -r / -i add their vdev. */
 int
 np_eal_start(const char *argv0, const struct np_options *o, unsigned n_workers)
 {
-	if (o->eal_argc) {
-		if (rte_eal_init(o->eal_argc, o->eal_argv) < 0) {
-			fprintf(stderr, "netprint: cannot start DPDK: %s\n", rte_strerror(rte_errno));
-			return -1;
-		}
-		return 0;
-	}
+	static char lcores[512], vdev[NP_MAX_FILES * (PATH_MAX + 10) + 64], mem[16];
+	char *argv[128];
+	int argc = 0;
+	size_t p;
 
-	/* lcore 0 (main: logger, control) and the workers, spread over the CPUs. */
-	int cpus[64];
-	unsigned n_cpus = allowed_cpus(cpus, 64);
-	char lcores[512] = "--lcores=", vdev[NP_MAX_FILES * (PATH_MAX + 10) + 64];
-	size_t p = strlen(lcores);
-
-	for (unsigned l = 0; l <= n_workers && p < sizeof(lcores); l++)
-		p += (size_t)snprintf(lcores + p, sizeof(lcores) - p, "%s%u@%d", l ? "," : "", l,
-				      cpus[l % n_cpus]);
 	if (o->iface) {
 		snprintf(vdev, sizeof(vdev), "--vdev=net_af_packet0,iface=%s,qpairs=%u", o->iface,
 			 n_workers);
-	} else {
+	} else if (o->n_read_files) {
 		p = (size_t)snprintf(vdev, sizeof(vdev), "--vdev=net_pcap0");
 		for (unsigned i = 0; i < o->n_read_files && p < sizeof(vdev); i++)
 			p += (size_t)snprintf(vdev + p, sizeof(vdev) - p, ",rx_pcap=%s",
 					      o->read_files[i]);
 	}
-	char mem[16];
+	if (o->eal_argc) {
+		if (o->eal_argc > (int)RTE_DIM(argv) - 2) {
+			fprintf(stderr, "netprint: too many EAL arguments\n");
+			return -1;
+		}
+		for (; argc < o->eal_argc; argc++)
+			argv[argc] = o->eal_argv[argc];
+	} else {
+		/* lcore 0 (main: logger, control) and the workers, spread over the CPUs */
+		int cpus[64];
+		unsigned n_cpus = allowed_cpus(cpus, 64);
 
-	/* packet buffers: 4096 mbufs (~9 MiB) per queue, plus tables */
-	snprintf(mem, sizeof(mem), "%u", 128 + 16 * n_workers);
-	char *eal_argv[] = {
-		(char *)argv0, "--no-huge", "-m", mem, "--no-pci", "--no-shconf",
-		"--log-level=*:error", "--no-telemetry", lcores, vdev, NULL,
-	};
-	int eal_argc = (int)(sizeof(eal_argv) / sizeof(eal_argv[0])) - 1;
-
-	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		p = (size_t)snprintf(lcores, sizeof(lcores), "--lcores=");
+		for (unsigned l = 0; l <= n_workers && p < sizeof(lcores); l++)
+			p += (size_t)snprintf(lcores + p, sizeof(lcores) - p, "%s%u@%d",
+					      l ? "," : "", l, cpus[l % n_cpus]);
+		/* packet buffers: 4096 mbufs (~9 MiB) per queue, plus tables */
+		snprintf(mem, sizeof(mem), "%u", 128 + 16 * n_workers);
+		char *own[] = { (char *)argv0, "--no-huge", "-m", mem, "--no-pci", "--no-shconf",
+				"--log-level=*:error", "--no-telemetry", lcores };
+		for (; argc < (int)RTE_DIM(own); argc++)
+			argv[argc] = own[argc];
+	}
+	if (vdev[0])
+		argv[argc++] = vdev;
+	argv[argc] = NULL;
+	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr, "netprint: cannot start DPDK: %s\n", rte_strerror(rte_errno));
 		return -1;
 	}

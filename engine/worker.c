@@ -101,22 +101,15 @@ count_records(struct np_worker *w, const struct np_observation *obs)
 	}
 }
 
+/* One frame at packet time ts: parse, flows and matching, records out. */
 static inline void
-process_frame(struct np_worker *w, struct rte_mbuf *m)
+process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t ts)
 {
-	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = rte_pktmbuf_pkt_len(m);
-	uint64_t ts = packet_time_us(w, m);
 	struct np_packet pk;
 
 	__atomic_store_n(&w->watermark_us, ts, __ATOMIC_RELEASE);
 	w->ctr[NP_CTR_RX_PKTS]++;
 	w->ctr[NP_CTR_RX_BYTES] += len;
-	if (m->nb_segs > 1) {
-		if (len > NP_SCRATCH_SIZE)
-			len = NP_SCRATCH_SIZE;
-		frame = rte_pktmbuf_read(m, 0, len, w->scratch);
-	}
 
 	/* p0f's cache expiry counts the TCP frames its filter passes. */
 	enum np_parse_result r = np_parse_frame(&w->link, frame, len, &pk);
@@ -133,6 +126,20 @@ process_frame(struct np_worker *w, struct rte_mbuf *m)
 		count_records(w, w->observation);
 		send_observation(w, w->observation);
 	}
+}
+
+static inline void
+process_mbuf(struct np_worker *w, struct rte_mbuf *m)
+{
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	if (m->nb_segs > 1) {
+		if (len > NP_SCRATCH_SIZE)
+			len = NP_SCRATCH_SIZE;
+		frame = rte_pktmbuf_read(m, 0, len, w->scratch);
+	}
+	process_frame(w, frame, len, packet_time_us(w, m));
 }
 
 /* File mode: has the device delivered (or failed) every frame of our file? */
@@ -153,6 +160,15 @@ static uint64_t
 now_us(void)
 {
 	return rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000000);
+}
+
+/* No more records from this worker: the logger may drain and stop. */
+static void
+finish(struct np_worker *w)
+{
+	__atomic_store_n(&w->watermark_us, UINT64_MAX, __ATOMIC_RELEASE);
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
+	urcu_qsbr_unregister_thread();
 }
 
 int
@@ -190,14 +206,39 @@ np_worker_main(void *arg)
 		for (uint16_t i = 0; i < n; i++) {
 			if (i + 3 < n)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
-			process_frame(w, pkts[i]);
+			process_mbuf(w, pkts[i]);
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
 		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start;
 		urcu_qsbr_quiescent_state();
 	}
-	__atomic_store_n(&w->watermark_us, UINT64_MAX, __ATOMIC_RELEASE);
-	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
-	urcu_qsbr_unregister_thread();
+	finish(w);
 	return 0;
+}
+
+/*
+ * A worker reading its capture file directly (no DPDK port): the same
+ * frame path, in bursts of NP_BURST frames between quiescent states.
+ */
+void *
+np_worker_read_file(void *arg)
+{
+	struct np_worker *w = arg;
+	const uint8_t *frame;
+	uint32_t len;
+	uint64_t ts;
+	int more = 1;
+
+	urcu_qsbr_register_thread();
+	while (more && !np_engine_quit()) {
+		uint64_t start = rte_rdtsc();
+
+		w->db = rcu_dereference(np_db_current);
+		for (unsigned i = 0; i < NP_BURST && (more = np_capture_next(w->capture, &frame, &len, &ts)) > 0; i++)
+			process_frame(w, frame, len, ts);
+		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start;
+		urcu_qsbr_quiescent_state();
+	}
+	finish(w);
+	return NULL;
 }

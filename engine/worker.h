@@ -13,6 +13,7 @@
 #include <rte_common.h>
 #include <rte_ring.h>
 
+#include "capture.h"
 #include "db.h"
 #include "observer.h"
 #include "packet.h"
@@ -48,13 +49,14 @@ enum np_worker_ctr {
 extern const char *const np_worker_ctr_names[NP_CTR_COUNT];
 
 #define NP_WORKER_MAX_PORTS 8
+#define NP_NO_LCORE UINT32_MAX
 
 struct np_worker {
 	uint16_t ports[NP_WORKER_MAX_PORTS];	/* this worker's queue on each */
 	uint16_t n_ports;
 	uint16_t queue;
 	unsigned index;			/* 0..n_workers-1, stamped on records */
-	unsigned lcore;
+	unsigned lcore;			/* NP_NO_LCORE: a thread reading a file */
 	struct rte_ring *ring;		/* to the logger */
 	const struct np_db *db;		/* this burst's database (RCU) */
 	struct np_link link;
@@ -62,7 +64,8 @@ struct np_worker {
 	int ts_offset;			/* Rx-timestamp dynfield, -1 if none */
 	uint64_t ts_flag;
 	bool lossless;			/* wait for ring space instead of dropping */
-	bool reads_file;		/* stop after expect_pkts frames */
+	struct np_capture *capture;	/* read directly (no port), or NULL */
+	bool reads_file;		/* port: stop after expect_pkts frames */
 	uint64_t expect_pkts;
 	bool done;			/* set by the worker when it stops */
 	uint64_t watermark_us;		/* records to come are not older */
@@ -75,7 +78,11 @@ struct np_worker {
 /* Ring elements one packet's records can take: records, then a full tail. */
 #define NP_WORKER_ELEMS (NP_OBSERVE_MAX_RECORDS + NP_TAIL_MAX / sizeof(struct np_record) + 1)
 
+/* The worker loop on an lcore: its RX queue on every port. */
 int np_worker_main(void *arg);
+
+/* The worker loop on a thread of its own: w->capture, to its end. */
+void *np_worker_read_file(void *arg);
 
 /* The observer's event callback (ctx: the worker). */
 void np_worker_event(void *ctx, const struct np_record *r);
