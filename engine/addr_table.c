@@ -25,7 +25,7 @@ np_addr_table_init(struct np_addr_table *t, uint32_t cap, size_t elem_size)
 	uint32_t nb = 1;
 
 	memset(t, 0, sizeof(*t));
-	while (nb < cap * 2)
+	while (nb < cap)
 		nb <<= 1;
 	t->pool = calloc(cap, elem_size);
 	t->buckets = malloc(nb * sizeof(*t->buckets));
@@ -37,9 +37,10 @@ np_addr_table_init(struct np_addr_table *t, uint32_t cap, size_t elem_size)
 	t->elem_size = elem_size;
 	t->cap = cap;
 	t->mask = nb - 1;
-	for (uint32_t i = 0; i < cap; i++)
-		np_addr_at(t, i)->hnext = i + 1 < cap ? i + 1 : NP_ADDR_NONE;
-	t->free_head = cap ? 0 : NP_ADDR_NONE;
+	/* entries never used come in index order: the pool's pages are
+	 * touched as the table fills, not up front */
+	t->free_head = NP_ADDR_NONE;
+	t->unused = 0;
 	t->oldest = t->newest = NP_ADDR_NONE;
 	return 0;
 }
@@ -97,13 +98,19 @@ link_newest(struct np_addr_table *t, struct np_addr_node *n)
 struct np_addr_node *
 np_addr_insert(struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
 {
-	if (t->free_head == NP_ADDR_NONE)
-		return NULL;
+	uint32_t idx = t->free_head;
 
-	struct np_addr_node *n = np_addr_at(t, t->free_head);
+	if (idx == NP_ADDR_NONE) {
+		if (t->unused == t->cap)
+			return NULL;
+		idx = t->unused++;
+	}
+
+	struct np_addr_node *n = np_addr_at(t, idx);
 	uint32_t b = addr_hash(addr, ip_ver) & t->mask;
 
-	t->free_head = n->hnext;
+	if (idx == t->free_head)
+		t->free_head = n->hnext;
 	memset(n, 0, t->elem_size);
 	memcpy(n->addr, addr, ip_ver == 4 ? 4 : 16);
 	n->ip_ver = ip_ver;

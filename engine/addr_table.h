@@ -25,6 +25,7 @@ struct np_addr_table {
 	uint32_t *buckets;
 	size_t elem_size;
 	uint32_t cap, count, mask, free_head;
+	uint32_t unused;		/* entries from here on were never used */
 	uint32_t oldest, newest;	/* indices, NP_ADDR_NONE when empty */
 };
 

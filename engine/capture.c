@@ -153,6 +153,9 @@ np_capture_next(struct np_capture *c, const uint8_t **frame, uint32_t *len, uint
 			*frame = h + PCAP_REC_HDR;
 			*len = caplen;
 			c->off += PCAP_REC_HDR + caplen;
+			/* the next record and its headers, while this frame is processed */
+			__builtin_prefetch(c->map + c->off);
+			__builtin_prefetch(c->map + c->off + 64);
 			c->frames++;
 			return 1;
 		}

@@ -91,13 +91,17 @@ np_control_print(const struct np_control *c, FILE *out)
 		}
 		fprintf(out, "\n");
 	}
-	uint64_t evicted = 0, drops = 0;
+	uint64_t evicted = 0, drops = 0, no_http = 0;
 	for (unsigned w = 0; w < c->n_workers; w++) {
 		evicted += c->workers[w]->obs.flows.stats.evicted;
 		drops += c->workers[w]->obs.host_drops;
+		no_http += c->workers[w]->obs.http_no_state;
 	}
 	fprintf(out, "netprint:   %-36s %llu\n", "flows evicted (table full)",
 		(unsigned long long)evicted);
+	if (no_http)
+		fprintf(out, "netprint:   %-36s %llu\n", "flows without HTTP state (pool empty)",
+			(unsigned long long)no_http);
 	fprintf(out, "netprint:   %-36s %llu\n", "hosts dropped (limit, idle)",
 		(unsigned long long)drops);
 	if (c->logger)
@@ -168,7 +172,7 @@ static int
 telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct np_control *c = telemetry_ctl;
-	uint64_t evicted = 0, host_drops = 0;
+	uint64_t evicted = 0, host_drops = 0, no_http = 0;
 
 	(void)cmd, (void)params;
 	rte_tel_data_start_dict(d);
@@ -177,8 +181,10 @@ telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (unsigned w = 0; w < c->n_workers; w++) {
 		evicted += c->workers[w]->obs.flows.stats.evicted;
 		host_drops += c->workers[w]->obs.host_drops;
+		no_http += c->workers[w]->obs.http_no_state;
 	}
 	telemetry_add(d, "flows_evicted", evicted);
+	telemetry_add(d, "flows_without_http_state", no_http);
 	telemetry_add(d, "hosts_dropped", host_drops);
 	telemetry_add(d, "workers", c->n_workers);
 	telemetry_add(d, "db_generation", np_db_current ? np_db_current->generation : 0);

@@ -51,7 +51,7 @@ np_flow_table_init(struct np_flow_table *t, uint32_t max_conn, uint32_t conn_max
 	uint32_t cap = max_conn + 2, nb = 1;
 
 	memset(t, 0, sizeof(*t));
-	while (nb < cap * 2)
+	while (nb < cap)
 		nb <<= 1;
 	t->pool = calloc(cap, sizeof(*t->pool));
 	t->buckets = malloc(nb * sizeof(*t->buckets));
@@ -60,12 +60,12 @@ np_flow_table_init(struct np_flow_table *t, uint32_t max_conn, uint32_t conn_max
 		return -ENOMEM;
 	}
 	memset(t->buckets, 0xff, nb * sizeof(*t->buckets));
-	for (uint32_t i = 0; i < cap; i++)
-		t->pool[i].hnext = i + 1 < cap ? i + 1 : NP_FLOW_NONE;
 	t->mask = nb - 1;
 	t->max_conn = max_conn;
 	t->conn_max_age = conn_max_age;
-	t->free_head = 0;
+	/* entries never used come in index order: pages are touched as it fills */
+	t->free_head = NP_FLOW_NONE;
+	t->unused = 0;
 	t->oldest = t->newest = NP_FLOW_NONE;
 	return 0;
 }
@@ -174,11 +174,17 @@ np_flow_insert(struct np_flow_table *t, const struct np_packet *pk, uint32_t now
 {
 	unsigned alen = pk->ip_ver == 4 ? 4 : 16;
 	uint32_t idx = t->free_head;
+
+	if (idx == NP_FLOW_NONE)
+		idx = t->unused++;	/* make_room keeps count < capacity */
+	else
+		t->free_head = t->pool[idx].hnext;
+
 	struct np_flow *f = &t->pool[idx];
 	uint32_t b = flow_hash(pk) & t->mask;
 
-	t->free_head = f->hnext;
 	memset(f, 0, sizeof(*f));
+	f->http = NP_NO_HTTP;
 	f->ip_ver = pk->ip_ver;
 	memcpy(f->cli, pk->src, alen);
 	memcpy(f->srv, pk->dst, alen);

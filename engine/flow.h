@@ -15,17 +15,20 @@
 
 #define NP_FLOW_NONE UINT32_MAX
 
+#define NP_NO_HTTP UINT32_MAX		/* no data yet */
+#define NP_HTTP_SKIPPED (UINT32_MAX - 1)	/* the pool was empty */
+
 struct np_flow {
 	uint8_t cli[16], srv[16];
 	uint16_t cli_port, srv_port;
 	uint8_t ip_ver;
 	uint8_t acked;		/* SYN+ACK seen */
 	uint8_t sendsyn;	/* SYN from p0f-sendsyn */
-	uint8_t has_data;	/* its HTTP state is in use */
 	uint16_t syn_mss;
 	uint32_t created_s;
 	uint32_t next_cli_seq, next_srv_seq;
 	uint32_t cli_host, srv_host;	/* the owner's host references */
+	uint32_t http;		/* its HTTP state in the observer's pool, or NP_NO_HTTP */
 	uint32_t hnext, older, newer;	/* hash chain, age list */
 };
 
@@ -48,6 +51,7 @@ struct np_flow_table {
 	uint32_t conn_max_age;
 	uint32_t count;
 	uint32_t free_head;
+	uint32_t unused;	/* entries from here on were never used */
 	uint32_t oldest, newest;
 	struct np_flow_stats stats;
 	np_flow_destroy_fn on_destroy;	/* optional */

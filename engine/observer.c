@@ -57,6 +57,8 @@ flow_gone(void *ctx, const struct np_flow *f)
 		host_ref(o, f->cli_host)->use_cnt--;
 	if (f->srv_host != NP_ADDR_NONE)
 		host_ref(o, f->srv_host)->use_cnt--;
+	if (f->http < NP_HTTP_SKIPPED)
+		o->http_free[o->http_n_free++] = f->http;
 }
 
 /*
@@ -162,14 +164,20 @@ np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age
 	o->event_ctx = event_ctx;
 
 	uint32_t cap = np_flow_capacity(&o->flows);
-	/* calloc of a large block maps zero pages: only flows with data touch it */
-	o->http = calloc(cap, sizeof(*o->http));
+	/* calloc maps zero pages: an entry is touched when a flow first needs it */
+	o->http_cap = cap < NP_HTTP_POOL_MAX ? cap : NP_HTTP_POOL_MAX;
+	o->http = calloc(o->http_cap, sizeof(*o->http));
+	o->http_free = malloc(o->http_cap * sizeof(*o->http_free));
 	o->http_obs = malloc(sizeof(*o->http_obs));
 	o->serial = calloc(cap, sizeof(*o->serial));
-	if (!o->http || !o->http_obs || !o->serial) {
+	if (!o->http || !o->http_free || !o->http_obs || !o->serial) {
 		np_observer_fini(o);
 		return -ENOMEM;
 	}
+	/* lowest entries on top: reuse keeps the touched pages few */
+	for (uint32_t i = 0; i < o->http_cap; i++)
+		o->http_free[i] = o->http_cap - 1 - i;
+	o->http_n_free = o->http_cap;
 	return 0;
 }
 
@@ -179,6 +187,7 @@ np_observer_fini(struct np_observer *o)
 	np_flow_table_fini(&o->flows);
 	np_addr_table_fini(&o->hosts);
 	free(o->http);
+	free(o->http_free);
 	free(o->http_obs);
 	free(o->serial);
 	o->http = NULL;
@@ -393,15 +402,22 @@ static bool
 take_data(struct np_observer *o, const struct np_db *db, uint32_t db_gen, struct np_flow *f,
 	  bool to_srv, const struct np_packet *pk, uint64_t ts_us, struct np_observation *out)
 {
-	struct np_http_state *st = &o->http[np_flow_index(&o->flows, f)];
 	enum np_http_event ev;
 
 	if (!pk->pay_len)
 		return true;
-	if (!f->has_data) {
-		np_http_reset(st);
-		f->has_data = 1;
+	if (f->http == NP_HTTP_SKIPPED)
+		return true;
+	if (f->http == NP_NO_HTTP) {
+		if (!o->http_n_free) {
+			o->http_no_state++;	/* tracked still, its HTTP not followed */
+			f->http = NP_HTTP_SKIPPED;
+			return true;
+		}
+		f->http = o->http_free[--o->http_n_free];
+		np_http_reset(&o->http[f->http]);
 	}
+	struct np_http_state *st = &o->http[f->http];
 	np_http_append(st, to_srv, pk->payload, pk->pay_len);
 	bool keep = np_http_process(st, to_srv, &ev);
 	if (ev != NP_HTTP_NONE)

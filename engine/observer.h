@@ -52,7 +52,10 @@ struct np_observer {
 	np_event_fn event;		/* required */
 	void *event_ctx;
 	uint64_t host_drops;
-	struct np_http_state *http;	/* per flow slot; pages touched on use */
+	struct np_http_state *http;	/* pool: flows carrying data take one */
+	uint32_t *http_free;		/* stack of free pool entries */
+	uint32_t http_cap, http_n_free;
+	uint64_t http_no_state;		/* flows not followed: pool empty */
 	struct np_http_obs *http_obs;	/* scratch for one header block */
 	uint32_t *serial;		/* per flow slot: which flow holds it */
 	uint32_t next_serial;
@@ -61,6 +64,16 @@ struct np_observer {
 	uint32_t expire_interval;	/* 50 as p0f; 50 / workers when split */
 	uint32_t last_expire_s;
 };
+
+/*
+ * HTTP state (two 8 KB buffers a flow) comes from a pool apart from the
+ * flow table: a tracked connection costs its flow entry, and only flows
+ * that carry data hold HTTP state. The pool has one entry per flow slot
+ * up to p0f's largest -m (NP_HTTP_POOL_MAX), so p0f's answers are kept
+ * wherever p0f can run; beyond, a flow finding it empty is not followed
+ * for HTTP, and counted.
+ */
+#define NP_HTTP_POOL_MAX (100000 + 2)	/* p0f's -m, and the 2 flows over it */
 
 int np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age,
 		     uint32_t max_hosts, uint32_t host_idle_min, np_event_fn event, void *event_ctx);

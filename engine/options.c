@@ -20,6 +20,9 @@
 #define NP_MAX_HOSTS 10000
 #define NP_CONN_MAX_AGE 30	/* seconds */
 #define NP_HOST_IDLE_LIMIT 120	/* minutes */
+/* p0f stops at 100000,500000; netprint's tables take more (see observer.h) */
+#define NP_MAX_CONN_LIMIT 16000000
+#define NP_MAX_HOSTS_LIMIT 16000000
 
 static void
 usage(FILE *out)
@@ -118,7 +121,8 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		case 'J': o->json_file = optarg; break;
 		case 's': o->api_sock = optarg; break;
 		case 'm':
-			if (parse_pair("-m", optarg, 100000, 500000, &o->max_conn, &o->max_hosts))
+			if (parse_pair("-m", optarg, NP_MAX_CONN_LIMIT, NP_MAX_HOSTS_LIMIT, &o->max_conn,
+				       &o->max_hosts))
 				return 2;
 			break;
 		case 't':
