@@ -25,7 +25,9 @@ np_addr_table_init(struct np_addr_table *t, uint32_t cap, size_t elem_size)
 	uint32_t nb = 1;
 
 	memset(t, 0, sizeof(*t));
-	while (nb < cap)
+	/* a bucket per 4 entries: host tables are sized for every flow
+	 * holding two hosts of its own, a worst case that is rarely full */
+	while (nb < cap / 4)
 		nb <<= 1;
 	t->pool = calloc(cap, elem_size);
 	t->buckets = malloc(nb * sizeof(*t->buckets));

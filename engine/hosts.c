@@ -406,7 +406,7 @@ check_ts(struct np_hosts *hs, const struct np_record *r, uint32_t ts1, const str
 		freq = (freq + 33) / 50 * 50;
 	else
 		freq = (freq + 67) / 100 * 100;
-	ft->tps[to_srv] = (int32_t)freq;
+	ft->tps[to_srv] = (int16_t)freq;	/* at most MAX_TSCALE rounded: 1500 */
 
 	struct np_record out;
 	derive(&out, r, NP_REC_UPTIME);

@@ -74,7 +74,7 @@ struct np_host {
 /* Per-flow uptime state (p0f cli_tps / srv_tps), indexed by worker slot. */
 struct np_flow_tps {
 	uint32_t serial;
-	int32_t tps[2];		/* [to_srv]: 0 unknown, -1 bad, else Hz */
+	int16_t tps[2];		/* [to_srv]: 0 unknown, -1 bad, else Hz (<= 1500) */
 };
 
 struct np_hosts_stats {
