@@ -49,12 +49,18 @@ enum np_sig_verdict
 np_tcp_sig_check(const struct np_tcp_sig *ref, const struct np_tcp_sig *ts,
 		 struct np_win_multi wm, bool have_fuzzy)
 {
-	bool fuzzy = false;
-	uint32_t ref_quirks = ref->quirks;
-
 	if (ref->opt_cnt != ts->opt_cnt ||
 	    memcmp(ref->opt_layout, ts->opt_layout, ref->opt_cnt))
 		return NP_SIG_NO;
+	return np_tcp_sig_check_same_layout(ref, ts, wm, have_fuzzy);
+}
+
+enum np_sig_verdict
+np_tcp_sig_check_same_layout(const struct np_tcp_sig *ref, const struct np_tcp_sig *ts,
+			     struct np_win_multi wm, bool have_fuzzy)
+{
+	bool fuzzy = false;
+	uint32_t ref_quirks = ref->quirks;
 
 	/* A "*" signature drops the quirks the other IP version cannot have. */
 	if (ref->ip_ver == -1)

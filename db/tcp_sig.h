@@ -30,6 +30,11 @@ struct np_win_multi np_tcp_win_multi(const struct np_tcp_sig *obs, uint16_t syn_
 enum np_sig_verdict np_tcp_sig_check(const struct np_tcp_sig *ref, const struct np_tcp_sig *obs,
 				     struct np_win_multi wm, bool have_fuzzy);
 
+/* The same, for a signature known to have the observation's option layout. */
+enum np_sig_verdict np_tcp_sig_check_same_layout(const struct np_tcp_sig *ref,
+						 const struct np_tcp_sig *obs,
+						 struct np_win_multi wm, bool have_fuzzy);
+
 /* Parse the value of a "sig =" line in a [tcp:*] section. Returns NULL on
  * success, or a static description of what is wrong. */
 const char *np_tcp_sig_parse(const char *val, struct np_tcp_sig *sig);

@@ -25,9 +25,9 @@ np_addr_table_init(struct np_addr_table *t, uint32_t cap, size_t elem_size)
 	uint32_t nb = 1;
 
 	memset(t, 0, sizeof(*t));
-	/* a bucket per 4 entries: host tables are sized for every flow
+	/* a bucket per 2 entries: host tables are sized for every flow
 	 * holding two hosts of its own, a worst case that is rarely full */
-	while (nb < cap / 4)
+	while (nb < cap / 2)
 		nb <<= 1;
 	t->pool = calloc(cap, elem_size);
 	t->buckets = malloc(nb * sizeof(*t->buckets));
@@ -58,12 +58,12 @@ np_addr_table_fini(struct np_addr_table *t)
 struct np_addr_node *
 np_addr_lookup(const struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
 {
-	unsigned alen = ip_ver == 4 ? 4 : 16;
-
 	for (uint32_t i = t->buckets[addr_hash(addr, ip_ver) & t->mask]; i != NP_ADDR_NONE;) {
 		struct np_addr_node *n = np_addr_at(t, i);
 
-		if (n->ip_ver == ip_ver && !memcmp(n->addr, addr, alen))
+		/* fixed sizes: the compiler compares in registers */
+		if (n->ip_ver == ip_ver &&
+		    (ip_ver == 4 ? !memcmp(n->addr, addr, 4) : !memcmp(n->addr, addr, 16)))
 			return n;
 		i = n->hnext;
 	}

@@ -255,8 +255,11 @@ copy_match(const struct np_db *db, const struct np_label *lb, uint32_t line_no,
 	/* p0f's API copies at most 32 bytes of each, without a NUL if full */
 	np_api_strcpy(m->name, db->names[lb->name_id]);
 	np_api_strcpy(m->flavor, lb->flavor ? lb->flavor : "");
-	snprintf(m->class_name, sizeof(m->class_name), "%s",
-		 lb->class_id >= 0 ? db->classes[lb->class_id] : "");
+	const char *cls = lb->class_id >= 0 ? db->classes[lb->class_id] : "";
+	size_t n = strnlen(cls, sizeof(m->class_name) - 1);
+
+	memcpy(m->class_name, cls, n);
+	m->class_name[n] = 0;
 	m->name_len = (uint8_t)strlen(db->names[lb->name_id]);
 }
 

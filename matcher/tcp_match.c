@@ -27,7 +27,9 @@ match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk, u
 
 	for (uint32_t k = 0; k < n_cand; k++) {
 		uint32_t i = cand ? cand[k] : k;
-		enum np_sig_verdict v = np_tcp_sig_check(&sigs[i], &ts, m->wm, fmatch >= 0);
+		enum np_sig_verdict v = cand ?
+			np_tcp_sig_check_same_layout(&sigs[i], &ts, m->wm, fmatch >= 0) :
+			np_tcp_sig_check(&sigs[i], &ts, m->wm, fmatch >= 0);
 
 		if (v == NP_SIG_EXACT) {
 			if (!db->labels[sigs[i].label].generic) {
