@@ -105,8 +105,8 @@ np_control_print(const struct np_control *c, FILE *out)
 	fprintf(out, "netprint:   %-36s %llu\n", "hosts dropped (limit, idle)",
 		(unsigned long long)drops);
 	if (c->logger)
-		fprintf(out, "netprint:   %-36s %llu\n", "records written",
-			(unsigned long long)c->logger->written);
+		fprintf(out, "netprint:   %-36s %llu (logger on cpu %d)\n", "records written",
+			(unsigned long long)c->logger->written, c->logger->cpu);
 	/* What the devices say: received, missed (no room), errors, no mbuf. */
 	for (uint16_t p = 0; p < c->n_ports; p++) {
 		struct rte_eth_stats st;
@@ -132,10 +132,12 @@ np_control_print(const struct np_control *c, FILE *out)
 		const struct np_worker *wk = c->workers[w];
 		uint64_t n = wk->ctr[NP_CTR_RX_PKTS];
 
-		char where[32] = "thread";
+		char where[48];
 
 		if (wk->lcore != NP_NO_LCORE)
-			snprintf(where, sizeof(where), "lcore %u", wk->lcore);
+			snprintf(where, sizeof(where), "lcore %u, cpu %d", wk->lcore, wk->cpu);
+		else
+			snprintf(where, sizeof(where), "thread, cpu %d", wk->cpu);
 		fprintf(out, "netprint:   worker %u (%s): %.1f cycles/packet over %llu packets\n",
 			w, where, n ? (double)wk->ctr[NP_CTR_BUSY_CYCLES] / n : 0.0,
 			(unsigned long long)n);

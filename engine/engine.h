@@ -41,6 +41,7 @@ struct np_logger {
 	FILE *blocks;		/* stdout blocks, or NULL */
 	FILE *log;		/* -o file, or NULL */
 	FILE *json;		/* --json file, or NULL */
+	int cpu;		/* where the logger ran */
 	uint64_t written;
 	uint64_t json_errors;	/* records JSON could not encode */
 	uint64_t write_errors;

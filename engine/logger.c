@@ -5,6 +5,7 @@
  * (stdout) and p0f log lines (-o). It is the only place that does output,
  * so workers never block on I/O.
  */
+#include <sched.h>
 #include <string.h>
 
 #include <rte_pause.h>
@@ -137,6 +138,7 @@ all_done(const struct np_logger *lg)
 void
 np_logger_run(struct np_logger *lg)
 {
+	lg->cpu = sched_getcpu();
 	for (unsigned busy = 0;;) {
 		bool finished = all_done(lg);
 

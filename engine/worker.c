@@ -8,6 +8,8 @@
 #define URCU_INLINE_SMALL_FUNCTIONS
 #include <urcu/urcu-qsbr.h>
 
+#include <sched.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -178,6 +180,7 @@ np_worker_main(void *arg)
 	struct rte_mbuf *pkts[NP_BURST];
 	uint64_t idle_since = 0, hz = rte_get_tsc_hz();
 
+	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
 	while (!np_engine_quit()) {
 		uint16_t n = 0;
@@ -229,6 +232,7 @@ np_worker_read_file(void *arg)
 	uint64_t ts;
 	int more = 1;
 
+	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
 	while (more && !np_engine_quit()) {
 		uint64_t start = rte_rdtsc();

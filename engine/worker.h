@@ -57,6 +57,7 @@ struct np_worker {
 	uint16_t queue;
 	unsigned index;			/* 0..n_workers-1, stamped on records */
 	unsigned lcore;			/* NP_NO_LCORE: a thread reading a file */
+	int cpu;			/* where it started running */
 	struct rte_ring *ring;		/* to the logger */
 	const struct np_db *db;		/* this burst's database (RCU) */
 	struct np_link link;
