@@ -32,7 +32,8 @@
 #include "options.h"
 #include "port.h"
 
-#define NP_RING_SIZE 16384
+#define NP_RING_SIZE 16384	/* elements; a worker's batch fits many times */
+_Static_assert(NP_WORKER_BATCH < NP_RING_SIZE, "a batch fits in the ring");
 #define NP_MBUFS_PER_QUEUE 4096	/* default of --mbufs */
 
 static atomic_bool quit_flag;
@@ -201,8 +202,8 @@ build_workers(struct engine *e)
 		w->ring = ring_new(i);
 		w->scratch = malloc(65536);
 		w->observation = malloc(sizeof(*w->observation));
-		w->elems = malloc(NP_WORKER_ELEMS * sizeof(*w->elems));
-		if (!w->ring || !w->scratch || !w->observation || !w->elems) {
+		w->batch = malloc(NP_WORKER_BATCH * sizeof(*w->batch));
+		if (!w->ring || !w->scratch || !w->observation || !w->batch) {
 			fprintf(stderr, "netprint: out of memory\n");
 			return -1;
 		}
@@ -329,7 +330,7 @@ teardown(struct engine *e)
 		free(w->ring);
 		free(w->scratch);
 		free(w->observation);
-		free(w->elems);
+		free(w->batch);
 		free(w);
 	}
 	np_hosts_fini(&e->hosts);

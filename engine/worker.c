@@ -38,45 +38,67 @@ packet_time_us(const struct np_worker *w, const struct rte_mbuf *m)
 }
 
 /*
- * Push one packet's records (and a record's text tail, in the elements that
- * follow it) to the logger, all or nothing, so a record never arrives
- * without its tail. In lossless (file) mode wait for room; else count drops.
+ * Records wait in w->batch until the end of the burst: one ring operation
+ * per burst, not per packet. A record's text tail follows it in the next
+ * elements; a batch goes whole or not at all, so a record never arrives
+ * without its tail. Reading a file, wait for room; live, count the drops.
  */
-static void
-send_observation(struct np_worker *w, const struct np_observation *obs)
-{
-	unsigned n = 0;
+_Static_assert(NP_WORKER_BATCH >= NP_OBSERVE_MAX_RECORDS + NP_TAIL_MAX / sizeof(struct np_record) + 1,
+	       "a packet's records and a full tail fit in a batch");
 
-	for (unsigned i = 0; i < obs->n; i++) {
-		w->elems[n++] = obs->rec[i];
-		if (obs->rec[i].tail_len) {
-			memcpy(&w->elems[n], obs->tail, obs->rec[i].tail_len);
-			n += np_record_slots(obs->rec[i].tail_len) - 1;
-		}
-	}
-	while (!rte_ring_sp_enqueue_bulk_elem(w->ring, w->elems, sizeof(w->elems[0]), n, NULL)) {
+static void
+flush_records(struct np_worker *w)
+{
+	if (!w->n_batch)
+		return;
+	while (!rte_ring_sp_enqueue_bulk_elem(w->ring, w->batch, sizeof(w->batch[0]), w->n_batch,
+					      NULL)) {
 		if (!w->lossless || np_engine_quit()) {
-			w->ctr[NP_CTR_RING_DROP] += obs->n;
-			return;
+			w->ctr[NP_CTR_RING_DROP] += w->batch_records;
+			goto out;
 		}
 		rte_pause();
 	}
-	w->ctr[NP_CTR_RECORDS] += obs->n;
+	w->ctr[NP_CTR_RECORDS] += w->batch_records;
+out:
+	w->n_batch = 0;
+	w->batch_records = 0;
 }
 
-/* Host drops from the observer: records on their own, as they happen. */
+static inline void
+batch_room(struct np_worker *w, unsigned elems)
+{
+	if (w->n_batch + elems > NP_WORKER_BATCH)
+		flush_records(w);
+}
+
+static void
+batch_observation(struct np_worker *w, const struct np_observation *obs)
+{
+	unsigned need = 0;
+
+	for (unsigned i = 0; i < obs->n; i++)
+		need += np_record_slots(obs->rec[i].tail_len);
+	batch_room(w, need);
+	for (unsigned i = 0; i < obs->n; i++) {
+		w->batch[w->n_batch++] = obs->rec[i];
+		if (obs->rec[i].tail_len) {
+			memcpy(&w->batch[w->n_batch], obs->tail, obs->rec[i].tail_len);
+			w->n_batch += np_record_slots(obs->rec[i].tail_len) - 1;
+		}
+	}
+	w->batch_records += obs->n;
+}
+
+/* Host drops from the observer, in order with the packets' records. */
 void
 np_worker_event(void *ctx, const struct np_record *r)
 {
 	struct np_worker *w = ctx;
 
-	while (!rte_ring_sp_enqueue_bulk_elem(w->ring, r, sizeof(*r), 1, NULL)) {
-		if (!w->lossless || np_engine_quit()) {
-			w->ctr[NP_CTR_RING_DROP]++;
-			return;
-		}
-		rte_pause();
-	}
+	batch_room(w, 1);
+	w->batch[w->n_batch++] = *r;
+	w->batch_records++;
 }
 
 static inline void
@@ -109,7 +131,6 @@ process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t 
 {
 	struct np_packet pk;
 
-	__atomic_store_n(&w->watermark_us, ts, __ATOMIC_RELEASE);
 	w->ctr[NP_CTR_RX_PKTS]++;
 	w->ctr[NP_CTR_RX_BYTES] += len;
 
@@ -126,7 +147,7 @@ process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t 
 	np_observe(&w->obs, w->db, w->db->generation, &pk, ts, w->observation);
 	if (w->observation->n) {
 		count_records(w, w->observation);
-		send_observation(w, w->observation);
+		batch_observation(w, w->observation);
 	}
 }
 
@@ -205,12 +226,15 @@ np_worker_main(void *arg)
 		}
 		idle_since = 0;
 		uint64_t start = rte_rdtsc();
+		/* records to come are not older than this burst's first packet */
+		__atomic_store_n(&w->watermark_us, packet_time_us(w, pkts[0]), __ATOMIC_RELEASE);
 		w->db = rcu_dereference(np_db_current);
 		for (uint16_t i = 0; i < n; i++) {
 			if (i + 3 < n)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
 			process_mbuf(w, pkts[i]);
 		}
+		flush_records(w);
 		rte_pktmbuf_free_bulk(pkts, n);
 		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start;
 		urcu_qsbr_quiescent_state();
@@ -238,8 +262,12 @@ np_worker_read_file(void *arg)
 		uint64_t start = rte_rdtsc();
 
 		w->db = rcu_dereference(np_db_current);
-		for (unsigned i = 0; i < NP_BURST && (more = np_capture_next(w->capture, &frame, &len, &ts)) > 0; i++)
+		for (unsigned i = 0; i < NP_BURST && (more = np_capture_next(w->capture, &frame, &len, &ts)) > 0; i++) {
+			if (i == 0)	/* records to come are not older */
+				__atomic_store_n(&w->watermark_us, ts, __ATOMIC_RELEASE);
 			process_frame(w, frame, len, ts);
+		}
+		flush_records(w);
 		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start;
 		urcu_qsbr_quiescent_state();
 	}

@@ -72,12 +72,14 @@ struct np_worker {
 	uint64_t watermark_us;		/* records to come are not older */
 	uint8_t *scratch;		/* linearised multi-segment frames */
 	struct np_observation *observation;	/* one packet's records */
-	struct np_record *elems;	/* the same, laid out as ring elements */
+	struct np_record *batch;	/* this burst's records, as ring elements */
+	unsigned n_batch, batch_records;	/* elements, records among them */
 	uint64_t ctr[NP_CTR_COUNT];
 } __rte_cache_aligned;
 
-/* Ring elements one packet's records can take: records, then a full tail. */
-#define NP_WORKER_ELEMS (NP_OBSERVE_MAX_RECORDS + NP_TAIL_MAX / sizeof(struct np_record) + 1)
+/* Ring elements a burst's records may take before they are sent early:
+ * room for at least a packet's records with a full tail, and host drops. */
+#define NP_WORKER_BATCH 2048
 
 /* The worker loop on an lcore: its RX queue on every port. */
 int np_worker_main(void *arg);
