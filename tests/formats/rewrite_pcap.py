@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Rewrite a classic pcap into the shapes netprint's reader must handle.
+
+  rewrite_pcap.py MODE IN.pcap OUT
+
+MODE:
+  pcapng     the same frames as a pcapng file (SHB, IDB, EPBs; microseconds)
+  be-nsec    big-endian classic pcap with nanosecond timestamps
+  snaplen N  the file header's snapshot length set to N, records unchanged
+             (records longer than N then go through libpcap)
+"""
+import struct
+import sys
+
+
+def read_pcap(path):
+    d = open(path, "rb").read()
+    magic = d[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        e = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = ">"
+    else:
+        sys.exit("not a classic pcap: " + path)
+    nsec = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+    snaplen, linktype = struct.unpack(e + "II", d[16:24])
+    frames, o = [], 24
+    while o + 16 <= len(d):
+        sec, frac, caplen, wirelen = struct.unpack(e + "IIII", d[o:o + 16])
+        usec = frac // 1000 if nsec else frac
+        frames.append((sec, usec, wirelen, d[o + 16:o + 16 + caplen]))
+        o += 16 + caplen
+    return snaplen, linktype, frames
+
+
+def block(btype, body):
+    body += b"\0" * (-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
+
+
+def main():
+    mode, args = sys.argv[1], sys.argv[2:]
+    snap_to = None
+    if mode == "snaplen":
+        snap_to, args = int(args[0]), args[1:]
+    src, out = args
+    snaplen, linktype, frames = read_pcap(src)
+    with open(out, "wb") as f:
+        if mode == "pcapng":
+            f.write(block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)))
+            f.write(block(1, struct.pack("<HHI", linktype, 0, snaplen)))
+            for sec, usec, wirelen, data in frames:
+                ts = sec * 1000000 + usec
+                f.write(block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xffffffff,
+                                             len(data), wirelen) + data))
+        elif mode in ("be-nsec", "snaplen"):
+            e = ">" if mode == "be-nsec" else "<"
+            magic = 0xa1b23c4d if mode == "be-nsec" else 0xa1b2c3d4
+            f.write(struct.pack(e + "IHHiIII", magic, 2, 4, 0, 0,
+                                snap_to if snap_to else snaplen, linktype))
+            for sec, usec, wirelen, data in frames:
+                frac = usec * 1000 if mode == "be-nsec" else usec
+                f.write(struct.pack(e + "IIII", sec, frac, len(data), wirelen) + data)
+        else:
+            sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
