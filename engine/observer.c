@@ -182,6 +182,16 @@ np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age
 }
 
 void
+np_observer_limit_http(struct np_observer *o, uint32_t n)
+{
+	if (n < o->http_n_free && o->http_n_free == o->http_cap) {
+		/* the stack holds cap-1 .. 0 from the bottom: keep the top n */
+		memmove(o->http_free, o->http_free + o->http_cap - n, n * sizeof(*o->http_free));
+		o->http_n_free = n;
+	}
+}
+
+void
 np_observer_fini(struct np_observer *o)
 {
 	np_flow_table_fini(&o->flows);

@@ -79,6 +79,9 @@ int np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max
 		     uint32_t max_hosts, uint32_t host_idle_min, np_event_fn event, void *event_ctx);
 void np_observer_fini(struct np_observer *o);
 
+/* At most n flows with HTTP state (n <= the pool), before any flow has one. */
+void np_observer_limit_http(struct np_observer *o, uint32_t n);
+
 /*
  * Count a frame that p0f would have seen. Every 50 of them (when the second
  * has changed) p0f expires old flows, then idle hosts no flow uses.

@@ -2321,6 +2321,62 @@ check_pipeline(unsigned i)
 	np_pipeline_fini(&pl.p);
 }
 
+/* Request lines printed for the client of exchange i. */
+static unsigned
+requests_from(const struct printed *out, unsigned i)
+{
+	char cli[64];
+	unsigned n = 0;
+
+	snprintf(cli, sizeof(cli), "mod=http request|cli=10.60.%u.1/", i);
+	for (unsigned k = 0; k < out->n; k++)
+		n += strstr(out->lines[k], cli) != NULL;
+	return n;
+}
+
+/* Handshake and request of exchange i at time t. */
+static void
+open_and_request(struct pipeline *pl, unsigned i, uint64_t t)
+{
+	struct tf s = hc_syn(i), a = hc_synack(&s), k = hc_ack(&s);
+
+	frame(pl, &s, t);
+	frame(pl, &a, t + 1000);
+	frame(pl, &k, t + 2000);
+	frames_of(pl, &s, s.seq + 1, a.seq + 1, http_cases[i].req, http_cases[i].req_cut, t, 3);
+}
+
+/*
+ * HTTP state comes from a bounded pool: with room for one flow, a second
+ * concurrent flow is tracked but its HTTP not followed (and counted); once
+ * the first flow ends, its state serves the next one.
+ */
+Test(p0f_http, http_state_pool_bounds_the_flows_followed)
+{
+	static struct pipeline pl;
+	const unsigned a = HC_CURL_NGINX, b = HC_WGET_LIGHTTPD, c = HC_CHROME_LINUX_NGINX;
+	struct tf sa = hc_syn(a), ka = hc_synack(&sa);
+	uint64_t t = HC_T0 * 1000000ull;
+
+	memset(&pl.out, 0, sizeof(pl.out));
+	cr_assert(eq(int, np_pipeline_init(&pl.p, g_db, 1, 1000, 30, 10000, 120, print_line,
+					   &pl.out), 0));
+	np_observer_limit_http(&pl.p.obs, 1);
+	open_and_request(&pl, a, t);
+	open_and_request(&pl, b, t + 10000);
+	cr_assert(eq(u32, requests_from(&pl.out, a), 1), "the first flow is followed");
+	cr_assert(eq(u32, requests_from(&pl.out, b), 0), "the second finds the pool empty");
+	cr_assert(eq(u64, pl.p.obs.http_no_state, 1));
+
+	/* the response ends flow a; its state goes back to the pool */
+	frames_of(&pl, &ka, ka.seq + 1, sa.seq + 1 + (uint32_t)strlen(http_cases[a].req),
+		  http_cases[a].resp, http_cases[a].resp_cut, t, 100);
+	open_and_request(&pl, c, t + 200000);
+	cr_assert(eq(u32, requests_from(&pl.out, c), 1), "a later flow gets the freed state");
+	cr_assert(eq(u64, pl.p.obs.http_no_state, 1));
+	np_pipeline_fini(&pl.p);
+}
+
 Test(p0f_http, firefox_windows_apache) { check_pipeline(HC_FIREFOX_WINDOWS_APACHE); }
 Test(p0f_http, chrome_linux_nginx) { check_pipeline(HC_CHROME_LINUX_NGINX); }
 Test(p0f_http, msie8_iis) { check_pipeline(HC_MSIE8_IIS); }
