@@ -102,6 +102,9 @@ struct np_db {
 	uint32_t n_names;
 	const char **hdr_names;
 	uint32_t n_hdr_names;
+	uint32_t *hdr_slots;	/* name hash -> id (open addressing), see http_sig.h */
+	uint32_t hdr_mask;
+	uint8_t *hdr_lists;	/* per id: bit list * 2 + to_srv, p0f's fixed lists */
 	struct np_label *labels;
 	uint32_t n_labels;
 	struct np_tcp_sig *tcp[2];	/* [enum np_dir], file order */
@@ -126,6 +129,9 @@ struct np_db *np_db_load(const char *path, char *err, size_t err_len);
 struct np_db *np_db_load_buf(const char *name, const char *text, char *err, size_t err_len);
 
 void np_db_free(struct np_db *db);
+
+/* Zeroed memory owned by the database (freed with it), for what load builds. */
+void *np_db_alloc(struct np_db *db, size_t n);
 
 static inline const struct np_label *
 np_db_label(const struct np_db *db, uint32_t idx)

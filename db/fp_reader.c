@@ -588,6 +588,8 @@ np_db_load_buf(const char *name, const char *text, char *err, size_t err_len)
 	}
 	if (!rc)
 		rc = np_tcp_index_build(r.db);
+	if (!rc)
+		rc = np_http_hdr_index_build(r.db);
 	if (rc) {
 		if (rc == -ENOMEM)
 			snprintf(err, err_len, "%s:%u: out of memory", name, r.line_no);

@@ -6,6 +6,7 @@
  * reference is among the observation's non-optional headers.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -38,6 +39,60 @@ const char *const *const np_http_lists[NP_HTTP_LIST_COUNT][2] = {
 	[NP_HTTP_LIST_SKIPVAL] = { resp_skipval, req_skipval },
 	[NP_HTTP_LIST_COMMON] = { resp_common, req_common },
 };
+
+static uint32_t
+hdr_hash(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return h;
+}
+
+uint32_t
+np_http_hdr_lookup(const struct np_db *db, const char *name, size_t len)
+{
+	for (uint32_t i = hdr_hash(name, len) & db->hdr_mask;; i = (i + 1) & db->hdr_mask) {
+		uint32_t id = db->hdr_slots[i];
+
+		if (id == UINT32_MAX)
+			return NP_HTTP_UNKNOWN_HDR;
+		if (!strncmp(name, db->hdr_names[id], len) && !db->hdr_names[id][len])
+			return id;
+	}
+}
+
+int
+np_http_hdr_index_build(struct np_db *db)
+{
+	uint32_t size = 64;
+
+	while (size < db->n_hdr_names * 2)
+		size <<= 1;
+	db->hdr_slots = np_db_alloc(db, size * sizeof(*db->hdr_slots));
+	db->hdr_lists = np_db_alloc(db, db->n_hdr_names + 1);
+	if (!db->hdr_slots || !db->hdr_lists)
+		return -ENOMEM;
+	memset(db->hdr_slots, 0xff, size * sizeof(*db->hdr_slots));
+	db->hdr_mask = size - 1;
+	for (uint32_t id = 0; id < db->n_hdr_names; id++) {
+		uint32_t i = hdr_hash(db->hdr_names[id], strlen(db->hdr_names[id])) & db->hdr_mask;
+
+		while (db->hdr_slots[i] != UINT32_MAX)
+			i = (i + 1) & db->hdr_mask;
+		db->hdr_slots[i] = id;
+	}
+	for (int l = 0; l < NP_HTTP_LIST_COUNT; l++)
+		for (int dir = 0; dir < 2; dir++)
+			for (const char *const *n = np_http_lists[l][dir]; *n; n++) {
+				uint32_t id = np_http_hdr_lookup(db, *n, strlen(*n));
+
+				if (id != NP_HTTP_UNKNOWN_HDR)	/* always: the loader registers them */
+					db->hdr_lists[id] |= (uint8_t)(1u << (l * 2 + dir));
+			}
+	return 0;
+}
 
 static bool
 has_mandatory_hdr(const struct np_http_sig *s, uint32_t id)

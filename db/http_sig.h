@@ -25,6 +25,8 @@ enum np_http_list {
 /* [list][to_srv] -> NULL-terminated names; FIXED is the same both ways. */
 extern const char *const *const np_http_lists[NP_HTTP_LIST_COUNT][2];
 
+#define NP_HTTP_UNKNOWN_HDR UINT32_MAX	/* a name no list or signature has */
+
 /* Header name -> id, registering new names; returns UINT32_MAX on ENOMEM. */
 typedef uint32_t (*np_hdr_id_fn)(void *ctx, const char *name, size_t len);
 
@@ -34,6 +36,21 @@ typedef const char *(*np_strdup_fn)(void *ctx, const char *s, size_t len);
 /* Returns NULL on success or a static description of what is wrong. */
 const char *np_http_sig_parse(const char *val, struct np_http_sig *sig, np_hdr_id_fn hdr_id,
 			      np_strdup_fn dup, void *ctx);
+
+/*
+ * Index the database's header names once it is loaded: name -> id by hash,
+ * and which of p0f's lists each id is in. Returns 0 or -ENOMEM.
+ */
+int np_http_hdr_index_build(struct np_db *db);
+
+/* The id of a header name (case-sensitive, as p0f), or NP_HTTP_UNKNOWN_HDR. */
+uint32_t np_http_hdr_lookup(const struct np_db *db, const char *name, size_t len);
+
+static inline bool
+np_http_hdr_in_list(const struct np_db *db, enum np_http_list list, bool to_srv, uint32_t id)
+{
+	return id < db->n_hdr_names && (db->hdr_lists[id] >> (list * 2 + to_srv) & 1);
+}
 
 /* p0f http_find_match() for one reference signature. With dupe_det, obs is
  * a signature and the absent-list subset rule of p0f's loader applies. */

@@ -40,9 +40,6 @@ np_tcp_index_find(const struct np_tcp_index *ix, const uint8_t *layout, uint8_t 
 	return g->n ? g->sigs : NULL;
 }
 
-/* Memory owned by the database, freed with it (see fp_reader.c). */
-void *np_db_alloc(struct np_db *db, size_t n);
-
 static int
 build_dir(struct np_db *db, enum np_dir dir)
 {

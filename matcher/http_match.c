@@ -11,15 +11,6 @@
 #include "http_match.h"
 #include "http_sig.h"
 
-static uint32_t
-known_hdr_id(const struct np_db *db, const uint8_t *name, size_t len)
-{
-	for (uint32_t i = 0; i < db->n_hdr_names; i++)
-		if (!strncmp((const char *)name, db->hdr_names[i], len) && !db->hdr_names[i][len])
-			return i;
-	return NP_HTTP_UNKNOWN_HDR;
-}
-
 /* Copy len bytes into the scratch area, NUL-terminated. */
 static const char *
 keep(struct np_http_obs *o, size_t *used, const uint8_t *s, size_t len)
@@ -47,7 +38,7 @@ np_http_observe(const struct np_db *db, bool to_srv, const struct np_http_msg *m
 		const struct np_http_line *l = &msg->hdr[i];
 		struct np_http_hdr *h = &o->sig.hdr[i];
 
-		h->id = known_hdr_id(db, buf + l->name_off, l->name_len);
+		h->id = np_http_hdr_lookup(db, (const char *)buf + l->name_off, l->name_len);
 		o->names[i] = h->id == NP_HTTP_UNKNOWN_HDR ?
 				      keep(o, &used, buf + l->name_off, l->name_len) : NULL;
 		h->value = NULL;
@@ -115,19 +106,34 @@ np_match_ua_os(const struct np_db *db, const char *sw)
 	return -1;
 }
 
-static bool
-in_list(const struct np_db *db, const char *const *list, uint32_t id)
+/* A bounded append: the text is cut at len - 1 and stays terminated. */
+struct out {
+	char *buf;
+	size_t len, pos;
+};
+
+static void
+put(struct out *o, const char *s, size_t n)
 {
-	for (; *list; list++)
-		if (!strcmp(*list, db->hdr_names[id]))
-			return true;
-	return false;
+	if (o->pos + 1 >= o->len)
+		return;
+	if (n > o->len - 1 - o->pos)
+		n = o->len - 1 - o->pos;
+	memcpy(o->buf + o->pos, s, n);
+	o->pos += n;
+	o->buf[o->pos] = 0;
 }
 
-/* Append at most NP_HTTP_SHOW printable characters, stopping at the first
- * one p0f would not show ("]", and "|" for known headers). */
-static size_t
-put_shown(char *buf, size_t len, size_t p, const char *pre, const char *v, bool no_pipe)
+static inline void
+put_str(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* At most 200 printable characters, stopping at the first one p0f would
+ * not show ("]", and "|" for known headers); with brackets: "=[v]". */
+static void
+put_shown(struct out *o, bool bracket, const char *v, bool no_pipe)
 {
 	size_t n = 0;
 
@@ -135,10 +141,12 @@ put_shown(char *buf, size_t len, size_t p, const char *pre, const char *v, bool 
 	       !(no_pipe && v[n] == '|'))
 		n++;
 	if (!n)
-		return p;
-	int w = snprintf(buf + p, p < len ? len - p : 0, "%s%.*s%s", pre, (int)n, v,
-			 *pre ? "]" : "");
-	return w > 0 ? p + (size_t)w : p;
+		return;
+	if (bracket)
+		put(o, "=[", 2);
+	put(o, v, n);
+	if (bracket)
+		put(o, "]", 1);
 }
 
 size_t
@@ -146,38 +154,37 @@ np_format_http_sig(char *buf, size_t len, const struct np_db *db, bool to_srv,
 		   const struct np_http_obs *o)
 {
 	const struct np_http_sig *s = &o->sig;
-	const char *const *optional = np_http_lists[NP_HTTP_LIST_OPTIONAL][to_srv];
-	const char *const *skipval = np_http_lists[NP_HTTP_LIST_SKIPVAL][to_srv];
-	const char *const *common = np_http_lists[NP_HTTP_LIST_COMMON][to_srv];
-	size_t p = 0;
-	int w;
+	struct out b = { buf, len, 0 };
+	char ver[16];
 
-#define PUT(...)                                                                        \
-	do {                                                                            \
-		w = snprintf(buf + p, p < len ? len - p : 0, __VA_ARGS__);              \
-		if (w > 0)                                                              \
-			p += (size_t)w;                                                 \
-	} while (0)
-
-	PUT("%u:", (unsigned)s->http_ver);
+	if (!len)
+		return 0;
+	buf[0] = 0;
+	snprintf(ver, sizeof(ver), "%u:", (unsigned)s->http_ver);
+	put_str(&b, ver);
 	for (unsigned i = 0; i < s->hdr_cnt; i++) {
-		const char *sep = i ? "," : "";
 		const char *v = s->hdr[i].value;
+		uint32_t id = s->hdr[i].id;
 
-		if (s->hdr[i].id == NP_HTTP_UNKNOWN_HDR) {
-			PUT("%s%s", sep, o->names[i]);
+		if (i)
+			put(&b, ",", 1);
+		if (id == NP_HTTP_UNKNOWN_HDR) {
+			put_str(&b, o->names[i]);
 			if (v)
-				p = put_shown(buf, len, p, "=[", v, false);
+				put_shown(&b, true, v, false);
 			continue;
 		}
-		bool opt = in_list(db, optional, s->hdr[i].id);
-		PUT("%s%s%s", sep, opt ? "?" : "", db->hdr_names[s->hdr[i].id]);
-		if (v && !opt && !in_list(db, skipval, s->hdr[i].id))
-			p = put_shown(buf, len, p, "=[", v, true);
+		bool opt = np_http_hdr_in_list(db, NP_HTTP_LIST_OPTIONAL, to_srv, id);
+		if (opt)
+			put(&b, "?", 1);
+		put_str(&b, db->hdr_names[id]);
+		if (v && !opt && !np_http_hdr_in_list(db, NP_HTTP_LIST_SKIPVAL, to_srv, id))
+			put_shown(&b, true, v, true);
 	}
-	PUT(":");
-	const char *sep = "";
-	for (; *common; common++) {
+	put(&b, ":", 1);
+	bool first = true;
+	for (const char *const *common = np_http_lists[NP_HTTP_LIST_COMMON][to_srv]; *common;
+	     common++) {
 		unsigned i;
 
 		for (i = 0; i < s->hdr_cnt; i++)
@@ -185,15 +192,14 @@ np_format_http_sig(char *buf, size_t len, const struct np_db *db, bool to_srv,
 			    !strcmp(db->hdr_names[s->hdr[i].id], *common))
 				break;
 		if (i == s->hdr_cnt) {
-			PUT("%s%s", sep, *common);
-			sep = ",";
+			if (!first)
+				put(&b, ",", 1);
+			put_str(&b, *common);
+			first = false;
 		}
 	}
-	PUT(":");
+	put(&b, ":", 1);
 	if (o->sw)
-		p = put_shown(buf, len, p, "", o->sw, false);
-#undef PUT
-	if (p >= len && len)
-		p = len - 1;
-	return p;
+		put_shown(&b, false, o->sw, false);
+	return b.pos;
 }

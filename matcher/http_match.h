@@ -10,9 +10,9 @@
 #include <stddef.h>
 
 #include "db.h"
+#include "http_sig.h"
 #include "http.h"
 
-#define NP_HTTP_UNKNOWN_HDR UINT32_MAX	/* a name no list or signature has */
 
 /* An observed header block, in the form the matcher compares. */
 struct np_http_obs {
