@@ -8,7 +8,9 @@
 #define URCU_INLINE_SMALL_FUNCTIONS
 #include <urcu/urcu-qsbr.h>
 
+#include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -255,7 +257,10 @@ np_worker_read_file(void *arg)
 	uint32_t len;
 	uint64_t ts;
 	int more = 1;
+	char name[16];
 
+	snprintf(name, sizeof(name), "np-worker%u", w->index);
+	pthread_setname_np(pthread_self(), name);	/* as top -H and perf show it */
 	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
 	while (more && !np_engine_quit()) {
