@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Capture files: libpcap for the format, a mapping for classic pcap frames
- * (see capture.h).
+ * Capture files: libpcap for the format, block reads for classic pcap
+ * frames (see capture.h).
  */
 #include <byteswap.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -19,7 +19,10 @@
 #define PCAP_FILE_HDR 24
 #define PCAP_REC_HDR 16
 #define PCAP_MAX_SNAPLEN 262144u	/* libpcap refuses longer records */
-#define RELEASE_STEP (8u << 20)		/* give back read pages every 8 MiB */
+/* Small enough to stay in L2 while its frames are processed, large enough
+ * for the longest record libpcap accepts. */
+#define BLOCK (512u << 10)
+_Static_assert(BLOCK >= PCAP_REC_HDR + PCAP_MAX_SNAPLEN, "a record fits in a block");
 
 static uint32_t
 rd32(const struct np_capture *c, const uint8_t *p)
@@ -30,40 +33,38 @@ rd32(const struct np_capture *c, const uint8_t *p)
 	return c->swapped ? bswap_32(v) : v;
 }
 
-/* Map a classic pcap file; otherwise leave it all to libpcap. */
+/* A classic pcap file is read in blocks; anything else by libpcap. */
 static void
-map_classic(struct np_capture *c)
+open_classic(struct np_capture *c)
 {
-	struct stat st;
+	uint8_t hdr[PCAP_FILE_HDR];
 	uint32_t magic;
 	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < PCAP_FILE_HDR) {
+	if (read(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
+	    !(c->buf = malloc(BLOCK))) {
 		close(fd);
 		return;
 	}
-	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return;
-	memcpy(&magic, map, 4);
+	memcpy(&magic, hdr, 4);
 	if (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS) {
 		c->swapped = false;
 	} else if (bswap_32(magic) == PCAP_MAGIC_US || bswap_32(magic) == PCAP_MAGIC_NS) {
 		c->swapped = true;
 		magic = bswap_32(magic);
 	} else {
-		munmap(map, (size_t)st.st_size);
+		free(c->buf);
+		c->buf = NULL;
+		close(fd);
 		return;
 	}
-	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
-	c->map = map;
-	c->size = (size_t)st.st_size;
-	c->off = PCAP_FILE_HDR;
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	c->fd = fd;
+	c->file_pos = PCAP_FILE_HDR;
 	c->nsec = magic == PCAP_MAGIC_NS;
-	c->snaplen = rd32(c, c->map + 16);
+	c->snaplen = rd32(c, hdr + 16);
 }
 
 int
@@ -73,6 +74,7 @@ np_capture_open(struct np_capture *c, const char *path, char *err, size_t err_le
 	pcap_t *p = pcap_open_offline(path, perr);
 
 	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 	if (!p) {
 		snprintf(err, err_len, "%s: cannot read capture: %s", path, perr);
 		return -1;
@@ -80,18 +82,28 @@ np_capture_open(struct np_capture *c, const char *path, char *err, size_t err_le
 	c->path = path;
 	c->pcap = p;
 	c->dlt = pcap_datalink(p);
-	map_classic(c);
+	open_classic(c);
 	return 0;
+}
+
+static void
+stop_block_reads(struct np_capture *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	free(c->buf);
+	c->buf = NULL;
 }
 
 void
 np_capture_close(struct np_capture *c)
 {
-	if (c->map)
-		munmap((void *)c->map, c->size);
+	stop_block_reads(c);
 	if (c->pcap)
 		pcap_close(c->pcap);
 	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 }
 
 /* From the current record on, libpcap reads (its FILE is moved there). */
@@ -100,10 +112,9 @@ hand_over_to_libpcap(struct np_capture *c)
 {
 	FILE *f = pcap_file(c->pcap);
 
-	if (!f || fseeko(f, (off_t)c->off, SEEK_SET))
-		c->off = c->size;	/* cannot happen for a file we mapped */
-	munmap((void *)c->map, c->size);
-	c->map = NULL;
+	if (!f || fseeko(f, (off_t)(c->file_pos + c->pos), SEEK_SET))
+		c->truncated = true;	/* cannot happen for a file we read */
+	stop_block_reads(c);
 }
 
 static int
@@ -113,52 +124,75 @@ stop_truncated(struct np_capture *c, const char *why)
 		fprintf(stderr, "netprint: %s: truncated capture after %llu frames: %s\n", c->path,
 			(unsigned long long)c->frames, why);
 	c->truncated = true;
+	stop_block_reads(c);
 	return 0;
 }
 
-/*
- * Frames are processed in place and nothing keeps pointers into them past
- * the next call: the pages behind the read position leave our resident
- * set (they stay in the page cache), so a large file costs no memory.
- */
-static void
-release_read_pages(struct np_capture *c)
+/* Keep what is left of the block, read more after it. */
+static int
+refill(struct np_capture *c)
 {
-	size_t upto = c->off & ~(size_t)(RELEASE_STEP - 1);
+	memmove(c->buf, c->buf + c->pos, c->have - c->pos);
+	c->file_pos += c->pos;
+	c->have -= c->pos;
+	c->pos = 0;
+	while (c->have < BLOCK) {
+		ssize_t n = read(c->fd, c->buf + c->have, BLOCK - c->have);
 
-	if (upto > c->released) {
-		madvise((void *)(c->map + c->released), upto - c->released, MADV_DONTNEED);
-		c->released = upto;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			c->eof = true;
+			break;
+		}
+		c->have += (size_t)n;
 	}
+	return 0;
+}
+
+/* The next record of a classic pcap file: 1, 0 at its end, -1 to hand over. */
+static int
+next_in_block(struct np_capture *c, const uint8_t **frame, uint32_t *len, uint64_t *ts_us)
+{
+	if (c->have - c->pos < PCAP_REC_HDR && !c->eof && refill(c))
+		return stop_truncated(c, strerror(errno));
+	if (c->have == c->pos)
+		return 0;
+	if (c->have - c->pos < PCAP_REC_HDR)
+		return stop_truncated(c, "record header cut short");
+
+	const uint8_t *h = c->buf + c->pos;
+	uint32_t caplen = rd32(c, h + 8);
+
+	if (caplen > c->snaplen || caplen > PCAP_MAX_SNAPLEN)
+		return -1;
+	if (c->have - c->pos - PCAP_REC_HDR < caplen) {
+		if (!c->eof && refill(c))
+			return stop_truncated(c, strerror(errno));
+		h = c->buf + c->pos;
+		if (c->have - c->pos - PCAP_REC_HDR < caplen)
+			return stop_truncated(c, "frame cut short");
+	}
+	uint32_t frac = rd32(c, h + 4);
+
+	*ts_us = (uint64_t)rd32(c, h) * 1000000 + (c->nsec ? frac / 1000 : frac);
+	*frame = h + PCAP_REC_HDR;
+	*len = caplen;
+	c->pos += PCAP_REC_HDR + caplen;
+	c->frames++;
+	return 1;
 }
 
 int
 np_capture_next(struct np_capture *c, const uint8_t **frame, uint32_t *len, uint64_t *ts_us)
 {
-	if (c->map) {
-		if (c->off - c->released >= RELEASE_STEP)
-			release_read_pages(c);
-		if (c->off >= c->size)
-			return 0;
-		if (c->size - c->off < PCAP_REC_HDR)
-			return stop_truncated(c, "record header cut short");
-		const uint8_t *h = c->map + c->off;
-		uint32_t caplen = rd32(c, h + 8);
+	if (c->fd >= 0) {
+		int rc = next_in_block(c, frame, len, ts_us);
 
-		if (caplen <= c->snaplen && caplen <= PCAP_MAX_SNAPLEN) {
-			if (c->size - c->off - PCAP_REC_HDR < caplen)
-				return stop_truncated(c, "frame cut short");
-			uint32_t frac = rd32(c, h + 4);
-			*ts_us = (uint64_t)rd32(c, h) * 1000000 + (c->nsec ? frac / 1000 : frac);
-			*frame = h + PCAP_REC_HDR;
-			*len = caplen;
-			c->off += PCAP_REC_HDR + caplen;
-			/* the next record and its headers, while this frame is processed */
-			__builtin_prefetch(c->map + c->off);
-			__builtin_prefetch(c->map + c->off + 64);
-			c->frames++;
-			return 1;
-		}
+		if (rc >= 0)
+			return rc;
 		hand_over_to_libpcap(c);
 	}
 	if (c->truncated || !c->pcap)
