@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The worker loop: rx_burst, parse, observe, enqueue. No locks, no malloc,
- * no logging here; everything that goes wrong is a counter.
+ * The worker loops: rx_burst (or the next frames of a file), parse,
+ * observe, one enqueue per burst. No locks, no malloc, no logging here;
+ * everything that goes wrong is a counter.
  */
 #include <string.h>
 

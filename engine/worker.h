@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A worker lcore: polls one RX queue, parses each frame in place, runs the
- * p0f flow and matching logic, and sends fixed-size records by value to the
- * logger through its own single-producer / single-consumer ring.
+ * A worker: an lcore polling its RX queue on every port, or a thread
+ * reading a capture file. It parses each frame in place, runs the p0f flow
+ * and matching logic, and sends fixed-size records by value to the logger
+ * through its own single-producer / single-consumer ring, a burst at a time.
  */
 #ifndef NP_WORKER_H
 #define NP_WORKER_H
