@@ -62,6 +62,14 @@ np_tcp_sig_check_same_layout(const struct np_tcp_sig *ref, const struct np_tcp_s
 	bool fuzzy = false;
 	uint32_t ref_quirks = ref->quirks;
 
+	/* What can only reject first, the most telling before the rest; which
+	 * test rejects first changes nothing in the answer. */
+	if ((ref->mss != -1 && ref->mss != ts->mss) ||
+	    (ref->wscale != -1 && ref->wscale != ts->wscale) ||
+	    ref->opt_eol_pad != ts->opt_eol_pad || ref->ip_opt_len != ts->ip_opt_len ||
+	    (ref->pay_class != -1 && ref->pay_class != ts->pay_class))
+		return NP_SIG_NO;
+
 	/* A "*" signature drops the quirks the other IP version cannot have. */
 	if (ref->ip_ver == -1)
 		ref_quirks &= ts->ip_ver == 4 ? ~NP_QUIRKS_V6_ONLY :
@@ -78,22 +86,12 @@ np_tcp_sig_check_same_layout(const struct np_tcp_sig *ref, const struct np_tcp_s
 		fuzzy = true;
 	}
 
-	if (ref->opt_eol_pad != ts->opt_eol_pad || ref->ip_opt_len != ts->ip_opt_len)
-		return NP_SIG_NO;
-
 	if (ref->bad_ttl) {
 		if (ref->ttl < ts->ttl)
 			return NP_SIG_NO;
 	} else if (ref->ttl < ts->ttl || ref->ttl - ts->ttl > NP_MAX_DIST) {
 		fuzzy = true;
 	}
-
-	if (ref->mss != -1 && ref->mss != ts->mss)
-		return NP_SIG_NO;
-	if (ref->wscale != -1 && ref->wscale != ts->wscale)
-		return NP_SIG_NO;
-	if (ref->pay_class != -1 && ref->pay_class != ts->pay_class)
-		return NP_SIG_NO;
 
 	if (ts->win_type != NP_WIN_NORMAL) {
 		/* Two signatures: the same window spec covers. */
