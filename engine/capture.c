@@ -99,9 +99,10 @@ stop_block_reads(struct np_capture *c)
 void
 np_capture_close(struct np_capture *c)
 {
+	if (!c->pcap)
+		return;		/* never opened */
 	stop_block_reads(c);
-	if (c->pcap)
-		pcap_close(c->pcap);
+	pcap_close(c->pcap);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 }

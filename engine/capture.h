@@ -32,6 +32,8 @@ struct np_capture {
 
 /* Returns 0, or -1 with a message in err. */
 int np_capture_open(struct np_capture *c, const char *path, char *err, size_t err_len);
+
+/* Safe on a zeroed struct that was never opened. */
 void np_capture_close(struct np_capture *c);
 
 /*

@@ -337,8 +337,6 @@ teardown(struct engine *e)
 	free(e->lg.heads);
 	if (e->pool)
 		rte_mempool_free(e->pool);
-	for (unsigned i = 0; i < e->opt.n_read_files; i++)
-		np_capture_close(&e->cap[i]);
 }
 
 /* Did every worker read its whole file? */
@@ -421,6 +419,8 @@ out_eal:
 	if (!e.direct)
 		rte_eal_cleanup();
 out_files:
+	for (unsigned i = 0; i < e.opt.n_read_files; i++)
+		np_capture_close(&e.cap[i]);
 	np_db_free(db);
 	np_api_close(e.api);
 	if (e.log && fclose(e.log)) {
