@@ -38,7 +38,7 @@ allowed_cpus(int *cpus, unsigned max)
 int
 np_eal_start(const char *argv0, const struct np_options *o, unsigned n_workers)
 {
-	static char lcores[512], vdev[NP_MAX_FILES * (PATH_MAX + 10) + 64], mem[16];
+	static char lcores[512], vdev[NP_MAX_FILES * (PATH_MAX + 10) + 64], mem[16], prefix[64];
 	char *argv[128];
 	int argc = 0;
 	size_t p;
@@ -60,7 +60,10 @@ np_eal_start(const char *argv0, const struct np_options *o, unsigned n_workers)
 		for (; argc < o->eal_argc; argc++)
 			argv[argc] = o->eal_argv[argc];
 	} else {
-		/* lcore 0 (main: logger, control) and the workers, spread over the CPUs */
+		/* -i alone. lcore 0 (main: logger, control) and the workers, spread
+		 * over the CPUs; telemetry under a prefix of the interface's name
+		 * (dpdk-telemetry.py -f netprint-IFACE), so sensors on several
+		 * interfaces do not meet. */
 		int cpus[64];
 		unsigned n_cpus = allowed_cpus(cpus, 64);
 
@@ -70,8 +73,9 @@ np_eal_start(const char *argv0, const struct np_options *o, unsigned n_workers)
 					      l ? "," : "", l, cpus[l % n_cpus]);
 		/* packet buffers: 4096 mbufs (~9 MiB) per queue, plus tables */
 		snprintf(mem, sizeof(mem), "%u", 128 + 16 * n_workers);
+		snprintf(prefix, sizeof(prefix), "--file-prefix=netprint-%s", o->iface);
 		char *own[] = { (char *)argv0, "--no-huge", "-m", mem, "--no-pci", "--no-shconf",
-				"--log-level=*:error", "--no-telemetry", lcores };
+				"--log-level=*:error", prefix, lcores };
 		for (; argc < (int)RTE_DIM(own); argc++)
 			argv[argc] = own[argc];
 	}

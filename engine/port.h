@@ -13,8 +13,9 @@
 
 #include "options.h"
 
-/* Start EAL: the operator's arguments, or netprint's own for -r / -i
- * (no hugepages, no PCI, no shared config; n_workers + 1 lcores). */
+/* Start EAL: the operator's arguments (with a net_pcap port for -r files),
+ * or netprint's own for -i (no hugepages, no PCI, no shared config,
+ * n_workers + 1 lcores, file prefix netprint-IFACE). */
 int np_eal_start(const char *argv0, const struct np_options *o, unsigned n_workers);
 
 /* Configure and start a port with n_queues RX queues and no TX queue. */

@@ -11,6 +11,7 @@ lines, timestamps aside, with p0f's reference log of the same capture
 (syn, syn+ack and mtu: the records that do not depend on packet timing).
 TAP output.
 """
+import json
 import os
 import re
 import signal
@@ -75,6 +76,15 @@ def main():
                     sent += 1
                     time.sleep(0.001)
             time.sleep(1)
+            out = subprocess.run(["dpdk-telemetry.py", "-f", "netprint-" + a],
+                                 input="/netprint/stats\n", capture_output=True, text=True,
+                                 timeout=20).stdout
+            stats = {}
+            for line in out.splitlines():
+                if line.strip().startswith("{"):
+                    stats = json.loads(line).get("/netprint/stats") or {}
+            check(stats.get("rx_pkts", 0) >= sent,
+                  "dpdk-telemetry.py -f netprint-%s: rx_pkts %s of %d sent" % (a, stats.get("rx_pkts"), sent))
             proc.send_signal(signal.SIGTERM)
             rc = proc.wait(timeout=30)
             text = open(err).read()
