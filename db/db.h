@@ -80,6 +80,7 @@ struct np_http_hdr {
 };
 
 struct np_http_sig {
+	uint64_t need;		/* signature: bit id % 64 of each mandatory header */
 	int8_t http_ver;	/* 0, 1, -1 = any */
 	uint8_t hdr_cnt;
 	uint8_t miss_cnt;

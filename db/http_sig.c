@@ -91,6 +91,16 @@ np_http_hdr_index_build(struct np_db *db)
 				if (id != NP_HTTP_UNKNOWN_HDR)	/* always: the loader registers them */
 					db->hdr_lists[id] |= (uint8_t)(1u << (l * 2 + dir));
 			}
+	/* p0f's Bloom prefilter, exact as a necessary condition */
+	for (int dir = 0; dir < 2; dir++)
+		for (uint32_t i = 0; i < db->n_http[dir]; i++) {
+			struct np_http_sig *s = &db->http[dir][i];
+
+			s->need = 0;
+			for (unsigned h = 0; h < s->hdr_cnt; h++)
+				if (!s->hdr[h].optional)
+					s->need |= 1ull << (s->hdr[h].id % 64);
+		}
 	return 0;
 }
 

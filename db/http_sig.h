@@ -39,7 +39,8 @@ const char *np_http_sig_parse(const char *val, struct np_http_sig *sig, np_hdr_i
 
 /*
  * Index the database's header names once it is loaded: name -> id by hash,
- * and which of p0f's lists each id is in. Returns 0 or -ENOMEM.
+ * which of p0f's lists each id is in, and each signature's mask of
+ * mandatory headers (np_http_sig.need). Returns 0 or -ENOMEM.
  */
 int np_http_hdr_index_build(struct np_db *db);
 
@@ -50,6 +51,19 @@ static inline bool
 np_http_hdr_in_list(const struct np_db *db, enum np_http_list list, bool to_srv, uint32_t id)
 {
 	return id < db->n_hdr_names && (db->hdr_lists[id] >> (list * 2 + to_srv) & 1);
+}
+
+/* Bit id % 64 of every known header of an observation: a signature whose
+ * need has a bit outside it lacks a mandatory header (p0f's Bloom test). */
+static inline uint64_t
+np_http_sig_have(const struct np_http_sig *obs)
+{
+	uint64_t have = 0;
+
+	for (unsigned i = 0; i < obs->hdr_cnt; i++)
+		if (obs->hdr[i].id != NP_HTTP_UNKNOWN_HDR)
+			have |= 1ull << (obs->hdr[i].id % 64);
+	return have;
 }
 
 /* p0f http_find_match() for one reference signature. With dupe_det, obs is

@@ -77,11 +77,12 @@ np_match_http(const struct np_db *db, enum np_dir dir, const struct np_http_obs 
 	      struct np_http_match *m)
 {
 	const struct np_http_sig *sigs = db->http[dir];
+	uint64_t have = np_http_sig_have(&o->sig);
 
 	m->sig = -1;
 	m->dishonest = false;
 	for (uint32_t i = 0; i < db->n_http[dir]; i++) {
-		if (!np_http_sig_matches(&sigs[i], &o->sig, false))
+		if ((sigs[i].need & ~have) || !np_http_sig_matches(&sigs[i], &o->sig, false))
 			continue;
 		if (!db->labels[sigs[i].label].generic) {
 			m->sig = (int32_t)i;
