@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "strbuf.h"
 #include "http_match.h"
 #include "matcher.h"
 
@@ -21,107 +22,39 @@ struct field {
 	char buf[NP_FIELD_MAX];
 };
 
-/*
- * A bounded string builder: appends never overflow (the text is cut and
- * stays terminated), no format strings on the logger's hot path.
- */
-struct sb {
-	char *buf;
-	size_t len, pos;	/* pos < len always */
-};
-
-static inline struct sb
-sb_of(char *buf, size_t len)
-{
-	buf[0] = 0;
-	return (struct sb){ buf, len, 0 };
-}
-
-static void
-sb_mem(struct sb *b, const char *s, size_t n)
-{
-	if (n > b->len - 1 - b->pos)
-		n = b->len - 1 - b->pos;
-	memcpy(b->buf + b->pos, s, n);
-	b->pos += n;
-	b->buf[b->pos] = 0;
-}
-
-static inline void
-sb_str(struct sb *b, const char *s)
-{
-	sb_mem(b, s, strlen(s));
-}
-
-static void
-sb_uint(struct sb *b, uint64_t v)
-{
-	char d[20];
-	unsigned n = 0;
-
-	do
-		d[sizeof(d) - ++n] = (char)('0' + v % 10);
-	while ((v /= 10));
-	sb_mem(b, d + sizeof(d) - n, n);
-}
-
-static void
-sb_int(struct sb *b, int64_t v)
-{
-	if (v < 0) {
-		sb_mem(b, "-", 1);
-		sb_uint(b, (uint64_t)-v);
-	} else {
-		sb_uint(b, (uint64_t)v);
-	}
-}
-
-/* Lower-case hex, at least `width` digits. */
-static void
-sb_hex(struct sb *b, unsigned v, unsigned width)
-{
-	char d[8];
-	unsigned n = 0;
-
-	do
-		d[sizeof(d) - ++n] = "0123456789abcdef"[v & 15];
-	while ((v >>= 4) || n < width);
-	sb_mem(b, d + sizeof(d) - n, n);
-}
-
 /* "%-8s" */
 static void
-sb_key8(struct sb *b, const char *s)
+sb_key8(struct np_sb *b, const char *s)
 {
 	size_t n = strlen(s);
 
-	sb_mem(b, s, n);
+	np_sb_mem(b, s, n);
 	for (; n < 8; n++)
-		sb_mem(b, " ", 1);
+		np_sb_mem(b, " ", 1);
 }
 
 static void
-sb_addr(struct sb *b, const uint8_t *a, uint8_t ip_ver)
+sb_addr(struct np_sb *b, const uint8_t *a, uint8_t ip_ver)
 {
 	if (ip_ver == 4) {
 		for (unsigned i = 0; i < 4; i++) {
 			if (i)
-				sb_mem(b, ".", 1);
-			sb_uint(b, a[i]);
+				np_sb_mem(b, ".", 1);
+			np_sb_uint(b, a[i]);
 		}
 		return;
 	}
 	for (unsigned i = 0; i < 16; i += 2) {	/* p0f: every group, no "::" */
 		if (i)
-			sb_mem(b, ":", 1);
-		sb_hex(b, (unsigned)(a[i] << 8 | a[i + 1]), 1);
+			np_sb_mem(b, ":", 1);
+		np_sb_hex(b, (unsigned)(a[i] << 8 | a[i + 1]), 1);
 	}
 }
 
 void
 np_format_addr(char *buf, size_t len, const uint8_t *a, uint8_t ip_ver)
 {
-	struct sb b = sb_of(buf, len);
+	struct np_sb b = np_sb_of(buf, len);
 
 	sb_addr(&b, a, ip_ver);
 }
@@ -145,59 +78,59 @@ np_format_tcp_sig(char *buf, size_t len, const struct np_record *r)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	int32_t dist = np_guess_dist(t->ttl);
-	struct sb b = sb_of(buf, len);
+	struct np_sb b = np_sb_of(buf, len);
 
-	sb_uint(&b, r->ip_ver);
-	sb_str(&b, ":");
-	sb_uint(&b, t->ttl);
-	sb_str(&b, "+");
+	np_sb_uint(&b, r->ip_ver);
+	np_sb_str(&b, ":");
+	np_sb_uint(&b, t->ttl);
+	np_sb_str(&b, "+");
 	if (dist > NP_MAX_DIST)
-		sb_str(&b, "?");
+		np_sb_str(&b, "?");
 	else
-		sb_int(&b, dist);
-	sb_str(&b, ":");
-	sb_uint(&b, t->ip_opt_len);
-	sb_str(&b, ":");
+		np_sb_int(&b, dist);
+	np_sb_str(&b, ":");
+	np_sb_uint(&b, t->ip_opt_len);
+	np_sb_str(&b, ":");
 	if (t->flags & NP_RTCP_MSS_STAR)
-		sb_str(&b, "*");
+		np_sb_str(&b, "*");
 	else
-		sb_uint(&b, t->mss);
-	sb_str(&b, ":");
+		np_sb_uint(&b, t->mss);
+	np_sb_str(&b, ":");
 	if (t->win_multi > 0) {
-		sb_str(&b, t->win_mtu ? "mtu*" : "mss*");
-		sb_int(&b, t->win_multi);
+		np_sb_str(&b, t->win_mtu ? "mtu*" : "mss*");
+		np_sb_int(&b, t->win_multi);
 	} else {
-		sb_uint(&b, t->win);
+		np_sb_uint(&b, t->win);
 	}
-	sb_str(&b, ",");
-	sb_uint(&b, t->wscale);
-	sb_str(&b, ":");
+	np_sb_str(&b, ",");
+	np_sb_uint(&b, t->wscale);
+	np_sb_str(&b, ":");
 
 	for (unsigned i = 0; i < t->opt_cnt; i++) {
 		const char *name = opt_name(t->opt_layout[i]);
 
 		if (i)
-			sb_str(&b, ",");
+			np_sb_str(&b, ",");
 		if (t->opt_layout[i] == NP_OPT_EOL) {
-			sb_str(&b, "eol+");
-			sb_uint(&b, t->opt_eol_pad);
+			np_sb_str(&b, "eol+");
+			np_sb_uint(&b, t->opt_eol_pad);
 		} else if (name) {
-			sb_str(&b, name);
+			np_sb_str(&b, name);
 		} else {
-			sb_str(&b, "?");
-			sb_uint(&b, t->opt_layout[i]);
+			np_sb_str(&b, "?");
+			np_sb_uint(&b, t->opt_layout[i]);
 		}
 	}
-	sb_str(&b, ":");
+	np_sb_str(&b, ":");
 
 	const char *sep = "";
 	for (unsigned q = 0; q < NP_QUIRK_COUNT; q++)
 		if (t->quirks & (1u << q)) {
-			sb_str(&b, sep);
-			sb_str(&b, np_quirk_names[q]);
+			np_sb_str(&b, sep);
+			np_sb_str(&b, np_quirk_names[q]);
 			sep = ",";
 		}
-	sb_str(&b, (t->flags & NP_RTCP_PAYLOAD) ? ":+" : ":0");
+	np_sb_str(&b, (t->flags & NP_RTCP_PAYLOAD) ? ":+" : ":0");
 }
 
 /* p0f fp_tcp.c dump_flags(), less the tos:0xNN it adds last. */
@@ -238,21 +171,21 @@ np_http_params(const struct np_rec_http *h, const char *out[NP_PARAMS_MAX])
 static void
 format_params(char *buf, size_t len, const char *const *words, unsigned n, uint8_t tos)
 {
-	struct sb b = sb_of(buf, len);
+	struct np_sb b = np_sb_of(buf, len);
 
 	for (unsigned i = 0; i < n; i++) {
 		if (b.pos)
-			sb_str(&b, " ");
-		sb_str(&b, words[i]);
+			np_sb_str(&b, " ");
+		np_sb_str(&b, words[i]);
 	}
 	if (tos) {
 		if (b.pos)
-			sb_str(&b, " ");
-		sb_str(&b, "tos:0x");
-		sb_hex(&b, tos, 2);
+			np_sb_str(&b, " ");
+		np_sb_str(&b, "tos:0x");
+		np_sb_hex(&b, tos, 2);
 	}
 	if (!b.pos)
-		sb_str(&b, "none");
+		np_sb_str(&b, "none");
 }
 
 /* A field whose value is a string that outlives the formatting. */
@@ -264,12 +197,12 @@ set_str(struct field *f, const char *key, const char *val)
 }
 
 /* A field built in its own buffer. */
-static struct sb
+static struct np_sb
 set_buf(struct field *f, const char *key)
 {
 	f->key = key;
 	f->val = f->buf;
-	return sb_of(f->buf, sizeof(f->buf));
+	return np_sb_of(f->buf, sizeof(f->buf));
 }
 
 /* p0f prints "???" for a field it has no value for. */
@@ -280,10 +213,10 @@ tcp_fields(const struct np_record *r, struct field *f)
 	const char *words[NP_PARAMS_MAX];
 
 	set_str(&f[0], (t->flags & NP_RTCP_APP) ? "app" : "os", t->label[0] ? t->label : "???");
-	struct sb b = set_buf(&f[1], "dist");
+	struct np_sb b = set_buf(&f[1], "dist");
 	if (t->flags & NP_RTCP_BAD_TTL)
-		sb_str(&b, "<= ");
-	sb_int(&b, t->dist);
+		np_sb_str(&b, "<= ");
+	np_sb_int(&b, t->dist);
 	set_buf(&f[2], "params");
 	format_params(f[2].buf, sizeof(f[2].buf), words, np_tcp_params(t, words), t->tos);
 	set_buf(&f[3], "raw_sig");
@@ -318,34 +251,34 @@ http_fields(const struct np_record *r, const char *tail, struct field *f)
 static void
 nat_fields(const struct np_record *r, struct field *f)
 {
-	struct sb b = set_buf(&f[0], "reason");
+	struct np_sb b = set_buf(&f[0], "reason");
 
 	for (unsigned i = 0; i < NP_NAT_REASON_COUNT; i++)
 		if (r->nat.reasons & (1u << i)) {
 			if (b.pos)
-				sb_str(&b, " ");
-			sb_str(&b, np_nat_reason_names[i]);
+				np_sb_str(&b, " ");
+			np_sb_str(&b, np_nat_reason_names[i]);
 		}
 	if (!b.pos)
 		set_str(&f[0], "reason", "???");
 	b = set_buf(&f[1], "raw_hits");
 	for (unsigned i = 0; i < 4; i++) {
 		if (i)
-			sb_str(&b, ",");
-		sb_uint(&b, r->nat.hits[i]);
+			np_sb_str(&b, ",");
+		np_sb_uint(&b, r->nat.hits[i]);
 	}
 }
 
 static unsigned
 record_fields(const struct np_record *r, const char *tail, struct field *f)
 {
-	struct sb b;
+	struct np_sb b;
 
 	switch (r->kind) {
 	case NP_REC_MTU:
 		set_str(&f[0], "link", r->mtu.link[0] ? r->mtu.link : "???");
 		b = set_buf(&f[1], "raw_mtu");
-		sb_uint(&b, r->mtu.mtu);
+		np_sb_uint(&b, r->mtu.mtu);
 		return 2;
 	case NP_REC_UPTIME: {
 		uint32_t m = r->uptime.up_min;
@@ -392,11 +325,11 @@ local_time(uint64_t ts_us)
 }
 
 static void
-sb_endpoint(struct sb *b, const uint8_t *a, uint8_t ip_ver, uint16_t port)
+sb_endpoint(struct np_sb *b, const uint8_t *a, uint8_t ip_ver, uint16_t port)
 {
 	sb_addr(b, a, ip_ver);
-	sb_str(b, "/");
-	sb_uint(b, port);
+	np_sb_str(b, "/");
+	np_sb_uint(b, port);
 }
 
 size_t
@@ -404,24 +337,24 @@ np_format_log_line(char *buf, size_t len, const struct np_record *r, const char 
 {
 	struct field f[NP_MAX_FIELDS];
 	unsigned n = record_fields(r, tail, f);
-	struct sb b = sb_of(buf, len);
+	struct np_sb b = np_sb_of(buf, len);
 
-	sb_str(&b, "[");
-	sb_str(&b, local_time(r->ts_us));
-	sb_str(&b, "] mod=");
-	sb_str(&b, np_rec_kind_names[r->kind]);
-	sb_str(&b, "|cli=");
+	np_sb_str(&b, "[");
+	np_sb_str(&b, local_time(r->ts_us));
+	np_sb_str(&b, "] mod=");
+	np_sb_str(&b, np_rec_kind_names[r->kind]);
+	np_sb_str(&b, "|cli=");
 	sb_endpoint(&b, r->cli, r->ip_ver, r->cli_port);
-	sb_str(&b, "|srv=");
+	np_sb_str(&b, "|srv=");
 	sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
-	sb_str(&b, r->to_srv ? "|subj=cli" : "|subj=srv");
+	np_sb_str(&b, r->to_srv ? "|subj=cli" : "|subj=srv");
 	for (unsigned i = 0; i < n; i++) {
-		sb_str(&b, "|");
-		sb_str(&b, f[i].key);
-		sb_str(&b, "=");
-		sb_str(&b, f[i].val);
+		np_sb_str(&b, "|");
+		np_sb_str(&b, f[i].key);
+		np_sb_str(&b, "=");
+		np_sb_str(&b, f[i].val);
 	}
-	sb_str(&b, "\n");
+	np_sb_str(&b, "\n");
 	return b.pos;
 }
 
@@ -430,29 +363,29 @@ np_format_block(char *buf, size_t len, const struct np_record *r, const char *ta
 {
 	struct field f[NP_MAX_FIELDS];
 	unsigned n = record_fields(r, tail, f);
-	struct sb b = sb_of(buf, len);
+	struct np_sb b = np_sb_of(buf, len);
 
-	sb_str(&b, ".-[ ");
+	np_sb_str(&b, ".-[ ");
 	sb_endpoint(&b, r->cli, r->ip_ver, r->cli_port);
-	sb_str(&b, " -> ");
+	np_sb_str(&b, " -> ");
 	sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
-	sb_str(&b, " (");
-	sb_str(&b, np_rec_kind_names[r->kind]);
-	sb_str(&b, ") ]-\n|\n| ");
+	np_sb_str(&b, " (");
+	np_sb_str(&b, np_rec_kind_names[r->kind]);
+	np_sb_str(&b, ") ]-\n|\n| ");
 	sb_key8(&b, r->to_srv ? "client" : "server");
-	sb_str(&b, " = ");
+	np_sb_str(&b, " = ");
 	if (r->to_srv)
 		sb_endpoint(&b, r->cli, r->ip_ver, r->cli_port);
 	else
 		sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
-	sb_str(&b, "\n");
+	np_sb_str(&b, "\n");
 	for (unsigned i = 0; i < n; i++) {
-		sb_str(&b, "| ");
+		np_sb_str(&b, "| ");
 		sb_key8(&b, f[i].key);
-		sb_str(&b, " = ");
-		sb_str(&b, f[i].val);
-		sb_str(&b, "\n");
+		np_sb_str(&b, " = ");
+		np_sb_str(&b, f[i].val);
+		np_sb_str(&b, "\n");
 	}
-	sb_str(&b, "|\n`----\n\n");
+	np_sb_str(&b, "|\n`----\n\n");
 	return b.pos;
 }

@@ -5,11 +5,11 @@
  * name, literal text otherwise; values are kept as NUL-terminated copies so
  * substring tests stop where p0f's stop.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "http_match.h"
 #include "http_sig.h"
+#include "strbuf.h"
 
 /* Copy len bytes into the scratch area, NUL-terminated. */
 static const char *
@@ -107,34 +107,10 @@ np_match_ua_os(const struct np_db *db, const char *sw)
 	return -1;
 }
 
-/* A bounded append: the text is cut at len - 1 and stays terminated. */
-struct out {
-	char *buf;
-	size_t len, pos;
-};
-
-static void
-put(struct out *o, const char *s, size_t n)
-{
-	if (o->pos + 1 >= o->len)
-		return;
-	if (n > o->len - 1 - o->pos)
-		n = o->len - 1 - o->pos;
-	memcpy(o->buf + o->pos, s, n);
-	o->pos += n;
-	o->buf[o->pos] = 0;
-}
-
-static inline void
-put_str(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
 /* At most 200 printable characters, stopping at the first one p0f would
  * not show ("]", and "|" for known headers); with brackets: "=[v]". */
 static void
-put_shown(struct out *o, bool bracket, const char *v, bool no_pipe)
+put_shown(struct np_sb *o, bool bracket, const char *v, bool no_pipe)
 {
 	size_t n = 0;
 
@@ -144,10 +120,10 @@ put_shown(struct out *o, bool bracket, const char *v, bool no_pipe)
 	if (!n)
 		return;
 	if (bracket)
-		put(o, "=[", 2);
-	put(o, v, n);
+		np_sb_mem(o, "=[", 2);
+	np_sb_mem(o, v, n);
 	if (bracket)
-		put(o, "]", 1);
+		np_sb_mem(o, "]", 1);
 }
 
 size_t
@@ -155,34 +131,34 @@ np_format_http_sig(char *buf, size_t len, const struct np_db *db, bool to_srv,
 		   const struct np_http_obs *o)
 {
 	const struct np_http_sig *s = &o->sig;
-	struct out b = { buf, len, 0 };
-	char ver[16];
 
 	if (!len)
 		return 0;
-	buf[0] = 0;
-	snprintf(ver, sizeof(ver), "%u:", (unsigned)s->http_ver);
-	put_str(&b, ver);
+
+	struct np_sb b = np_sb_of(buf, len);
+
+	np_sb_uint(&b, (uint32_t)s->http_ver);	/* as p0f's %u */
+	np_sb_mem(&b, ":", 1);
 	for (unsigned i = 0; i < s->hdr_cnt; i++) {
 		const char *v = s->hdr[i].value;
 		uint32_t id = s->hdr[i].id;
 
 		if (i)
-			put(&b, ",", 1);
+			np_sb_mem(&b, ",", 1);
 		if (id == NP_HTTP_UNKNOWN_HDR) {
-			put_str(&b, o->names[i]);
+			np_sb_str(&b, o->names[i]);
 			if (v)
 				put_shown(&b, true, v, false);
 			continue;
 		}
 		bool opt = np_http_hdr_in_list(db, NP_HTTP_LIST_OPTIONAL, to_srv, id);
 		if (opt)
-			put(&b, "?", 1);
-		put_str(&b, db->hdr_names[id]);
+			np_sb_mem(&b, "?", 1);
+		np_sb_str(&b, db->hdr_names[id]);
 		if (v && !opt && !np_http_hdr_in_list(db, NP_HTTP_LIST_SKIPVAL, to_srv, id))
 			put_shown(&b, true, v, true);
 	}
-	put(&b, ":", 1);
+	np_sb_mem(&b, ":", 1);
 	bool first = true;
 	for (const char *const *common = np_http_lists[NP_HTTP_LIST_COMMON][to_srv]; *common;
 	     common++) {
@@ -194,12 +170,12 @@ np_format_http_sig(char *buf, size_t len, const struct np_db *db, bool to_srv,
 				break;
 		if (i == s->hdr_cnt) {
 			if (!first)
-				put(&b, ",", 1);
-			put_str(&b, *common);
+				np_sb_mem(&b, ",", 1);
+			np_sb_str(&b, *common);
 			first = false;
 		}
 	}
-	put(&b, ":", 1);
+	np_sb_mem(&b, ":", 1);
 	if (o->sw)
 		put_shown(&b, false, o->sw, false);
 	return b.pos;
