@@ -13,14 +13,6 @@
 #include "http_match.h"
 #include "matcher.h"
 
-#define NP_MAX_FIELDS 4
-#define NP_FIELD_MAX 512
-
-struct field {
-	const char *key;
-	const char *val;	/* buf, or a longer text (an HTTP raw_sig) */
-	char buf[NP_FIELD_MAX];
-};
 
 /* "%-8s" */
 static void
@@ -190,7 +182,7 @@ format_params(char *buf, size_t len, const char *const *words, unsigned n, uint8
 
 /* A field whose value is a string that outlives the formatting. */
 static void
-set_str(struct field *f, const char *key, const char *val)
+set_str(struct np_field *f, const char *key, const char *val)
 {
 	f->key = key;
 	f->val = val;
@@ -198,7 +190,7 @@ set_str(struct field *f, const char *key, const char *val)
 
 /* A field built in its own buffer. */
 static struct np_sb
-set_buf(struct field *f, const char *key)
+set_buf(struct np_field *f, const char *key)
 {
 	f->key = key;
 	f->val = f->buf;
@@ -207,7 +199,7 @@ set_buf(struct field *f, const char *key)
 
 /* p0f prints "???" for a field it has no value for. */
 static void
-tcp_fields(const struct np_record *r, struct field *f)
+tcp_fields(const struct np_record *r, struct np_field *f)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	const char *words[NP_PARAMS_MAX];
@@ -225,7 +217,7 @@ tcp_fields(const struct np_record *r, struct field *f)
 
 /* p0f fingerprint_http(): app/os, lang, params, raw_sig. */
 static void
-http_fields(const struct np_record *r, const char *tail, struct field *f)
+http_fields(const struct np_record *r, const char *tail, struct np_field *f)
 {
 	const struct np_rec_http *h = &r->http;
 	const char *l = h->lang;
@@ -249,7 +241,7 @@ http_fields(const struct np_record *r, const char *tail, struct field *f)
 }
 
 static void
-nat_fields(const struct np_record *r, struct field *f)
+nat_fields(const struct np_record *r, struct np_field *f)
 {
 	struct np_sb b = set_buf(&f[0], "reason");
 
@@ -270,7 +262,7 @@ nat_fields(const struct np_record *r, struct field *f)
 }
 
 static unsigned
-record_fields(const struct np_record *r, const char *tail, struct field *f)
+record_fields(const struct np_record *r, const char *tail, struct np_field *f)
 {
 	struct np_sb b;
 
@@ -332,11 +324,16 @@ sb_endpoint(struct np_sb *b, const uint8_t *a, uint8_t ip_ver, uint16_t port)
 	np_sb_uint(b, port);
 }
 
-size_t
-np_format_log_line(char *buf, size_t len, const struct np_record *r, const char *tail)
+void
+np_format_fields(struct np_fields *fs, const struct np_record *r, const char *tail)
 {
-	struct field f[NP_MAX_FIELDS];
-	unsigned n = record_fields(r, tail, f);
+	fs->n = record_fields(r, tail, fs->f);
+}
+
+size_t
+np_format_log_line_fields(char *buf, size_t len, const struct np_record *r,
+			  const struct np_fields *fs)
+{
 	struct np_sb b = np_sb_of(buf, len);
 
 	np_sb_str(&b, "[");
@@ -348,21 +345,20 @@ np_format_log_line(char *buf, size_t len, const struct np_record *r, const char 
 	np_sb_str(&b, "|srv=");
 	sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
 	np_sb_str(&b, r->to_srv ? "|subj=cli" : "|subj=srv");
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < fs->n; i++) {
 		np_sb_str(&b, "|");
-		np_sb_str(&b, f[i].key);
+		np_sb_str(&b, fs->f[i].key);
 		np_sb_str(&b, "=");
-		np_sb_str(&b, f[i].val);
+		np_sb_str(&b, fs->f[i].val);
 	}
 	np_sb_str(&b, "\n");
 	return b.pos;
 }
 
 size_t
-np_format_block(char *buf, size_t len, const struct np_record *r, const char *tail)
+np_format_block_fields(char *buf, size_t len, const struct np_record *r,
+		       const struct np_fields *fs)
 {
-	struct field f[NP_MAX_FIELDS];
-	unsigned n = record_fields(r, tail, f);
 	struct np_sb b = np_sb_of(buf, len);
 
 	np_sb_str(&b, ".-[ ");
@@ -379,13 +375,31 @@ np_format_block(char *buf, size_t len, const struct np_record *r, const char *ta
 	else
 		sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
 	np_sb_str(&b, "\n");
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < fs->n; i++) {
 		np_sb_str(&b, "| ");
-		sb_key8(&b, f[i].key);
+		sb_key8(&b, fs->f[i].key);
 		np_sb_str(&b, " = ");
-		np_sb_str(&b, f[i].val);
+		np_sb_str(&b, fs->f[i].val);
 		np_sb_str(&b, "\n");
 	}
 	np_sb_str(&b, "|\n`----\n\n");
 	return b.pos;
+}
+
+size_t
+np_format_log_line(char *buf, size_t len, const struct np_record *r, const char *tail)
+{
+	struct np_fields fs;
+
+	np_format_fields(&fs, r, tail);
+	return np_format_log_line_fields(buf, len, r, &fs);
+}
+
+size_t
+np_format_block(char *buf, size_t len, const struct np_record *r, const char *tail)
+{
+	struct np_fields fs;
+
+	np_format_fields(&fs, r, tail);
+	return np_format_block_fields(buf, len, r, &fs);
 }

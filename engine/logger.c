@@ -21,15 +21,18 @@ static void
 write_record(void *ctx, const struct np_record *r, const char *tail)
 {
 	struct np_logger *lg = ctx;
+	struct np_fields fs;
 	size_t n;
 
+	if (lg->blocks || lg->log)
+		np_format_fields(&fs, r, tail);	/* once for both texts */
 	if (lg->blocks) {
-		n = np_format_block(lg->text, sizeof(lg->text), r, tail);
+		n = np_format_block_fields(lg->text, sizeof(lg->text), r, &fs);
 		if (fwrite(lg->text, 1, n, lg->blocks) != n)
 			lg->write_errors++;
 	}
 	if (lg->log) {
-		n = np_format_log_line(lg->text, sizeof(lg->text), r, tail);
+		n = np_format_log_line_fields(lg->text, sizeof(lg->text), r, &fs);
 		if (fwrite(lg->text, 1, n, lg->log) != n)
 			lg->write_errors++;
 	}
