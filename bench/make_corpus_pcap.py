@@ -10,30 +10,21 @@ times, each copy with its IPv4 addresses shifted (second octet + copy) so
 that its flows are new flows that spread over RSS queues. Timestamps are
 made to increase. Classic microsecond pcap, Ethernet.
 """
+import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from pcapfile import read_pcap  # noqa: E402
+
 
 def frames(path):
-    data = open(path, "rb").read()
-    if len(data) < 24:
-        return
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        order = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        order = ">"
-    else:
-        return
-    if struct.unpack(order + "I", data[20:24])[0] & 0x0fffffff != 1:
-        return
-    off = 24
-    while off + 16 <= len(data):
-        incl = struct.unpack(order + "I", data[off + 8:off + 12])[0]
-        f = data[off + 16:off + 16 + incl]
-        off += 16 + incl
-        if len(f) <= 2000:
-            yield f
+    """The Ethernet frames of a capture, up to 2000 bytes each."""
+    pcap = read_pcap(path)
+    if pcap and pcap[1] & 0x0fffffff == 1:
+        for _, _, _, f in pcap[2]:
+            if len(f) <= 2000:
+                yield f
 
 
 def shift(f, copy):

@@ -12,27 +12,14 @@ fingerprints as p0f logged for it. TAP output.
 """
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pcapfile import read_pcap  # noqa: E402
 from tap import check, finish  # noqa: E402
-
-
-def pcap_frames(path):
-    with open(path, "rb") as f:
-        magic = f.read(24)[:4]
-        endian = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-        n = 0
-        while True:
-            hdr = f.read(16)
-            if len(hdr) < 16:
-                return n
-            f.seek(struct.unpack(endian + "IIII", hdr)[2], 1)
-            n += 1
 
 
 def telemetry(prefix, cmds):
@@ -49,7 +36,7 @@ def telemetry(prefix, cmds):
 
 def main():
     np, db, cap, ref = sys.argv[1:5]
-    frames = pcap_frames(cap)
+    frames = len(read_pcap(cap)[2])
     log = open(ref).read()
     want = {"syn": log.count("mod=syn|"), "synack": log.count("mod=syn+ack|"),
             "http": log.count("mod=http request|") + log.count("mod=http response|")}

@@ -10,28 +10,12 @@ MODE:
   snaplen N  the file header's snapshot length set to N, records unchanged
              (records longer than N then go through libpcap)
 """
+import os
 import struct
 import sys
 
-
-def read_pcap(path):
-    d = open(path, "rb").read()
-    magic = d[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        e = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        e = ">"
-    else:
-        sys.exit("not a classic pcap: " + path)
-    nsec = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
-    snaplen, linktype = struct.unpack(e + "II", d[16:24])
-    frames, o = [], 24
-    while o + 16 <= len(d):
-        sec, frac, caplen, wirelen = struct.unpack(e + "IIII", d[o:o + 16])
-        usec = frac // 1000 if nsec else frac
-        frames.append((sec, usec, wirelen, d[o + 16:o + 16 + caplen]))
-        o += 16 + caplen
-    return snaplen, linktype, frames
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pcapfile import read_pcap  # noqa: E402
 
 
 def block(btype, body):
@@ -46,7 +30,10 @@ def main():
     if mode == "snaplen":
         snap_to, args = int(args[0]), args[1:]
     src, out = args
-    snaplen, linktype, frames = read_pcap(src)
+    pcap = read_pcap(src)
+    if not pcap:
+        sys.exit("not a classic pcap: " + src)
+    snaplen, linktype, frames = pcap
     with open(out, "wb") as f:
         if mode == "pcapng":
             f.write(block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)))

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: MIT
+"""Classic pcap files (either byte order, micro- or nanoseconds) for the
+test and benchmark scripts."""
+import struct
+
+_MAGICS = {
+    b"\xd4\xc3\xb2\xa1": ("<", False), b"\x4d\x3c\xb2\xa1": ("<", True),
+    b"\xa1\xb2\xc3\xd4": (">", False), b"\xa1\xb2\x3c\x4d": (">", True),
+}
+
+
+def read_pcap(path):
+    """(snaplen, linktype, [(sec, usec, wirelen, data), ...]), or None when
+    the file is not a classic pcap. A record cut short ends the list."""
+    d = open(path, "rb").read()
+    if len(d) < 24 or d[:4] not in _MAGICS:
+        return None
+    e, nsec = _MAGICS[d[:4]]
+    snaplen, linktype = struct.unpack(e + "II", d[16:24])
+    frames, o = [], 24
+    while o + 16 <= len(d):
+        sec, frac, caplen, wirelen = struct.unpack(e + "IIII", d[o:o + 16])
+        if o + 16 + caplen > len(d):
+            break
+        frames.append((sec, frac // 1000 if nsec else frac, wirelen, d[o + 16:o + 16 + caplen]))
+        o += 16 + caplen
+    return snaplen, linktype, frames
