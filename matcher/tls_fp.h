@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TLS fingerprints of a parsed hello: JA4 in its four forms (FoxIO's JA4
+ * specification, BSD-3-Clause) for ClientHellos, JA3 for ClientHellos and
+ * JA3S for ServerHellos (Salesforce, BSD-3-Clause). Where FoxIO's code and
+ * the specification disagree, the specification is followed (README).
+ *
+ * The hashed forms are computed on the worker (they are what the database
+ * matches); the raw strings are built from the same hello where they are
+ * printed. SHA-256 and MD5 come from OpenSSL's libcrypto, through contexts
+ * made once per thread, so fingerprinting allocates nothing.
+ */
+#ifndef NP_TLS_FP_H
+#define NP_TLS_FP_H
+
+#include <stddef.h>
+
+#include "tls.h"
+
+#define NP_JA4_LEN 36		/* a(10) _ b(12) _ c(12) */
+#define NP_JA4_A_LEN 10
+#define NP_MD5_HEX_LEN 32
+
+/*
+ * Longest raw string (ja4_r, ja4_ro, JA3, JA3S) of a hello that fits in
+ * NP_TLS_HELLO_MAX bytes: every 2-byte value prints as at most 6
+ * characters ("65535-"), plus the fixed parts.
+ */
+#define NP_TLS_STR_MAX (3 * NP_TLS_HELLO_MAX + 64)
+
+struct np_tls_fp {
+	char ja4[NP_JA4_LEN + 1];	/* ClientHello; empty for a ServerHello */
+	char ja4_o[NP_JA4_LEN + 1];	/* ClientHello; empty for a ServerHello */
+	char ja3[NP_MD5_HEX_LEN + 1];	/* JA3 (ClientHello) or JA3S (ServerHello) */
+};
+
+/* libcrypto digest contexts for one thread. */
+struct np_tls_hasher;
+
+struct np_tls_hasher *np_tls_hasher_new(void);	/* NULL, errno set, on failure */
+void np_tls_hasher_free(struct np_tls_hasher *hs);
+
+/*
+ * Every hashed fingerprint of h; transport is NP_TLS_TCP, NP_TLS_QUIC or
+ * NP_TLS_DTLS. Returns 0, or -EIO if libcrypto fails.
+ */
+int np_tls_fingerprint(struct np_tls_hasher *hs, const struct np_tls_hello *h, char transport,
+		       struct np_tls_fp *fp);
+
+/*
+ * The raw strings. Each writes at most len bytes including the NUL and,
+ * like snprintf, returns the length the whole string has (so a return
+ * >= len means it was cut). NP_TLS_STR_MAX is always enough.
+ *
+ * np_tls_ja4_raw: ja4_r (original_order false) or ja4_ro (true) of a
+ * ClientHello. np_tls_ja3_string: JA3 of a ClientHello, JA3S of a
+ * ServerHello.
+ */
+size_t np_tls_ja4_raw(const struct np_tls_hello *h, char transport, bool original_order,
+		      char *buf, size_t len);
+size_t np_tls_ja3_string(const struct np_tls_hello *h, char *buf, size_t len);
+
+/* The version as JA4 writes it ("13", "12", "d2", "00"...), 3 bytes. */
+void np_tls_ja4_version(uint16_t version, char out[3]);
+
+/* The JSON "version" text: "1.3", "1.2", "1.1", "1.0", "SSL 3.0", "SSL 2.0",
+ * "DTLS 1.0", "DTLS 1.2", "DTLS 1.3"; NULL for any other value. */
+const char *np_tls_version_name(uint16_t version);
+
+#endif /* NP_TLS_FP_H */
