@@ -117,6 +117,10 @@ struct np_db {
 	struct np_ua_os *ua_os;
 	uint32_t n_ua_os;
 	struct np_tcp_index *tcp_index[2];	/* by option layout, see tcp_index.h */
+	struct np_tls_sig *tls[2];	/* [NP_DIR_REQUEST] client JA4s, [NP_DIR_RESPONSE]
+					 * server JA3Ss; load order (tls_sig.h) */
+	uint32_t n_tls[2];
+	struct np_tls_index *tls_index[2];
 	uint32_t n_sigs;	/* every "sig =" line */
 	uint32_t generation;	/* set by whoever publishes it: 1, 2, ... */
 	struct np_arena *arena;	/* owns everything above */
@@ -125,6 +129,15 @@ struct np_db {
 /* Load and compile a p0f.fp file. On failure returns NULL, sets errno, and
  * writes "FILE:LINE: reason" (or "FILE: reason") to err. */
 struct np_db *np_db_load(const char *path, char *err, size_t err_len);
+
+/*
+ * Load several files into one database, in order, as if they were one
+ * file whose sections restart at each file (p0f.fp, then netprint's
+ * tls.fp, say). Labels, names and classes are shared: a later file may
+ * name an earlier file's classes and OS names; a "classes" line adds the
+ * classes not known yet.
+ */
+struct np_db *np_db_load_files(const char *const *paths, unsigned n, char *err, size_t err_len);
 
 /* Same, from a NUL-terminated buffer; name is used in error messages. */
 struct np_db *np_db_load_buf(const char *name, const char *text, char *err, size_t err_len);

@@ -17,6 +17,7 @@
 #include "http_sig.h"
 #include "tcp_index.h"
 #include "tcp_sig.h"
+#include "tls_sig.h"
 
 #define NAME_CHARS " ./-_!?()"
 
@@ -26,7 +27,7 @@ struct np_arena {
 	char data[];
 };
 
-enum section { SEC_NONE, SEC_TCP, SEC_HTTP, SEC_MTU };
+enum section { SEC_NONE, SEC_TCP, SEC_HTTP, SEC_MTU, SEC_TLS };
 enum state { NEED_SECT, NEED_LABEL, NEED_SYS, NEED_SIG };
 
 struct reader {
@@ -43,7 +44,9 @@ struct reader {
 	size_t err_len;
 	/* growable arrays, moved into the db at the end */
 	size_t cap_classes, cap_names, cap_hdrs, cap_labels, cap_tcp[2], cap_mtu, cap_http[2],
-		cap_ua;
+		cap_ua, cap_tls[2];
+	char *line;		/* the line being read */
+	size_t line_cap;
 };
 
 static void *
@@ -172,6 +175,10 @@ parse_classes(struct reader *r, const char *val)
 			;
 		if (nxt == val || (*nxt && *nxt != ','))
 			return fail(r, "malformed class entry");
+		if (class_id(db, val, (size_t)(nxt - val)) >= 0) {
+			val = nxt;	/* known from an earlier file */
+			continue;
+		}
 		if (PUSH(r, db->classes, db->n_classes, r->cap_classes) ||
 		    !(db->classes[db->n_classes] = arena_strdup(r, val, (size_t)(nxt - val))))
 			return -ENOMEM;
@@ -387,6 +394,26 @@ add_http_sig(struct reader *r, const char *val)
 }
 
 static int
+add_tls_sig(struct reader *r, const char *val)
+{
+	struct np_db *db = r->db;
+	struct np_tls_sig s;
+	const char *err = np_tls_sig_parse(val, r->dir == NP_DIR_REQUEST, &s);
+
+	if (err)
+		return fail(r, "%s", err);
+	s.line_no = r->line_no;
+	s.label = (uint32_t)r->cur_label;
+	for (uint32_t i = 0; i < db->n_tls[r->dir]; i++)
+		if (np_tls_sig_same(&db->tls[r->dir][i], &s))
+			return fail(r, "signature already covered by line %u", db->tls[r->dir][i].line_no);
+	if (PUSH(r, db->tls[r->dir], db->n_tls[r->dir], r->cap_tls[r->dir]))
+		return -ENOMEM;
+	db->tls[r->dir][db->n_tls[r->dir]++] = s;
+	return 0;
+}
+
+static int
 add_mtu_sig(struct reader *r, const char *val)
 {
 	struct np_db *db = r->db;
@@ -422,11 +449,14 @@ parse_section(struct reader *r, const char *line)
 		r->sec = SEC_TCP;
 	else if (mlen == 4 && !strncmp(line, "http", 4))
 		r->sec = SEC_HTTP;
+	else if (mlen == 3 && !strncmp(line, "tls", 3))
+		r->sec = SEC_TLS;
 	else
 		return fail(r, "unrecognized fingerprinting module '%.*s'", (int)mlen, line);
-	if (!strcmp(colon + 1, "request]"))
+	/* [tls:client] and [tls:server], like p0f's request and response */
+	if (!strcmp(colon + 1, r->sec == SEC_TLS ? "client]" : "request]"))
 		r->dir = NP_DIR_REQUEST;
-	else if (!strcmp(colon + 1, "response]"))
+	else if (!strcmp(colon + 1, r->sec == SEC_TLS ? "server]" : "response]"))
 		r->dir = NP_DIR_RESPONSE;
 	else
 		return fail(r, "unrecognized traffic direction");
@@ -489,6 +519,7 @@ parse_line(struct reader *r, const char *line)
 		case SEC_TCP: return add_tcp_sig(r, val);
 		case SEC_HTTP: return add_http_sig(r, val);
 		case SEC_MTU: return add_mtu_sig(r, val);
+		case SEC_TLS: return add_tls_sig(r, val);
 		default: return fail(r, "'sig' outside a section");
 		}
 	}
@@ -509,6 +540,8 @@ free_arrays(struct np_db *db)
 	free(db->http[0]);
 	free(db->http[1]);
 	free(db->ua_os);
+	free(db->tls[0]);
+	free(db->tls[1]);
 }
 
 void
@@ -524,35 +557,39 @@ np_db_free(struct np_db *db)
 	free(db);
 }
 
-struct np_db *
-np_db_load_buf(const char *name, const char *text, char *err, size_t err_len)
+/* A reader with an empty database; -ENOMEM when memory runs out. */
+static int
+reader_begin(struct reader *r, char *err, size_t err_len)
 {
-	struct reader r = {
-		.file = name, .err = err, .err_len = err_len, .cur_label = -1,
-	};
-	const char *cur = text;
-	char *line = NULL;
-	size_t line_cap = 0;
-	int rc = 0;
-
+	*r = (struct reader){ .err = err, .err_len = err_len, .cur_label = -1 };
 	if (err_len)
 		err[0] = 0;
-	if (!(r.db = calloc(1, sizeof(*r.db)))) {
-		snprintf(err, err_len, "%s: out of memory", name);
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (!(r->db = calloc(1, sizeof(*r->db))))
+		return -ENOMEM;
 	/* p0f's header lists first: the fixed ones get ids 0..5. */
 	for (int l = 0; l < NP_HTTP_LIST_COUNT; l++)
 		for (int dir = 0; dir < 2; dir++)
-			for (const char *const *n = np_http_lists[l][dir]; *n && !rc; n++)
-				if (hdr_id(&r, *n, strlen(*n)) == UINT32_MAX)
-					rc = -ENOMEM;
+			for (const char *const *n = np_http_lists[l][dir]; *n; n++)
+				if (hdr_id(r, *n, strlen(*n)) == UINT32_MAX)
+					return -ENOMEM;
+	return 0;
+}
 
+/* One file's text: its sections start afresh, what it defines is kept. */
+static int
+reader_feed(struct reader *r, const char *name, const char *text)
+{
+	const char *cur = text;
+	int rc = 0;
+
+	r->file = name;
+	r->line_no = 0;
+	r->sec = SEC_NONE;
+	r->state = NEED_SECT;
 	while (!rc) {
 		const char *eol;
 
-		r.line_no++;
+		r->line_no++;
 		while (*cur == ' ' || *cur == '\t')
 			cur++;
 		for (eol = cur; *eol && *eol != '\n'; eol++)
@@ -560,48 +597,68 @@ np_db_load_buf(const char *name, const char *text, char *err, size_t err_len)
 		if (*cur != ';' && cur != eol) {
 			size_t len = (size_t)(eol - cur);
 
-			if (len + 1 > line_cap) {
-				char *nl = realloc(line, len + 1);
+			if (len + 1 > r->line_cap) {
+				char *nl = realloc(r->line, len + 1);
 
-				if (!nl) {
-					rc = -ENOMEM;
-					break;
-				}
-				line = nl;
-				line_cap = len + 1;
+				if (!nl)
+					return -ENOMEM;
+				r->line = nl;
+				r->line_cap = len + 1;
 			}
-			memcpy(line, cur, len);
-			line[len] = 0;
-			rc = parse_line(&r, line);
+			memcpy(r->line, cur, len);
+			r->line[len] = 0;
+			rc = parse_line(r, r->line);
 		}
 		if (!*eol)
 			break;
 		cur = eol + 1;
 	}
-	free(line);
+	if (!rc && r->state == NEED_SYS)
+		rc = fail(r, "label without its 'sys' line at end of file");
+	return rc;
+}
 
-	if (!rc && r.state == NEED_SYS)
-		rc = fail(&r, "label without its 'sys' line at end of file");
-	if (!rc && !r.db->n_sigs) {
-		snprintf(err, err_len, "%s: no signatures found", name);
+/* Compile what was read; on failure free it, say why, set errno. */
+static struct np_db *
+reader_end(struct reader *r, int rc, const char *name)
+{
+	free(r->line);
+	if (!rc && r->db && !r->db->n_sigs) {
+		snprintf(r->err, r->err_len, "%s: no signatures found", name);
 		rc = -EINVAL;
 	}
 	if (!rc)
-		rc = np_tcp_index_build(r.db);
+		rc = np_tcp_index_build(r->db);
 	if (!rc)
-		rc = np_http_hdr_index_build(r.db);
+		rc = np_http_hdr_index_build(r->db);
+	if (!rc)
+		rc = np_tls_index_build(r->db);
 	if (rc) {
-		if (rc == -ENOMEM)
-			snprintf(err, err_len, "%s:%u: out of memory", name, r.line_no);
-		np_db_free(r.db);
+		if (rc == -ENOMEM && r->file)
+			snprintf(r->err, r->err_len, "%s:%u: out of memory", r->file, r->line_no);
+		else if (rc == -ENOMEM)
+			snprintf(r->err, r->err_len, "%s: out of memory", name);
+		np_db_free(r->db);
 		errno = -rc;
 		return NULL;
 	}
-	return r.db;
+	return r->db;
 }
 
 struct np_db *
-np_db_load(const char *path, char *err, size_t err_len)
+np_db_load_buf(const char *name, const char *text, char *err, size_t err_len)
+{
+	struct reader r;
+	int rc = reader_begin(&r, err, err_len);
+
+	if (!rc)
+		rc = reader_feed(&r, name, text);
+	return reader_end(&r, rc, name);
+}
+
+/* A whole file as a NUL-terminated string; NULL with err set on failure. */
+static char *
+read_file(const char *path, char *err, size_t err_len)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
@@ -642,7 +699,34 @@ np_db_load(const char *path, char *err, size_t err_len)
 		errno = EINVAL;
 		return NULL;
 	}
-	struct np_db *db = np_db_load_buf(path, text, err, err_len);
-	free(text);
-	return db;
+	return text;
+}
+
+struct np_db *
+np_db_load_files(const char *const *paths, unsigned n, char *err, size_t err_len)
+{
+	struct reader r;
+	int rc = reader_begin(&r, err, err_len);
+
+	for (unsigned i = 0; i < n && !rc; i++) {
+		char *text = read_file(paths[i], err, err_len);
+
+		if (!text) {
+			int e = errno;
+
+			free(r.line);
+			np_db_free(r.db);
+			errno = e;
+			return NULL;
+		}
+		rc = reader_feed(&r, paths[i], text);
+		free(text);
+	}
+	return reader_end(&r, rc, n ? paths[n - 1] : "(no file)");
+}
+
+struct np_db *
+np_db_load(const char *path, char *err, size_t err_len)
+{
+	return np_db_load_files(&path, 1, err, err_len);
 }
