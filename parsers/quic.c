@@ -131,9 +131,11 @@ np_quic_parse_long(const uint8_t *p, uint32_t len, struct np_quic_long *h)
 	if (h->type == NP_QUIC_RETRY)
 		return -ENOTSUP;
 	/*
-	 * The fixed bit may be greased (RFC 9287) only once a peer has said it
-	 * copes; a first Initial always sets it. Other packets are only walked
-	 * past, so a cleared bit is let through there.
+	 * RFC 9287 lets the fixed bit be cleared only towards a peer known to
+	 * accept it: for an Initial, a server remembered from an earlier
+	 * connection along with a NEW_TOKEN token. Requiring it in Initials
+	 * keeps non-QUIC UDP out at the cost of those rare greased ones; other
+	 * packets are only walked past, so a cleared bit is let through there.
 	 */
 	if (h->type == NP_QUIC_INITIAL && !(p[0] & 0x40))
 		return -EINVAL;
