@@ -48,9 +48,15 @@ bool np_quic_starts_long(const uint8_t *p, uint32_t len);
 
 /*
  * Parse the long header at p (len bytes to the end of the datagram).
- * Returns 0, or -EINVAL when the header is malformed, a length runs past
- * the datagram, or the version is not known; -ENOTSUP for a Retry or a
- * version negotiation packet (no packet number, nothing to decrypt).
+ * Initial, 0-RTT and Handshake packets parse, whatever their version
+ * numbers the type bits as, so that the packets coalesced in a datagram can
+ * be walked: the next one starts at p + h->pkt_len. Returns 0, or -EINVAL
+ * when the header is malformed (a Connection ID over 20 bytes, an Initial
+ * without the fixed bit, a Length leaving no room for a packet number and
+ * the 16-byte header protection sample), a length runs past the datagram,
+ * or the version is not known; -ENOTSUP for a Retry or a version
+ * negotiation packet (no packet number, nothing to decrypt). h is only
+ * meaningful when 0 is returned.
  */
 int np_quic_parse_long(const uint8_t *p, uint32_t len, struct np_quic_long *h);
 
@@ -59,6 +65,7 @@ struct np_quic_keys {
 	uint8_t key[16], iv[12], hp[16];
 };
 
+/* libcrypto contexts and fetched algorithms: one per thread, never shared. */
 struct np_quic_crypto;
 
 struct np_quic_crypto *np_quic_crypto_new(void);	/* NULL, errno set, on failure */
@@ -67,17 +74,25 @@ void np_quic_crypto_free(struct np_quic_crypto *c);
 /*
  * The client's (server false) or the server's Initial keys of a connection
  * whose client chose dcid as its first Destination Connection ID.
- * Returns 0, -EINVAL for an unknown version, -EIO if libcrypto fails.
+ * Returns 0, -EINVAL for an unknown version or a dcid over 20 bytes, -EIO
+ * if libcrypto fails. libcrypto 3.0 allocates inside every HMAC it keys,
+ * so this is the one call here that does (16 allocations): derive once per
+ * connection and keep the keys.
  */
 int np_quic_initial_keys(struct np_quic_crypto *c, uint32_t version, const uint8_t *dcid,
 			 uint8_t dcid_len, bool server, struct np_quic_keys *k);
 
 /*
  * Remove the header protection of an Initial packet and decrypt its
- * payload into out (which must hold h->pkt_len bytes). On success returns
- * 0 with the frames in out[0 .. *out_len) and the packet number in *pn;
- * -EINVAL when the packet is too short to sample or the reserved bits are
- * set, -EBADMSG when authentication fails (wrong keys or damaged packet).
+ * payload into out (which must hold h->pkt_len bytes); the packet itself is
+ * not written to. On success returns 0 with the frames in out[0 ..
+ * *out_len) and the packet number in *pn, as truncated on the wire (1 to 4
+ * bytes: enough for Initials). Otherwise *out_len is 0 and the result is
+ * -EBADMSG when authentication fails (wrong keys or damaged packet);
+ * -EINVAL when the packet is too short to sample, or when it authenticates
+ * but its reserved bits are set or it carries no frames (judged only after
+ * authentication, as RFC 9000 section 17.2 asks); -EIO if libcrypto fails.
+ * Allocates nothing.
  */
 int np_quic_decrypt(struct np_quic_crypto *c, const struct np_quic_keys *k,
 		    const struct np_quic_long *h, uint8_t *out, uint32_t *out_len, uint64_t *pn);
@@ -85,9 +100,11 @@ int np_quic_decrypt(struct np_quic_crypto *c, const struct np_quic_keys *k,
 /*
  * The next CRYPTO frame of a decrypted payload, from *pos (0 at first);
  * PADDING, PING, ACK and CONNECTION_CLOSE frames are skipped. Returns 1
- * with the frame's stream offset and data (inside frames), 0 at the end of
- * the payload, -EINVAL for a malformed or unexpected frame (any other
- * type is not allowed in an Initial packet).
+ * with the frame's stream offset and data (inside frames), *pos past it;
+ * 0 at the end of the payload, *pos = len; -EINVAL, *pos unchanged, for a
+ * malformed or unexpected frame: a varint or length running past the
+ * payload, a CRYPTO frame ending beyond 2^62 - 1, any other type (not
+ * allowed in an Initial packet) or a type not minimally encoded.
  */
 int np_quic_next_crypto(const uint8_t *frames, uint32_t len, uint32_t *pos, uint64_t *offset,
 			const uint8_t **data, uint32_t *data_len);
