@@ -435,13 +435,13 @@ def grease(r, avoid=()):
             return g
 
 
-def odd_bytes(r):
+def odd_bytes(r, most=12):
     """A name with odd bytes: UTF-8, control characters, and invalid bytes
     that are each an invalid sequence alone (lone continuation bytes, 0xc0,
     0xc1, 0xf5-0xff), so every UTF-8 decoder replaces each with one
     U+FFFD."""
     parts = []
-    for _ in range(r.randint(1, 12)):
+    for _ in range(r.randint(1, most)):
         x = r.random()
         if x < 0.45:
             parts.append(r.choice(("a", "b", "x", "www", ".", "-", "example", "z9", "Q", "_")).encode())
@@ -497,7 +497,7 @@ def pick_alpns(r, common=None):
         elif y < 0.6:
             out.append(r.choice((b"h2", b"http/1.1", b"h3-29", b"dot", b"webrtc")))
         else:
-            out.append(odd_bytes(r)[:40] or b"q")
+            out.append(odd_bytes(r, 6))  # never cut: a cut character decodes differently
     return out
 
 
