@@ -368,11 +368,12 @@ def pcap_hellos(path):
     capture, as dicts: frame (1-based, the frame that completed it), time_us,
     transport ('t' or 'd'), ip_ver, src, sport, dst, dport (addresses in
     netprint's text form), conn (the TCP connection's number on its 4-tuple,
-    counted by new SYNs; 0 for DTLS), syn (the connection's SYN is in the
-    capture), hello (the dict of parse_hello) or error (why it could not be
-    parsed)."""
+    counted by new SYNs; 0 for DTLS), syn (TCP: the client's SYN of the
+    connection is in the capture; None for DTLS), hello (the dict of
+    parse_hello) or error (why it could not be parsed)."""
     out = []
-    tcp = {}        # (src, sport, dst, dport) -> [_Direction, conn number, syn seen]
+    tcp = {}        # (src, sport, dst, dport) -> [_Direction, conn number]
+    client_syn = {} # unordered 4-tuple -> the current connection began with a SYN here
     syn_isn = {}    # 4-tuple of the direction -> last SYN's sequence number
     conn_no = {}    # unordered 4-tuple -> count of connections
     dtls_msgs = {}  # (src, sport, dst, dport, msg_seq, msg_type) -> (length, {off: bytes})
@@ -405,18 +406,19 @@ def pcap_hellos(path):
                     syn_isn[key] = seq
                     if not flags & 0x10:          # a client's SYN: a new connection
                         conn_no[pair] = conn_no.get(pair, -1) + 1
-                    tcp[key] = [_Direction((seq + 1) & 0xffffffff), conn_no.get(pair, 0), True]
+                        client_syn[pair] = True
+                    tcp[key] = [_Direction((seq + 1) & 0xffffffff), conn_no.get(pair, 0)]
                 continue
             if not payload or flags & 0x04:
                 continue
             st = tcp.get(key)
             if st is None:
-                st = tcp[key] = [_Direction(None), conn_no.get(pair, 0), False]
-            d, conn, syn = st
+                st = tcp[key] = [_Direction(None), conn_no.get(pair, 0)]
+            d, conn = st
 
-            def on_hello(mtype, body, hframe, key=key, conn=conn, syn=syn, ipv=ipv):
+            def on_hello(mtype, body, hframe, key=key, conn=conn, ipv=ipv, pair=pair):
                 hello_rec(hframe, times[hframe], "t", ipv, key[0], key[1], key[2], key[3],
-                          conn, syn, mtype, body, False)
+                          conn, client_syn.get(pair, False), mtype, body, False)
 
             if d.done:
                 continue
@@ -448,7 +450,7 @@ def pcap_hellos(path):
                 if covered >= mlen:
                     dtls_done.add(k)
                     del dtls_msgs[k]
-                    hello_rec(frame, ts, "d", ipv, src, sport, dst, dport, 0, False,
+                    hello_rec(frame, ts, "d", ipv, src, sport, dst, dport, 0, None,
                               mtype, bytes(body), True)
     return out
 
