@@ -463,18 +463,15 @@ def _main(args):
             if h is None:
                 fp = "error: " + r["error"]
             elif r["type"] == "client":
-                fp = client_fingerprints_line(ja4_spec.client_fingerprints(h), h)
+                c = ja4_spec.client_fingerprints(h)
+                fp = "ja4=%s ja3=%s sni=%r alpn=%r" % (c["ja4"], c["ja3"], h["sni"], h["alpns"])
             else:
-                s = ja4_spec.server_fingerprints(h)
-                fp = "ja3s=%s %s" % (s["ja3s"], s["ja3s_string"])
+                c = ja4_spec.server_fingerprints(h)
+                fp = "ja3s=%s %s" % (c["ja3s"], c["ja3s_string"])
             print("%s\t%d\t%s %s/%d -> %s/%d conn %d\t%s %s" % (
                 os.path.basename(path), r["frame"], r["transport"], r["src"], r["sport"],
                 r["dst"], r["dport"], r["conn"], r["type"], fp))
     return 0
-
-
-def client_fingerprints_line(fp, h):
-    return "ja4=%s ja3=%s sni=%r alpn=%r" % (fp["ja4"], fp["ja3"], h["sni"], h["alpns"])
 
 
 if __name__ == "__main__":
