@@ -1,20 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * JA4 (FoxIO's specification), JA3 and JA3S of a parsed hello. One text
- * generator per fingerprint writes either into a caller's buffer (the raw
- * strings) or, a kilobyte at a time, into a libcrypto digest (the hashed
- * forms), so the two can never disagree and hashing needs no buffer the
- * size of the text. Where FoxIO's code and its specification differ, the
- * specification is followed; where JA3/JA3S details are loose, Wireshark
- * 4.0 (tshark) is followed. The choices are noted where they are made.
+ * generator per fingerprint writes either into the caller's buffer (the
+ * raw strings, cut as snprintf cuts) or into the hasher's buffer, which is
+ * then digested (the hashed forms), so the two can never disagree. Where
+ * FoxIO's code and its specification differ, the specification is
+ * followed; where JA3/JA3S details are loose, Wireshark 4.0 (tshark) is
+ * followed. The choices are noted where they are made.
  */
+
+/*
+ * The digests are OpenSSL's low-level SHA256_* and MD5_* functions, not
+ * EVP: in OpenSSL 3.0 every EVP_DigestInit_ex2() frees and allocates the
+ * provider's context (one malloc per digest, measured), and the worker
+ * must not allocate. The low-level calls run the same assembly (SHA-NI
+ * where there is one) on a context on the stack. They are deprecated in
+ * 3.0, not removed; this file alone uses them.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include <openssl/md5.h>
+#include <openssl/sha.h>
 
-#include "strbuf.h"
 #include "tls_fp.h"
 
 #define EXT_SERVER_NAME 0x0000
@@ -31,9 +42,8 @@ struct ja4_scratch {
 };
 
 struct np_tls_hasher {
-	EVP_MD *sha256, *md5;
-	EVP_MD_CTX *ctx;
 	struct ja4_scratch scratch;
+	char text[NP_TLS_STR_MAX];	/* each text is built whole, then hashed */
 };
 
 static const char hex_digits[] = "0123456789abcdef";
@@ -47,115 +57,142 @@ rd16(const uint8_t *p)
 struct np_tls_hasher *
 np_tls_hasher_new(void)
 {
-	struct np_tls_hasher *hs = calloc(1, sizeof(*hs));
+	struct np_tls_hasher *hs = malloc(sizeof(*hs));
 
-	if (!hs) {
+	if (!hs)
 		errno = ENOMEM;
-		return NULL;
-	}
-	hs->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	hs->md5 = EVP_MD_fetch(NULL, "MD5", NULL);	/* absent from a FIPS provider */
-	hs->ctx = EVP_MD_CTX_new();
-	if (!hs->sha256 || !hs->md5 || !hs->ctx) {
-		np_tls_hasher_free(hs);
-		errno = ENOTSUP;
-		return NULL;
-	}
 	return hs;
 }
 
 void
 np_tls_hasher_free(struct np_tls_hasher *hs)
 {
-	if (!hs)
-		return;
-	EVP_MD_CTX_free(hs->ctx);
-	EVP_MD_free(hs->sha256);
-	EVP_MD_free(hs->md5);
 	free(hs);
 }
 
 /*
- * Where a text goes: into sb only (a raw string; cut at its end), or
- * through sb, used as a chunk buffer, into the digest md. total counts the
- * whole text either way.
+ * Text output, built for the per-packet path (np_sb appends through a
+ * memcpy and a NUL per call, and cannot say how long a cut text was):
+ * while there is room for the longest item, its bytes are stored straight
+ * where they go; near the end they go through text_slow(), which keeps
+ * what fits and only counts the rest, so a raw string's whole length is
+ * known. end leaves room for the NUL.
  */
-struct sink {
-	struct np_sb sb;
-	size_t total;
-	EVP_MD_CTX *md;
-	bool failed;
+struct text {
+	char *p, *end;
+	size_t cut;
 };
 
+#define ITEM_MAX 6			/* separator and "65535" */
+
+static struct text
+text_on(char *buf, size_t len)
+{
+	return (struct text){ buf, buf + len - 1, 0 };
+}
+
 static void
-sink_flush(struct sink *o)
+text_slow(struct text *t, const char *s, size_t n)
 {
-	if (o->sb.pos && !EVP_DigestUpdate(o->md, o->sb.buf, o->sb.pos))
-		o->failed = true;
-	o->sb.pos = 0;
+	size_t room = (size_t)(t->end - t->p), k = n < room ? n : room;
+
+	if (k)			/* t->p may be a NULL buffer of length 0 */
+		memcpy(t->p, s, k);
+	t->p += k;
+	t->cut += n - k;
 }
 
-/* A sink on a caller's buffer; len 0 gets nothing written, as with snprintf. */
-static struct sink
-sink_of(char *buf, size_t len, char *spare)
+/* The 4 lowercase hex digits of v as they lie in memory, computed in a
+ * register (SWAR: nibbles spread to bytes, 'a' - '0' - 10 added to those
+ * over 9), so that an item is stored whole and never reloaded. */
+static inline uint32_t
+hex4_word(uint16_t v)
 {
-	return (struct sink){ len ? np_sb_of(buf, len) : np_sb_of(spare, 1), 0, NULL, false };
+	uint32_t x = (uint32_t)(v >> 12) | (uint32_t)((v >> 8) & 15) << 8 |
+		     (uint32_t)((v >> 4) & 15) << 16 | (uint32_t)(v & 15) << 24;
+
+	x += 0x30303030u + (((x + 0x06060606u) >> 4) & 0x01010101u) * 0x27u;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap32(x);
+#endif
+	return x;
 }
 
-/* n is at most a few characters: a chunk always has room after a flush. */
-static inline void
-put(struct sink *o, const char *s, size_t n)
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* v in decimal at q; returns the end. */
+static inline char *
+dec5(char *q, uint32_t v)
 {
-	o->total += n;
-	if (o->md && n > o->sb.len - 1 - o->sb.pos)
-		sink_flush(o);
-	np_sb_mem(&o->sb, s, n);
+	unsigned n = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+	char *e = q + n;
+
+	for (; v >= 100; v /= 100) {
+		e -= 2;
+		memcpy(e, digit_pairs + 2 * (v % 100), 2);
+	}
+	if (v >= 10)
+		memcpy(e - 2, digit_pairs + 2 * v, 2);
+	else
+		e[-1] = (char)('0' + v);
+	return q + n;
 }
 
-static inline void
-put_char(struct sink *o, char c)
+/* One value at q, after sep unless first: 4-digit hex (JA4) or decimal
+ * (JA3). Returns the end; at most ITEM_MAX bytes. The separator is stored
+ * either way and overwritten when first, to spare a branch. */
+static inline __attribute__((always_inline)) char *
+item(char *q, uint16_t v, bool hex, char sep, bool first)
 {
-	put(o, &c, 1);
+	*q = sep;
+	q += !first;
+	if (hex) {
+		uint32_t w = hex4_word(v);
+
+		memcpy(q, &w, 4);
+		return q + 4;
+	}
+	return dec5(q, v);
 }
 
-static inline void
-put_hex4(struct sink *o, uint16_t v)
+static inline __attribute__((always_inline)) void
+put_item(struct text *t, uint16_t v, bool hex, char sep, bool first)
 {
-	const char t[4] = { hex_digits[v >> 12], hex_digits[(v >> 8) & 15],
-			    hex_digits[(v >> 4) & 15], hex_digits[v & 15] };
+	if (t->end - t->p >= ITEM_MAX) {
+		t->p = item(t->p, v, hex, sep, first);
+	} else {
+		char b[ITEM_MAX];
 
-	put(o, t, 4);
-}
-
-static inline void
-put_dec(struct sink *o, uint32_t v)
-{
-	char d[10];
-	unsigned n = 0;
-
-	do
-		d[sizeof(d) - ++n] = (char)('0' + v % 10);
-	while ((v /= 10));
-	put(o, d + sizeof(d) - n, n);
-}
-
-/* Values joined by sep: 4-digit hex (JA4) or decimal (JA3). */
-static void
-put_list(struct sink *o, const uint16_t *v, unsigned n, bool hex, char sep)
-{
-	for (unsigned i = 0; i < n; i++) {
-		if (i)
-			put_char(o, sep);
-		if (hex)
-			put_hex4(o, v[i]);
-		else
-			put_dec(o, v[i]);
+		text_slow(t, b, (size_t)(item(b, v, hex, sep, first) - b));
 	}
 }
 
-/* A 2-byte wire list, GREASE left out. */
-static void
-put_wire16(struct sink *o, const uint8_t *p, uint32_t len, bool hex, char sep)
+static inline void
+put_char(struct text *t, char c)
+{
+	if (t->p < t->end)
+		*t->p++ = c;
+	else
+		t->cut++;
+}
+
+/*
+ * The lists, as hex with ',' or decimal with '-' (always inlined, so each
+ * caller gets the loop for its constants): from an array, or from the
+ * wire with GREASE left out.
+ */
+static inline __attribute__((always_inline)) void
+put_list(struct text *t, const uint16_t *v, unsigned n, bool hex, char sep)
+{
+	for (unsigned i = 0; i < n; i++)
+		put_item(t, v[i], hex, sep, !i);
+}
+
+static inline __attribute__((always_inline)) void
+put_wire16(struct text *t, const uint8_t *p, uint32_t len, bool hex, char sep)
 {
 	bool first = true;
 
@@ -164,13 +201,25 @@ put_wire16(struct sink *o, const uint8_t *p, uint32_t len, bool hex, char sep)
 
 		if (np_tls_is_grease(v))
 			continue;
-		if (!first)
-			put_char(o, sep);
+		put_item(t, v, hex, sep, first);
 		first = false;
-		if (hex)
-			put_hex4(o, v);
-		else
-			put_dec(o, v);
+	}
+}
+
+/* The extension types in wire order, GREASE left out. */
+static inline __attribute__((always_inline)) void
+put_wire_exts(struct text *t, const struct np_tls_hello *h, bool hex, char sep)
+{
+	bool first = true;
+
+	for (uint32_t off = 0; off + 4 <= h->exts_len;) {
+		uint16_t type = rd16(h->exts + off);
+
+		off += 4 + rd16(h->exts + off + 2);
+		if (np_tls_is_grease(type))
+			continue;
+		put_item(t, type, hex, sep, first);
+		first = false;
 	}
 }
 
@@ -219,10 +268,10 @@ sort16(uint16_t *a, unsigned n)
 /* Everything JA4 needs from a ClientHello, lists GREASE-free. */
 struct ja4_parts {
 	char a[NP_JA4_A_LEN + 1];
-	uint16_t *ciphers;		/* sorted */
-	uint16_t *exts;			/* sorted, without SNI and ALPN */
+	uint16_t *ciphers;		/* wire order, then sorted */
+	uint16_t *exts;			/* without SNI and ALPN; wire order, then sorted */
 	unsigned n_ciphers, n_exts;
-	unsigned n_wire_exts;		/* with SNI and ALPN: empty ja4_o list? */
+	unsigned n_all_exts;		/* with SNI and ALPN (ja4_o's list) */
 	unsigned n_sigs;
 };
 
@@ -283,11 +332,9 @@ static void
 ja4_collect(const struct np_tls_hello *h, char transport, struct ja4_scratch *s,
 	    struct ja4_parts *p)
 {
-	unsigned all_exts = 0;
-
 	p->ciphers = s->ciphers;
 	p->exts = s->exts;
-	p->n_ciphers = p->n_exts = p->n_sigs = 0;
+	p->n_ciphers = p->n_exts = p->n_all_exts = p->n_sigs = 0;
 	for (uint32_t i = 0; i + 1 < h->ciphers_len && p->n_ciphers < MAX_CIPHERS; i += 2) {
 		uint16_t v = rd16(h->ciphers + i);
 
@@ -300,11 +347,10 @@ ja4_collect(const struct np_tls_hello *h, char transport, struct ja4_scratch *s,
 		off += 4 + rd16(h->exts + off + 2);
 		if (np_tls_is_grease(t))
 			continue;
-		all_exts++;
+		p->n_all_exts++;
 		if (t != EXT_SERVER_NAME && t != EXT_ALPN)
 			p->exts[p->n_exts++] = t;
 	}
-	p->n_wire_exts = all_exts;
 	for (uint32_t i = 0; i + 1 < h->sig_algs_len; i += 2)
 		p->n_sigs += !np_tls_is_grease(rd16(h->sig_algs + i));
 
@@ -312,150 +358,103 @@ ja4_collect(const struct np_tls_hello *h, char transport, struct ja4_scratch *s,
 	np_tls_ja4_version(np_tls_hello_version(h), p->a + 1);
 	p->a[3] = h->has_sni ? 'd' : 'i';
 	two_digits(p->a + 4, p->n_ciphers);
-	two_digits(p->a + 6, all_exts);
+	two_digits(p->a + 6, p->n_all_exts);
 	ja4_alpn(h, p->a + 8);
 	p->a[NP_JA4_A_LEN] = 0;
 }
 
-/* JA4's b text: the ciphers, sorted or in wire order. */
+/* JA4's b text: the ciphers, in p's order (wire, or sorted). */
 static void
-ja4_b_text(struct sink *o, const struct np_tls_hello *h, const struct ja4_parts *p,
+ja4_b_text(struct text *t, const struct ja4_parts *p)
+{
+	put_list(t, p->ciphers, p->n_ciphers, true, ',');
+}
+
+/* JA4's c text: the extensions (p's list: without SNI and ALPN; or, for
+ * the original order, all of them from the wire), then '_' and the
+ * signature algorithms in wire order when there are any (the
+ * specification's rule, which FoxIO's Python breaks by always writing the
+ * '_'). GREASE is left out of both lists: the specification drops it
+ * "anywhere", FoxIO's Rust keeps it in the signature algorithms. */
+static void
+ja4_c_text(struct text *t, const struct np_tls_hello *h, const struct ja4_parts *p,
 	   bool original)
 {
 	if (original)
-		put_wire16(o, h->ciphers, h->ciphers_len, true, ',');
+		put_wire_exts(t, h, true, ',');
 	else
-		put_list(o, p->ciphers, p->n_ciphers, true, ',');
-}
-
-/* JA4's c text: the extensions (sorted, without SNI and ALPN; or all of
- * them in wire order), then '_' and the signature algorithms in wire order
- * when there are any (the specification's rule, which FoxIO's Python
- * breaks by always writing the '_'). GREASE is left out of both lists:
- * the specification drops it "anywhere", FoxIO's Rust keeps it in the
- * signature algorithms. */
-static void
-ja4_c_text(struct sink *o, const struct np_tls_hello *h, const struct ja4_parts *p,
-	   bool original)
-{
-	if (original) {
-		bool first = true;
-
-		for (uint32_t off = 0; off + 4 <= h->exts_len;) {
-			uint16_t t = rd16(h->exts + off);
-
-			off += 4 + rd16(h->exts + off + 2);
-			if (np_tls_is_grease(t))
-				continue;
-			if (!first)
-				put_char(o, ',');
-			first = false;
-			put_hex4(o, t);
-		}
-	} else {
-		put_list(o, p->exts, p->n_exts, true, ',');
-	}
+		put_list(t, p->exts, p->n_exts, true, ',');
 	if (p->n_sigs) {
-		put_char(o, '_');
-		put_wire16(o, h->sig_algs, h->sig_algs_len, true, ',');
+		put_char(t, '_');
+		put_wire16(t, h->sig_algs, h->sig_algs_len, true, ',');
 	}
 }
 
 /* The JA3 or JA3S text. */
 static void
-ja3_text(struct sink *o, const struct np_tls_hello *h)
+ja3_text(struct text *t, const struct np_tls_hello *h)
 {
-	put_dec(o, h->legacy_version);
-	put_char(o, ',');
+	put_item(t, h->legacy_version, false, 0, true);
+	put_char(t, ',');
 	if (h->type == NP_TLS_CLIENT_HELLO)
-		put_wire16(o, h->ciphers, h->ciphers_len, false, '-');
+		put_wire16(t, h->ciphers, h->ciphers_len, false, '-');
 	else
-		put_dec(o, h->cipher);	/* tshark keeps a GREASE suite here */
-	put_char(o, ',');
-	/* Extension types without GREASE, in both JA3 and JA3S (tshark 4.0
-	 * filters it from JA3S too). */
-	bool first = true;
-
-	for (uint32_t off = 0; off + 4 <= h->exts_len;) {
-		uint16_t t = rd16(h->exts + off);
-
-		off += 4 + rd16(h->exts + off + 2);
-		if (np_tls_is_grease(t))
-			continue;
-		if (!first)
-			put_char(o, '-');
-		first = false;
-		put_dec(o, t);
-	}
+		put_item(t, h->cipher, false, 0, true);	/* tshark keeps a GREASE suite */
+	put_char(t, ',');
+	/* extension types without GREASE, in JA3S too (as tshark 4.0) */
+	put_wire_exts(t, h, false, '-');
 	if (h->type != NP_TLS_CLIENT_HELLO)
 		return;
-	put_char(o, ',');
-	put_wire16(o, h->groups, h->groups_len, false, '-');
-	put_char(o, ',');
-	for (uint32_t i = 0; i < h->point_formats_len; i++) {
-		if (i)
-			put_char(o, '-');
-		put_dec(o, h->point_formats[i]);
-	}
+	put_char(t, ',');
+	put_wire16(t, h->groups, h->groups_len, false, '-');
+	put_char(t, ',');
+	for (uint32_t i = 0; i < h->point_formats_len; i++)
+		put_item(t, h->point_formats[i], false, '-', !i);
 }
 
-enum text { TEXT_JA4_B, TEXT_JA4_C, TEXT_JA3 };
-
-/*
- * Digest one text: SHA-256 (JA4 parts, hex cut to 12) or MD5 (JA3, all
- * 32). hex gets the digits and a NUL. Returns false if libcrypto fails.
- */
-static bool
-digest_text(struct np_tls_hasher *hs, enum text which, const struct np_tls_hello *h,
-	    const struct ja4_parts *p, bool original, char *hex, unsigned hex_len)
+static void
+to_hex(char *out, const uint8_t *md, unsigned hex_len)
 {
-	char chunk[1024];
-	struct sink o = { np_sb_of(chunk, sizeof(chunk)), 0, hs->ctx, false };
-	uint8_t md[EVP_MAX_MD_SIZE];
-	unsigned md_len;
-
-	if (!EVP_DigestInit_ex2(hs->ctx, which == TEXT_JA3 ? hs->md5 : hs->sha256, NULL))
-		return false;
-	switch (which) {
-	case TEXT_JA4_B:
-		ja4_b_text(&o, h, p, original);
-		break;
-	case TEXT_JA4_C:
-		ja4_c_text(&o, h, p, original);
-		break;
-	case TEXT_JA3:
-		ja3_text(&o, h);
-		break;
-	}
-	sink_flush(&o);
-	if (o.failed || !EVP_DigestFinal_ex(hs->ctx, md, &md_len) || md_len * 2 < hex_len)
-		return false;
 	for (unsigned i = 0; i < hex_len; i++)
-		hex[i] = hex_digits[i & 1 ? md[i / 2] & 15 : md[i / 2] >> 4];
-	hex[hex_len] = 0;
+		out[i] = hex_digits[i & 1 ? md[i / 2] & 15 : md[i / 2] >> 4];
+	out[hex_len] = 0;
+}
+
+/* SHA-256 of the text at hs->text .. t->p, 12 hex digits into out; an
+ * empty text is "000000000000", not a hash (JA4's rule for empty parts). */
+static bool
+sha12(struct np_tls_hasher *hs, const struct text *t, char out[13])
+{
+	SHA256_CTX c;
+	uint8_t md[SHA256_DIGEST_LENGTH];
+	size_t n = (size_t)(t->p - hs->text);
+
+	if (!n) {
+		memcpy(out, "000000000000", 13);
+		return true;
+	}
+	if (!SHA256_Init(&c) || !SHA256_Update(&c, hs->text, n) || !SHA256_Final(md, &c))
+		return false;
+	to_hex(out, md, 12);
 	return true;
 }
 
-/* JA4 or JA4_o; an empty b or c part is "000000000000", not a hash. */
+/* JA4 (sorted lists in p) or JA4_o (wire order in p). */
 static bool
 ja4_hashed(struct np_tls_hasher *hs, const struct np_tls_hello *h, const struct ja4_parts *p,
 	   bool original, char out[NP_JA4_LEN + 1])
 {
+	struct text t = text_on(hs->text, sizeof(hs->text));
+
 	memcpy(out, p->a, NP_JA4_A_LEN);
 	out[NP_JA4_A_LEN] = '_';
-
-	char *b = out + NP_JA4_A_LEN + 1, *c = out + NP_JA4_A_LEN + 14;
-
-	if (!p->n_ciphers)
-		memcpy(b, "000000000000", 13);
-	else if (!digest_text(hs, TEXT_JA4_B, h, p, original, b, 12))
+	ja4_b_text(&t, p);
+	if (!sha12(hs, &t, out + NP_JA4_A_LEN + 1))
 		return false;
-	b[12] = '_';		/* digest_text's NUL */
-	if (!(original ? p->n_wire_exts : p->n_exts) && !p->n_sigs)
-		memcpy(c, "000000000000", 13);
-	else if (!digest_text(hs, TEXT_JA4_C, h, p, original, c, 12))
-		return false;
-	return true;
+	out[NP_JA4_A_LEN + 13] = '_';
+	t = text_on(hs->text, sizeof(hs->text));
+	ja4_c_text(&t, h, p, original);
+	return sha12(hs, &t, out + NP_JA4_A_LEN + 14);
 }
 
 int
@@ -476,23 +475,48 @@ np_tls_fingerprint(struct np_tls_hasher *hs, const struct np_tls_hello *h, char 
 	} else if (h->type != NP_TLS_SERVER_HELLO) {
 		return 0;
 	}
-	if (!digest_text(hs, TEXT_JA3, h, NULL, false, fp->ja3, NP_MD5_HEX_LEN))
+
+	struct text t = text_on(hs->text, sizeof(hs->text));
+	MD5_CTX c;
+	uint8_t md[MD5_DIGEST_LENGTH];
+
+	ja3_text(&t, h);
+	if (!MD5_Init(&c) || !MD5_Update(&c, hs->text, (size_t)(t.p - hs->text)) ||
+	    !MD5_Final(md, &c))
 		goto fail;
+	to_hex(fp->ja3, md, NP_MD5_HEX_LEN);
 	return 0;
 fail:
 	fp->ja4[0] = fp->ja4_o[0] = fp->ja3[0] = 0;
 	return -EIO;
 }
 
+/* A raw string into the caller's buffer: NUL-terminated, cut to len;
+ * returns its whole length. len 0 gets nothing written, as with snprintf. */
+static size_t
+text_end(struct text *t, char *buf, size_t len)
+{
+	if (!len)
+		return t->cut;
+	*t->p = 0;
+	return (size_t)(t->p - buf) + t->cut;
+}
+
+static struct text
+text_user(char *buf, size_t len)
+{
+	/* len 0: a text with no room at all, everything counted */
+	return len ? text_on(buf, len) : (struct text){ buf, buf, 0 };
+}
+
 size_t
 np_tls_ja4_raw(const struct np_tls_hello *h, char transport, bool original_order, char *buf,
 	       size_t len)
 {
-	char spare;
-	struct sink o = sink_of(buf, len, &spare);
+	struct text t = text_user(buf, len);
 
 	if (h->type != NP_TLS_CLIENT_HELLO)
-		return 0;
+		return text_end(&t, buf, len);
 
 	/* Off the worker's path (raw strings are built where they are
 	 * printed), so the lists may live on this stack. */
@@ -504,24 +528,22 @@ np_tls_ja4_raw(const struct np_tls_hello *h, char transport, bool original_order
 		sort16(p.ciphers, p.n_ciphers);
 		sort16(p.exts, p.n_exts);
 	}
-	put(&o, p.a, NP_JA4_A_LEN);
-	put_char(&o, '_');
-	ja4_b_text(&o, h, &p, original_order);
-	put_char(&o, '_');
-	ja4_c_text(&o, h, &p, original_order);
-	return o.total;
+	text_slow(&t, p.a, NP_JA4_A_LEN);
+	put_char(&t, '_');
+	ja4_b_text(&t, &p);
+	put_char(&t, '_');
+	ja4_c_text(&t, h, &p, original_order);
+	return text_end(&t, buf, len);
 }
 
 size_t
 np_tls_ja3_string(const struct np_tls_hello *h, char *buf, size_t len)
 {
-	char spare;
-	struct sink o = sink_of(buf, len, &spare);
+	struct text t = text_user(buf, len);
 
-	if (h->type != NP_TLS_CLIENT_HELLO && h->type != NP_TLS_SERVER_HELLO)
-		return 0;
-	ja3_text(&o, h);
-	return o.total;
+	if (h->type == NP_TLS_CLIENT_HELLO || h->type == NP_TLS_SERVER_HELLO)
+		ja3_text(&t, h);
+	return text_end(&t, buf, len);
 }
 
 void
