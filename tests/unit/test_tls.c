@@ -832,7 +832,11 @@ Test(tls_fp, cases)
 	}
 }
 
-/* Build, parse and fingerprint one client hello; returns its JA4. */
+static void round_trip(const char *name, const uint8_t *msg, uint32_t len, bool dtls,
+		       char transport);
+
+/* Build, parse and fingerprint one client hello (and check that its
+ * reduced form reads the same); returns its JA4. */
 static const char *
 ja4_of(struct msg *m, bool dtls, char transport)
 {
@@ -843,6 +847,7 @@ ja4_of(struct msg *m, bool dtls, char transport)
 	cr_assert(parse_msg(m->b, m->n, dtls, &h, &copy) == NP_TLS_OK);
 	fingerprint(&h, transport, &f, 0);
 	free(copy);
+	round_trip("ja4_of", m->b, m->n, dtls, transport);
 	return f.fp.ja4;
 }
 
@@ -1251,6 +1256,8 @@ Test(tls_parse, extension_data)
 
 		cr_assert(r == t[i].want, "case %u (type %u): %s, want %s", i, t[i].type,
 			  np_tls_result_names[r], np_tls_result_names[t[i].want]);
+		if (r == NP_TLS_OK)
+			round_trip("extension data", g_m.b, g_m.n, false, NP_TLS_TCP);
 		/* the same data after a valid first occurrence is not read */
 		if (t[i].want != NP_TLS_MALFORMED || t[i].hello != 1)
 			continue;
