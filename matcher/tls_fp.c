@@ -96,8 +96,7 @@ text_slow(struct text *t, const char *s, size_t n)
 {
 	size_t room = (size_t)(t->end - t->p), k = n < room ? n : room;
 
-	if (k)			/* t->p may be a NULL buffer of length 0 */
-		memcpy(t->p, s, k);
+	memcpy(t->p, s, k);
 	t->p += k;
 	t->cut += n - k;
 }
@@ -491,32 +490,28 @@ fail:
 	return -EIO;
 }
 
-/* A raw string into the caller's buffer: NUL-terminated, cut to len;
- * returns its whole length. len 0 gets nothing written, as with snprintf. */
+/* The end of a raw string: NUL-terminated, its whole length returned. */
 static size_t
-text_end(struct text *t, char *buf, size_t len)
+text_end(struct text *t, const char *buf)
 {
-	if (!len)
-		return t->cut;
 	*t->p = 0;
 	return (size_t)(t->p - buf) + t->cut;
-}
-
-static struct text
-text_user(char *buf, size_t len)
-{
-	/* len 0: a text with no room at all, everything counted */
-	return len ? text_on(buf, len) : (struct text){ buf, buf, 0 };
 }
 
 size_t
 np_tls_ja4_raw(const struct np_tls_hello *h, char transport, bool original_order, char *buf,
 	       size_t len)
 {
-	struct text t = text_user(buf, len);
+	char spare;
+
+	if (!len) {		/* as snprintf: nothing written, the length told */
+		buf = &spare;
+		len = 1;
+	}
+	struct text t = text_on(buf, len);
 
 	if (h->type != NP_TLS_CLIENT_HELLO)
-		return text_end(&t, buf, len);
+		return text_end(&t, buf);
 
 	/* Off the worker's path (raw strings are built where they are
 	 * printed), so the lists may live on this stack. */
@@ -533,17 +528,23 @@ np_tls_ja4_raw(const struct np_tls_hello *h, char transport, bool original_order
 	ja4_b_text(&t, &p);
 	put_char(&t, '_');
 	ja4_c_text(&t, h, &p, original_order);
-	return text_end(&t, buf, len);
+	return text_end(&t, buf);
 }
 
 size_t
 np_tls_ja3_string(const struct np_tls_hello *h, char *buf, size_t len)
 {
-	struct text t = text_user(buf, len);
+	char spare;
+
+	if (!len) {
+		buf = &spare;
+		len = 1;
+	}
+	struct text t = text_on(buf, len);
 
 	if (h->type == NP_TLS_CLIENT_HELLO || h->type == NP_TLS_SERVER_HELLO)
 		ja3_text(&t, h);
-	return text_end(&t, buf, len);
+	return text_end(&t, buf);
 }
 
 void

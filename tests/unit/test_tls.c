@@ -1023,6 +1023,8 @@ Test(tls_fp, raw_cut)
 	cr_assert(np_tls_ja4_raw(&h, NP_TLS_TCP, true, buf, 0) == strlen(cases[0].ja4_ro));
 	cr_assert(np_tls_ja3_string(&h, buf, 0) == strlen(j));
 	cr_assert(buf[0] == 'x', "len 0: nothing written");
+	cr_assert(np_tls_ja3_string(&h, NULL, 0) == strlen(j));
+	cr_assert(np_tls_ja4_raw(&h, NP_TLS_TCP, false, NULL, 0) == strlen(r));
 	free(copy);
 }
 
