@@ -36,7 +36,7 @@ struct np_tls_fp {
 	char ja3[NP_MD5_HEX_LEN + 1];	/* JA3 (ClientHello) or JA3S (ServerHello) */
 };
 
-/* One thread's scratch for np_tls_fingerprint() (about 90 KB). */
+/* One thread's scratch for np_tls_fingerprint() (about 72 KB). */
 struct np_tls_hasher;
 
 struct np_tls_hasher *np_tls_hasher_new(void);	/* NULL, errno set, on failure */
