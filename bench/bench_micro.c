@@ -8,6 +8,10 @@
  *   syn     np_match_tcp on every SYN, index and linear scan
  *   synack  the same on SYN+ACKs
  *   http    np_http_observe + np_match_http + raw_sig on request headers
+ *   tls     on every ClientHello whole at the start of a TCP payload:
+ *           np_tls_parse_hello + np_tls_fingerprint (JA4, JA4_o, JA3), the
+ *           worker's share; then the same plus the raw strings the logger
+ *           builds (np_tls_ja4_raw both forms, np_tls_ja3_string)
  * Usage: bench_micro DB CAPTURE...
  */
 #include <pcap/pcap.h>
@@ -22,6 +26,8 @@
 #include "http_match.h"
 #include "matcher.h"
 #include "packet.h"
+#include "tls.h"
+#include "tls_fp.h"
 
 #define MAX_FRAMES 400000
 #define ROUNDS 20
@@ -204,8 +210,58 @@ main(int argc, char **argv)
 	}
 	report("HTTP request fingerprint", http_ns, http_cycles, calls);
 
-	printf("\n%u frames, %u SYN, %u SYN+ACK (checksum %llu)\n", n_frames, syns, synacks,
-	       (unsigned long long)(sink + read_sink));
+	/* TLS ClientHellos: those a single segment holds whole */
+	static uint8_t tls_buf[NP_TLS_HELLO_MAX];
+	static char raw[NP_TLS_STR_MAX];
+	struct np_tls_hasher *hs = np_tls_hasher_new();
+	unsigned hellos = 0;
+	double fp_ns = 0, all_ns = 0;
+	uint64_t fp_cycles = 0, all_cycles = 0;
+
+	if (!hs) {
+		perror("np_tls_hasher_new");
+		return 1;
+	}
+	for (unsigned i = 0; i < n_frames; i++) {
+		const uint8_t *msg;
+		uint32_t msg_len;
+		struct np_tls_hello h;
+		struct np_tls_fp fp;
+
+		if (!ok[i] || np_tls_starts_hello(pk[i].payload, pk[i].pay_len) != NP_TLS_CLIENT_HELLO ||
+		    np_tls_stream_message(pk[i].payload, pk[i].pay_len, tls_buf, &msg, &msg_len) !=
+			    NP_TLS_OK ||
+		    np_tls_parse_hello(msg[0], msg + 4, msg_len - 4, false, &h) != NP_TLS_OK)
+			continue;
+		hellos++;
+		t0 = now_ns();
+		c0 = __rdtsc();
+		for (int r = 0; r < ROUNDS * 50; r++) {
+			np_tls_parse_hello(msg[0], msg + 4, msg_len - 4, false, &h);
+			np_tls_fingerprint(hs, &h, NP_TLS_TCP, &fp);
+			sink += (uint8_t)fp.ja4[20] + (uint8_t)fp.ja3[5];
+		}
+		fp_cycles += __rdtsc() - c0;
+		fp_ns += now_ns() - t0;
+		t0 = now_ns();
+		c0 = __rdtsc();
+		for (int r = 0; r < ROUNDS * 50; r++) {
+			np_tls_parse_hello(msg[0], msg + 4, msg_len - 4, false, &h);
+			np_tls_fingerprint(hs, &h, NP_TLS_TCP, &fp);
+			sink += np_tls_ja4_raw(&h, NP_TLS_TCP, false, raw, sizeof(raw));
+			sink += np_tls_ja4_raw(&h, NP_TLS_TCP, true, raw, sizeof(raw));
+			sink += np_tls_ja3_string(&h, raw, sizeof(raw));
+		}
+		all_cycles += __rdtsc() - c0;
+		all_ns += now_ns() - t0;
+	}
+	calls = (uint64_t)hellos * ROUNDS * 50;
+	report("TLS hello parse+fingerprint", fp_ns, fp_cycles, calls);
+	report("TLS hello + raw strings", all_ns, all_cycles, calls);
+	np_tls_hasher_free(hs);
+
+	printf("\n%u frames, %u SYN, %u SYN+ACK, %u whole ClientHellos (checksum %llu)\n", n_frames,
+	       syns, synacks, hellos, (unsigned long long)(sink + read_sink));
 	printf("structure sizes: %zu bytes per tracked flow (flow entry %zu + serial 4 + uptime state %zu) "
 	       "plus hash buckets; HTTP state %zu bytes, from a bounded pool, only for flows carrying data; "
 	       "%zu bytes per host\n",

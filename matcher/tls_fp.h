@@ -7,8 +7,10 @@
  *
  * The hashed forms are computed on the worker (they are what the database
  * matches); the raw strings are built from the same hello where they are
- * printed. SHA-256 and MD5 come from OpenSSL's libcrypto, through contexts
- * made once per thread, so fingerprinting allocates nothing.
+ * printed. SHA-256 and MD5 come from OpenSSL's libcrypto (its low-level
+ * calls, on stack contexts: OpenSSL 3.0's EVP allocates on every digest);
+ * the lists to sort and the texts to hash live in a hasher made once per
+ * thread, so fingerprinting allocates nothing.
  */
 #ifndef NP_TLS_FP_H
 #define NP_TLS_FP_H
@@ -34,7 +36,7 @@ struct np_tls_fp {
 	char ja3[NP_MD5_HEX_LEN + 1];	/* JA3 (ClientHello) or JA3S (ServerHello) */
 };
 
-/* libcrypto digest contexts for one thread. */
+/* One thread's scratch for np_tls_fingerprint() (about 72 KB). */
 struct np_tls_hasher;
 
 struct np_tls_hasher *np_tls_hasher_new(void);	/* NULL, errno set, on failure */

@@ -66,15 +66,17 @@ struct np_tls_hello {
 	bool has_alpn;			/* extension 16 present */
 	uint16_t legacy_version;	/* client_version / server_version field */
 	uint16_t version;		/* supported_versions (43): the client's highest
-					 * non-GREASE value, the server's selected one;
-					 * 0 when absent */
+					 * non-GREASE value (the newest: DTLS numbers
+					 * count down), the server's selected one;
+					 * 0 when absent or only GREASE */
 	uint16_t cipher;		/* ServerHello: the selected suite */
 	uint16_t n_exts;		/* extensions in the block, GREASE included */
 	const uint8_t *ciphers;		/* ClientHello: cipher_suites, 2 bytes each */
 	uint32_t ciphers_len;
 	const uint8_t *exts;		/* the extensions block: type(2) len(2) data... */
 	uint32_t exts_len;
-	const uint8_t *sni;		/* first host_name of server_name, or NULL */
+	const uint8_t *sni;		/* first host_name of server_name, or NULL
+					 * (also when the extension has no data) */
 	uint32_t sni_len;
 	const uint8_t *alpn;		/* ALPN protocol_name_list: u8 length + name each */
 	uint32_t alpn_len;
@@ -101,16 +103,24 @@ np_tls_hello_version(const struct np_tls_hello *h)
  * NP_TLS_CLIENT_HELLO or NP_TLS_SERVER_HELLO. dtls: the ClientHello has
  * DTLS's cookie after the session id. Only the extensions named in struct
  * np_tls_hello are read; any other extension's data is skipped unread, so
- * np_tls_hello_reduce()'s output parses to the same view. Returns NP_TLS_OK
- * or a failure (never NP_TLS_MORE: the body is all there is).
+ * np_tls_hello_reduce()'s output parses to the same view; of a repeated
+ * extension the first is read, all are counted. A list inside a read
+ * extension that does not fill it exactly, or an item cut in half, is
+ * NP_TLS_MALFORMED (not guessed at), as are bytes after the extensions
+ * block; a length running past its container is NP_TLS_TRUNCATED; a body
+ * over NP_TLS_HELLO_MAX - 4 bytes is NP_TLS_TOO_LONG, as reassembly would
+ * have it. Returns NP_TLS_OK or a failure (never NP_TLS_MORE: the body is
+ * all there is).
  */
 enum np_tls_result np_tls_parse_hello(uint8_t type, const uint8_t *body, uint32_t len, bool dtls,
 				      struct np_tls_hello *h);
 
 /*
  * Does a TCP payload start a TLS handshake record carrying a ClientHello or
- * ServerHello (record type 22, version 3.x, a plausible length, and the
- * handshake type when that byte is there)? Returns the hello type, or 0.
+ * ServerHello (record type 22, version 0x0300..0x0304, a record length of
+ * 1..16384+2048, and handshake type 1 or 2 in the byte after the record
+ * header)? Returns the hello type, or 0; 0 too when fewer than those 6
+ * bytes are there.
  */
 uint8_t np_tls_starts_hello(const uint8_t *p, uint32_t len);
 
@@ -137,15 +147,18 @@ struct np_dtls_fragment {
 	const uint8_t *data;		/* frag_len bytes of the body */
 };
 
-/* Does a UDP payload start with a DTLS handshake record? */
+/* Does a UDP payload start with a DTLS handshake record (type 22, a DTLS
+ * version, epoch 0, room for a fragment header)? */
 bool np_dtls_starts_handshake(const uint8_t *p, uint32_t len);
 
 /*
  * The next handshake fragment of a datagram, from *pos (0 at first): walks
  * the records (13-byte headers) and the fragments inside handshake records,
- * skipping records of other types. Returns NP_TLS_OK with *frag filled and
- * *pos advanced, NP_TLS_MORE when the datagram holds no further fragment,
- * or a failure when a header or length is wrong.
+ * skipping records of other types and of epochs other than 0. Returns
+ * NP_TLS_OK with *frag filled and *pos advanced, NP_TLS_MORE when the
+ * datagram holds no further fragment (a DTLS 1.3 unified header or an
+ * RFC 9146 connection-id record ends the walk: their length cannot be
+ * read), or a failure when a header or length is wrong.
  */
 enum np_tls_result np_dtls_next_fragment(const uint8_t *dgram, uint32_t len, uint32_t *pos,
 					 struct np_dtls_fragment *frag);
@@ -156,9 +169,11 @@ enum np_tls_result np_dtls_next_fragment(const uint8_t *dgram, uint32_t len, uin
  * with everything fingerprints do not use left out (random, session id,
  * cookie, and the data of every extension but server_name,
  * supported_groups, ec_point_formats, signature_algorithms, ALPN and
- * supported_versions). Records carry it to the logger, where the raw
- * strings are built. Returns its length, or 0 if cap is too small; never
- * longer than the message h was parsed from.
+ * supported_versions; of a repeated one, only the first keeps its data).
+ * Records carry it to the logger, where the raw strings are built. h->dtls
+ * says whether an (empty) cookie is written; parse the result with the
+ * same flag. Returns its length, or 0 if cap is too small; never longer
+ * than the message h was parsed from.
  */
 size_t np_tls_hello_reduce(const struct np_tls_hello *h, uint8_t *out, size_t cap);
 
