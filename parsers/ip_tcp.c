@@ -89,13 +89,31 @@ is_ipv6_ext(uint8_t nh)
 	return nh == 0 || nh == 43 || nh == 44 || nh == 60;
 }
 
+enum np_parse_result
+np_ipv6_walk(const uint8_t *ip, uint32_t len, uint8_t *nh, uint32_t *off)
+{
+	*nh = ip[6];
+	*off = 40;
+	while (is_ipv6_ext(*nh)) {
+		if (*off + 8 > len)
+			return NP_SKIP_SHORT;
+		if (*nh == 44 && (rd16(ip + *off + 2) & 0xfff9))	/* offset or M */
+			return NP_SKIP_FRAGMENT;
+		uint32_t hlen = *nh == 44 ? 8 : (ip[*off + 1] + 1u) * 8;
+
+		*nh = ip[*off];
+		*off += hlen;
+	}
+	return NP_PARSE_OK;
+}
+
 static enum np_parse_result
 parse_ipv6(const uint8_t *ip, uint32_t *packet_len, struct np_packet *pk, uint32_t *hdr_len)
 {
 	uint32_t ver_tos = rd32(ip);
 	uint32_t tot_len = rd16(ip + 4) + 40u;
-	uint32_t off = 40;
-	uint8_t nh = ip[6];
+	uint32_t off;
+	uint8_t nh;
 
 	if (*packet_len > tot_len)
 		*packet_len = tot_len;
@@ -104,17 +122,12 @@ parse_ipv6(const uint8_t *ip, uint32_t *packet_len, struct np_packet *pk, uint32
 	if (tot_len > *packet_len)
 		return NP_SKIP_SHORT;
 
-	while (nh != 6) {
-		if (!is_ipv6_ext(nh))
-			return NP_SKIP_NOT_TCP;
-		if (off + 8 > *packet_len)
-			return NP_SKIP_SHORT;
-		if (nh == 44 && (rd16(ip + off + 2) & 0xfff9))	/* offset or M */
-			return NP_SKIP_FRAGMENT;
-		uint32_t len = nh == 44 ? 8 : (ip[off + 1] + 1u) * 8;
-		nh = ip[off];
-		off += len;
-	}
+	enum np_parse_result r = np_ipv6_walk(ip, *packet_len, &nh, &off);
+
+	if (r != NP_PARSE_OK)
+		return r;
+	if (nh != 6)
+		return NP_SKIP_NOT_TCP;
 	if (off + 20 > *packet_len)
 		return NP_SKIP_SHORT;
 

@@ -158,4 +158,30 @@ enum np_parse_result np_parse_ip(const uint8_t *ip, uint32_t len, struct np_pack
 enum np_parse_result np_parse_frame(const struct np_link *lk, const uint8_t *frame, uint32_t len,
 				    struct np_packet *pk);
 
+/*
+ * IPv6 extension headers (hop-by-hop, routing, fragment, destination
+ * options) from the fixed header on: *nh and *off end on the first other
+ * header. NP_SKIP_FRAGMENT for a fragment that is not the first,
+ * NP_SKIP_SHORT when a header runs past len.
+ */
+enum np_parse_result np_ipv6_walk(const uint8_t *ip, uint32_t len, uint8_t *nh, uint32_t *off);
+
+/* A UDP datagram (QUIC, DTLS), read in place like a TCP packet. */
+struct np_udp {
+	const uint8_t *payload;	/* NULL when empty */
+	uint32_t pay_len;
+	uint16_t sport, dport;
+	uint8_t ip_ver;
+	uint8_t src[16], dst[16];	/* IPv4 uses the first 4 bytes */
+};
+
+/*
+ * Link layer, IP and UDP: the datagram's payload as the UDP length gives
+ * it. Returns NP_PARSE_OK or a skip reason: NP_SKIP_NOT_TCP when the IP
+ * packet carries no UDP either, NP_SKIP_FRAGMENT for IP fragments (as for
+ * TCP), NP_SKIP_SHORT / NP_SKIP_BAD_IP for broken headers.
+ */
+enum np_parse_result np_parse_udp_frame(const struct np_link *lk, const uint8_t *frame,
+					uint32_t len, struct np_udp *u);
+
 #endif /* NP_PACKET_H */

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define TF_MAX 2048
+#define TF_MAX 4096
 
 /* TCP (or IPv4) option bytes, appended in wire order. */
 struct tf_opts {
@@ -108,6 +108,9 @@ struct tf {
 	const uint8_t *payload;
 	uint16_t pay_len;
 	uint16_t trailer;	/* zero bytes after the IP packet (Ethernet padding) */
+	uint8_t udp;		/* a UDP header instead of TCP (protocol 17 by default) */
+	uint8_t set_udp_len;	/* use udp_len as the UDP length field */
+	uint16_t udp_len;
 };
 
 #define TF_FIN 0x01
@@ -205,10 +208,26 @@ tf_set_proto(struct tf *t, uint8_t proto)
 	t->proto_set = 1;
 }
 
-/* The TCP header plus payload; returns its length. */
+/* The UDP header plus payload; returns its length. */
+static inline size_t
+tf_udp(const struct tf *t, uint8_t *p)
+{
+	tf_put16(p, t->sport);
+	tf_put16(p + 2, t->dport);
+	tf_put16(p + 4, t->set_udp_len ? t->udp_len : (uint16_t)(8 + t->pay_len));
+	tf_put16(p + 6, 0);
+	if (t->pay_len)
+		memcpy(p + 8, t->payload, t->pay_len);
+	return 8u + t->pay_len;
+}
+
+/* The TCP (or UDP) header plus payload; returns its length. */
 static inline size_t
 tf_tcp(const struct tf *t, uint8_t *p)
 {
+	if (t->udp)
+		return tf_udp(t, p);
+
 	size_t hlen = 20 + t->opts.n;
 	uint8_t doff = t->doff ? t->doff : (uint8_t)((hlen + 3) / 4);
 
@@ -258,7 +277,7 @@ tf_ip(const struct tf *t, uint8_t *out)
 		tf_put16(out + 4, t->ip_id);
 		tf_put16(out + 6, t->frag);
 		out[8] = t->ttl;
-		out[9] = t->proto_set ? t->proto : 6;
+		out[9] = t->proto_set ? t->proto : t->udp ? 17 : 6;
 		memcpy(out + 12, t->src, 4);
 		memcpy(out + 16, t->dst, 4);
 		memcpy(out + 20, t->ip_opts.b, t->ip_opts.n);
@@ -270,7 +289,7 @@ tf_ip(const struct tf *t, uint8_t *out)
 
 		tf_put32(out, vtf);
 		tf_put16(out + 4, t->set_len ? t->len_field : (uint16_t)(t->ext_len + tcp_len));
-		out[6] = t->proto_set ? t->proto : 6;
+		out[6] = t->proto_set ? t->proto : t->udp ? 17 : 6;
 		out[7] = t->ttl;
 		memcpy(out + 8, t->src, 16);
 		memcpy(out + 24, t->dst, 16);

@@ -1539,3 +1539,126 @@ Test(fuzz, random_and_mutated_frames_never_crash, .timeout = 240)
 	/* The loop must actually reach the TCP option parser often. */
 	cr_assert(gt(u32, ok, 10000));
 }
+
+/* ---- UDP (QUIC and DTLS ride on it) ------------------------------------- */
+
+static enum np_parse_result
+parse_udp(const struct tf *t, struct np_udp *u, size_t cut)
+{
+	uint8_t b[TF_MAX];
+	size_t n = tf_eth(t, b);
+	struct np_link lk;
+
+	if (cut)
+		n = cut;
+	free(g_copy);
+	g_copy = malloc(n);
+	cr_assert(g_copy != NULL);
+	memcpy(g_copy, b, n);
+	np_link_init(&lk, DLT_EN10MB_);
+	return np_parse_udp_frame(&lk, g_copy, (uint32_t)n, u);
+}
+
+static struct tf
+tf_udp4(const uint8_t *payload, uint16_t len)
+{
+	struct tf t = tf_plain4();
+
+	t.udp = 1;
+	t.sport = 51000;
+	t.dport = 443;
+	t.payload = payload;
+	t.pay_len = len;
+	return t;
+}
+
+Test(udp, ipv4_payload_and_ports)
+{
+	static const uint8_t pay[] = { 0xc3, 0, 0, 0, 1, 9, 9 };
+	struct tf t = tf_udp4(pay, sizeof(pay));
+	struct np_udp u;
+	struct np_packet pk;
+	uint8_t b[TF_MAX];
+
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_PARSE_OK));
+	cr_assert(eq(u8, u.ip_ver, 4));
+	cr_assert(eq(u16, u.sport, 51000));
+	cr_assert(eq(u16, u.dport, 443));
+	cr_assert(eq(u32, u.pay_len, sizeof(pay)));
+	cr_assert(eq(int, memcmp(u.payload, pay, sizeof(pay)), 0));
+	cr_assert(eq(int, memcmp(u.src, t.src, 4), 0));
+	cr_assert(eq(int, memcmp(u.dst, t.dst, 4), 0));
+	/* the TCP parser still calls it "not TCP", so p0f's counting is unchanged */
+	cr_assert(eq(int, parse_bytes(DLT_EN10MB_, b, tf_eth(&t, b), &pk), NP_SKIP_NOT_TCP));
+}
+
+Test(udp, ipv6_through_extension_headers)
+{
+	static const uint8_t pay[] = { 22, 0xfe, 0xfd };
+	struct tf t = tf_plain6();
+	struct np_udp u;
+
+	t.udp = 1;
+	t.sport = 4433;
+	t.dport = 5000;
+	t.payload = pay;
+	t.pay_len = sizeof(pay);
+	/* hop-by-hop (8 bytes) then destination options (16) then UDP */
+	tf_set_proto(&t, 0);
+	memset(t.ext, 0, 24);
+	t.ext[0] = 60;
+	t.ext[8] = 17;
+	t.ext[9] = 1;
+	t.ext_len = 24;
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_PARSE_OK));
+	cr_assert(eq(u8, u.ip_ver, 6));
+	cr_assert(eq(u32, u.pay_len, 3));
+	cr_assert(eq(u8, u.payload[0], 22));
+	cr_assert(eq(int, memcmp(u.src, t.src, 16), 0));
+}
+
+Test(udp, payload_bounded_by_udp_length)
+{
+	static const uint8_t pay[40] = { 1 };
+	struct tf t = tf_udp4(pay, sizeof(pay));
+	struct np_udp u;
+
+	/* a shorter UDP length wins over the IP length (padding after it) */
+	t.set_udp_len = 1;
+	t.udp_len = 8 + 10;
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_PARSE_OK));
+	cr_assert(eq(u32, u.pay_len, 10));
+	t.udp_len = 8;
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_PARSE_OK));
+	cr_assert(eq(u32, u.pay_len, 0));
+	cr_assert(u.payload == NULL);
+	/* a longer one, or one below the header, is a broken datagram */
+	t.udp_len = 8 + 41;
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_SKIP_SHORT));
+	t.udp_len = 7;
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_SKIP_SHORT));
+}
+
+Test(udp, fragments_other_protocols_and_cuts)
+{
+	static const uint8_t pay[32] = { 1 };
+	struct tf t = tf_udp4(pay, sizeof(pay));
+	struct np_udp u;
+	uint8_t b[TF_MAX];
+	size_t full = tf_eth(&t, b);
+
+	t.frag = 0x2000;	/* MF */
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_SKIP_FRAGMENT));
+	t.frag = 0x0010;	/* an offset */
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_SKIP_FRAGMENT));
+	t.frag = 0x4000;	/* DF only */
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_PARSE_OK));
+	tf_set_proto(&t, 1);	/* ICMP */
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_SKIP_NOT_TCP));
+	t.proto_set = 0;
+	/* every cut of the frame is refused, never read past */
+	for (size_t cut = 1; cut < full; cut++)
+		cr_assert(ne(int, parse_udp(&t, &u, cut), NP_PARSE_OK), "cut at %zu", cut);
+	t.ihl = 4;
+	cr_assert(eq(int, parse_udp(&t, &u, 0), NP_SKIP_BAD_IP));
+}
