@@ -218,6 +218,17 @@ parse_exts(const uint8_t *e, uint32_t len, struct np_tls_hello *h)
 	return NP_TLS_OK;
 }
 
+/*
+ * TLS 1.3 drafts up to -21 put their own version (0x7fNN) in a ServerHello
+ * without session id and compression method; from draft -22 on, the
+ * ServerHello looks like TLS 1.2's, the draft in supported_versions.
+ */
+static inline bool
+draft_server_hello(uint16_t version)
+{
+	return version >> 8 == 0x7f;
+}
+
 enum np_tls_result
 np_tls_parse_hello(uint8_t type, const uint8_t *b, uint32_t len, bool dtls,
 		   struct np_tls_hello *h)
@@ -237,6 +248,13 @@ np_tls_parse_hello(uint8_t type, const uint8_t *b, uint32_t len, bool dtls,
 		return NP_TLS_TRUNCATED;
 	h->legacy_version = rd16(b);
 	off = 2 + 32;
+	if (type == NP_TLS_SERVER_HELLO && draft_server_hello(h->legacy_version)) {
+		if (len < 2 + 32 + 2)
+			return NP_TLS_TRUNCATED;
+		h->cipher = rd16(b + off);	/* no session id, no compression */
+		off += 2;
+		goto extensions;
+	}
 
 	n = b[off++];			/* session_id <0..32> */
 	if (n > 32)
@@ -282,6 +300,7 @@ np_tls_parse_hello(uint8_t type, const uint8_t *b, uint32_t len, bool dtls,
 		off += 3;
 	}
 
+extensions:
 	/* SSL 3.0 and early TLS hellos may end here. */
 	if (off == len)
 		return NP_TLS_OK;
@@ -503,11 +522,13 @@ np_tls_hello_reduce(const struct np_tls_hello *h, uint8_t *out, size_t cap)
 
 	if (!client && h->type != NP_TLS_SERVER_HELLO)
 		return 0;
-	body = 2 + 32 + 1;		/* version, random, empty session_id */
+	bool draft = !client && draft_server_hello(h->legacy_version);
+
+	body = 2 + 32 + (draft ? 0 : 1);	/* version, random, empty session_id */
 	if (client)
 		body += (h->dtls ? 1 : 0) + 2 + h->ciphers_len + 2;
 	else
-		body += 2 + 1;
+		body += 2 + (draft ? 0 : 1);
 	if (h->exts)
 		body += 2 + exts;
 	if (4 + body > cap || body > 0xffffff)
@@ -522,7 +543,7 @@ np_tls_hello_reduce(const struct np_tls_hello *h, uint8_t *out, size_t cap)
 	wr16(p, h->legacy_version);
 	p += 2;
 	memset(p, 0, 32 + 1);		/* random, session_id length */
-	p += 32 + 1;
+	p += 32 + (draft ? 0 : 1);
 	if (client) {
 		if (h->dtls)
 			*p++ = 0;	/* cookie length */
@@ -536,7 +557,8 @@ np_tls_hello_reduce(const struct np_tls_hello *h, uint8_t *out, size_t cap)
 	} else {
 		wr16(p, h->cipher);
 		p += 2;
-		*p++ = 0;
+		if (!draft)
+			*p++ = 0;
 	}
 	if (h->exts) {
 		wr16(p, (uint32_t)exts);
