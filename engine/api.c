@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "format.h"
 
 #define NP_API_LINE_MAX 1024
 #define NP_API_OUT_MAX 4096
@@ -125,6 +126,51 @@ host_json(const struct np_host *h, const char *addr)
 	return o;
 }
 
+/* A client's last TLS fingerprint and its label. */
+static json_t *
+tls_json(const struct np_tls_host *t)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I}", "ja4", t->ja4, "transport",
+			      np_format_tls_transport(t->transport), "last_seen",
+			      (json_int_t)t->last_seen);
+
+	json_object_set_new(o, t->flags & NP_RTLS_MATCHED && t->class_id >= 0 ? "os" : "app",
+			    !(t->flags & NP_RTLS_MATCHED) ? json_null() :
+			    json_pack("{s:o, s:o, s:s}", "name", str32(t->name), "flavor",
+				      str32(t->flavor), "match",
+				      t->flags & NP_RTLS_GENERIC ? "generic" : "exact"));
+	json_object_set_new(o, "os_mismatch", json_boolean(t->flags & NP_RTLS_OS_MISMATCH));
+	return o;
+}
+
+/*
+ * A host p0f knows, or a TLS client only (a QUIC client sends no SYN):
+ * then p0f's facts are empty, as for a host just created.
+ */
+static json_t *
+answer_json(const struct np_hosts *hs, const uint8_t *bin, uint8_t ver, const char *addr)
+{
+	const struct np_host *h = np_hosts_lookup(hs, bin, ver);
+	const struct np_tls_host *t = np_hosts_lookup_tls(hs, bin, ver);
+	struct np_host none;
+
+	if (!h && !t)
+		return json_pack("{s:s, s:s}", "status", "no match", "addr", addr);
+	if (!h) {
+		memset(&none, 0, sizeof(none));
+		none.first_seen = t->first_seen;
+		none.last_seen = t->last_seen;
+		none.last_class_id = none.last_name_id = none.http_name_id = -1;
+		none.last_up_min = -1;
+		none.distance = 0xff;
+		h = &none;
+	}
+	json_t *o = host_json(h, addr);
+
+	json_object_set_new(o, "tls", t ? tls_json(t) : json_null());
+	return o;
+}
+
 size_t
 np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len, char *out,
 		   size_t out_len, void (*reload)(void))
@@ -156,10 +202,7 @@ np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len,
 			      !q ? "not JSON" : !addr ? "expected {\"addr\": \"IP\"}" :
 							"not an IPv4 or IPv6 address");
 	} else {
-		const struct np_host *h = np_hosts_lookup(hs, bin, (uint8_t)ver);
-
-		a = h ? host_json(h, addr) : json_pack("{s:s, s:s}", "status", "no match", "addr",
-							 addr);
+		a = answer_json(hs, bin, (uint8_t)ver, addr);
 	}
 	json_decref(q);
 	size_t n = a ? json_dumpb(a, out, out_len > 1 ? out_len - 1 : 0, JSON_COMPACT |

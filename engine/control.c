@@ -46,7 +46,7 @@ static void
 reload(struct np_control *c)
 {
 	char err[NP_DB_ERR_MAX];
-	struct np_db *nd = np_db_load(c->fp_file, err, sizeof(err));
+	struct np_db *nd = np_db_load_files(c->fp_files, c->n_fp_files, err, sizeof(err));
 
 	if (!nd) {
 		c->reload_failures++;
@@ -59,8 +59,10 @@ reload(struct np_control *c)
 	urcu_qsbr_synchronize_rcu();
 	np_db_free(old);
 	c->reloads++;
-	fprintf(stderr, "netprint: database generation %u loaded from %s (%u signatures)\n",
-		nd->generation, c->fp_file, nd->n_sigs);
+	fprintf(stderr, "netprint: database generation %u loaded from", nd->generation);
+	for (unsigned i = 0; i < c->n_fp_files; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", c->fp_files[i]);
+	fprintf(stderr, " (%u signatures)\n", nd->n_sigs);
 }
 
 uint64_t
@@ -70,6 +72,16 @@ np_control_counter(const struct np_control *c, enum np_worker_ctr ctr)
 
 	for (unsigned w = 0; w < c->n_workers; w++)
 		sum += c->workers[w]->ctr[ctr];
+	return sum;
+}
+
+static uint64_t
+tls_counter(const struct np_control *c, enum np_tls_ctr ctr)
+{
+	uint64_t sum = 0;
+
+	for (unsigned w = 0; w < c->n_workers; w++)
+		sum += c->workers[w]->obs.tls.ctr[ctr];
 	return sum;
 }
 
@@ -104,6 +116,13 @@ np_control_print(const struct np_control *c, FILE *out)
 			(unsigned long long)no_http);
 	fprintf(out, "netprint:   %-36s %llu\n", "hosts dropped (limit, idle)",
 		(unsigned long long)drops);
+	for (unsigned i = 0; i < NP_TLS_CTR_COUNT; i++) {
+		uint64_t v = tls_counter(c, i);
+
+		if (v)
+			fprintf(out, "netprint:   %-36s %llu\n", np_tls_ctr_names[i],
+				(unsigned long long)v);
+	}
 	if (c->logger)
 		fprintf(out, "netprint:   %-36s %llu (logger on cpu %d)\n", "records written",
 			(unsigned long long)c->logger->written, c->logger->cpu);
@@ -157,6 +176,12 @@ static const char *const ctr_keys[NP_CTR_COUNT] = {
 #undef NP_CTR_KEY_
 };
 
+static const char *const tls_ctr_keys[NP_TLS_CTR_COUNT] = {
+#define NP_TLS_CTR_KEY_(id, desc) "TLS_" #id,
+	NP_FOREACH_TLS_CTR(NP_TLS_CTR_KEY_)
+#undef NP_TLS_CTR_KEY_
+};
+
 static void
 telemetry_add(struct rte_tel_data *d, const char *id, uint64_t v)
 {
@@ -185,6 +210,8 @@ telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		host_drops += c->workers[w]->obs.host_drops;
 		no_http += c->workers[w]->obs.http_no_state;
 	}
+	for (unsigned i = 0; i < NP_TLS_CTR_COUNT; i++)
+		telemetry_add(d, tls_ctr_keys[i], tls_counter(c, i));
 	telemetry_add(d, "flows_evicted", evicted);
 	telemetry_add(d, "flows_without_http_state", no_http);
 	telemetry_add(d, "hosts_dropped", host_drops);
@@ -213,6 +240,8 @@ telemetry_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 	telemetry_add(d, "lcore", wk->lcore);
 	for (unsigned i = 0; i < NP_CTR_COUNT; i++)
 		telemetry_add(d, ctr_keys[i], wk->ctr[i]);
+	for (unsigned i = 0; i < NP_TLS_CTR_COUNT; i++)
+		telemetry_add(d, tls_ctr_keys[i], wk->obs.tls.ctr[i]);
 	telemetry_add(d, "flows_evicted", wk->obs.flows.stats.evicted);
 	telemetry_add(d, "hosts_dropped", wk->obs.host_drops);
 	return 0;

@@ -16,7 +16,8 @@
 #include "engine.h"
 
 struct np_control {
-	const char *fp_file;
+	const char *const *fp_files;	/* read as one database, in order */
+	unsigned n_fp_files;
 	struct np_worker **workers;
 	unsigned n_workers;
 	const uint16_t *ports;

@@ -45,7 +45,8 @@ struct np_logger {
 	uint64_t written;
 	uint64_t json_errors;	/* records JSON could not encode */
 	uint64_t write_errors;
-	char text[NP_FORMAT_MAX];	/* one formatted record */
+	char *text;		/* one formatted record: NP_RECORD_TEXT_MAX bytes */
+	struct np_fields fields;	/* its fields, made once for both texts */
 };
 
 /* Runs on the calling lcore until every worker is done and drained. */

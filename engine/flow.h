@@ -24,7 +24,9 @@ struct np_flow {
 	uint8_t ip_ver;
 	uint8_t acked;		/* SYN+ACK seen */
 	uint8_t sendsyn;	/* SYN from p0f-sendsyn */
+	uint8_t syn_gen;	/* database generation (low bits) of syn_label */
 	uint16_t syn_mss;
+	uint16_t syn_label;	/* label the SYN matched, + 1; 0: none (TLS checks) */
 	uint32_t created_s;
 	uint32_t next_cli_seq, next_srv_seq;
 	uint32_t cli_host, srv_host;	/* the owner's host references */

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -12,6 +13,7 @@
 #include "strbuf.h"
 #include "http_match.h"
 #include "matcher.h"
+#include "tls_fp.h"
 
 
 /* "%-8s" */
@@ -261,6 +263,169 @@ nat_fields(const struct np_record *r, struct np_field *f)
 	}
 }
 
+/* ---- TLS records ---------------------------------------------------------- */
+
+bool
+np_format_tls_hello(const struct np_record *r, const char *tail, struct np_tls_hello *h)
+{
+	const uint8_t *m = (const uint8_t *)tail;
+
+	if (!tail || r->tail_len < 4)
+		return false;
+
+	uint32_t len = (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+
+	return len + 4 <= r->tail_len &&
+	       np_tls_parse_hello(m[0], m + 4, len, r->tls.transport == NP_TLS_DTLS, h) == NP_TLS_OK;
+}
+
+void
+np_format_tls_version(char out[16], uint16_t version)
+{
+	const char *name = np_tls_version_name(version);
+	struct np_sb b = np_sb_of(out, 16);
+
+	if (name) {
+		np_sb_str(&b, name);
+	} else {
+		np_sb_str(&b, "0x");
+		np_sb_hex(&b, version, 4);
+	}
+}
+
+const char *
+np_format_tls_transport(uint8_t transport)
+{
+	return transport == NP_TLS_QUIC ? "quic" : transport == NP_TLS_DTLS ? "dtls" : "tcp";
+}
+
+unsigned
+np_tls_params(const struct np_rec_tls *t, const char *out[NP_PARAMS_MAX])
+{
+	unsigned n = 0;
+
+	if (t->flags & NP_RTLS_GENERIC)
+		out[n++] = "generic";
+	if (t->flags & NP_RTLS_OS_MISMATCH)
+		out[n++] = "os_mismatch";
+	return n;
+}
+
+/*
+ * Bytes from the wire in a text record: printable ASCII as it is, except
+ * the separators ('|', ',') and '\\', which are written \xNN like every
+ * other byte, so a line always splits the same way.
+ */
+static void
+sb_escaped(struct np_sb *b, const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '|' && s[i] != ',' && s[i] != '\\') {
+			np_sb_mem(b, (const char *)s + i, 1);
+		} else {
+			np_sb_str(b, "\\x");
+			np_sb_hex(b, s[i], 2);
+		}
+	}
+}
+
+/* Room for a long value in fs->text; the value ends up in f. */
+struct text_room {
+	char *p;
+	size_t left;
+};
+
+static struct np_sb
+set_text(struct np_field *f, const char *key, struct text_room *room)
+{
+	static char none[1];
+
+	f->key = key;
+	if (!room->left)	/* cannot happen: NP_TLS_TEXT_MAX holds the worst case */
+		return np_sb_of(none, 1);
+	f->val = room->p;
+	return np_sb_of(room->p, room->left);
+}
+
+static void
+text_used(struct text_room *room, const struct np_sb *b)
+{
+	room->p += b->pos + 1;
+	room->left -= b->pos + 1;
+}
+
+/* A raw fingerprint string, built straight into fs->text. */
+static void
+set_raw(struct np_field *f, const char *key, struct text_room *room, size_t n)
+{
+	f->key = key;
+	f->val = room->left ? room->p : "";
+	if (!room->left)
+		return;
+	n = n < room->left ? n : room->left - 1;
+	room->p += n + 1;
+	room->left -= n + 1;
+}
+
+static unsigned
+tls_fields(struct np_fields *fs, const struct np_record *r, const char *tail)
+{
+	const struct np_rec_tls *t = &r->tls;
+	struct np_field *f = fs->f;
+	const char *words[NP_PARAMS_MAX];
+	struct np_tls_hello h;
+	bool client = r->kind == NP_REC_TLS_CLIENT, have = np_format_tls_hello(r, tail, &h);
+	struct text_room room = { fs->text, NP_TLS_TEXT_MAX };
+	struct np_sb b;
+	unsigned n = 0;
+
+	if (t->flags & NP_RTLS_MATCHED)
+		set_str(&f[n++], t->m.class_id < 0 ? "app" : "os", t->label);
+	else
+		set_str(&f[n++], "app", "???");
+	set_buf(&f[n], "params");
+	format_params(f[n].buf, sizeof(f[n].buf), words, np_tls_params(t, words), 0);
+	n++;
+	set_str(&f[n++], "transport", np_format_tls_transport(t->transport));
+	np_format_tls_version(set_buf(&f[n++], "version").buf, t->version);
+	if (client) {
+		b = set_text(&f[n++], "sni", &room);
+		if (have && h.sni)
+			sb_escaped(&b, h.sni, h.sni_len);
+		else
+			np_sb_str(&b, "none");
+		text_used(&room, &b);
+	} else {
+		b = set_buf(&f[n++], "cipher");
+		np_sb_str(&b, "0x");
+		np_sb_hex(&b, t->cipher, 4);
+	}
+	/* ALPN: the client's list, the server's choice */
+	b = set_text(&f[n++], "alpn", &room);
+	for (uint32_t i = 0; have && h.alpn && i < h.alpn_len; i += 1u + h.alpn[i]) {
+		if (i)
+			np_sb_str(&b, ",");
+		sb_escaped(&b, h.alpn + i + 1, h.alpn[i]);
+		if (!client)
+			break;
+	}
+	if (!b.pos)
+		np_sb_str(&b, "none");
+	text_used(&room, &b);
+	if (client) {
+		set_str(&f[n++], "ja4", t->ja4);
+		set_raw(&f[n++], "ja4_r", &room,
+			have ? np_tls_ja4_raw(&h, (char)t->transport, false, room.p, room.left) : 0);
+		set_str(&f[n++], "ja4_o", t->ja4_o);
+		set_raw(&f[n++], "ja4_ro", &room,
+			have ? np_tls_ja4_raw(&h, (char)t->transport, true, room.p, room.left) : 0);
+	}
+	set_str(&f[n++], client ? "ja3" : "ja3s", t->ja3);
+	set_raw(&f[n++], client ? "ja3_raw" : "ja3s_raw", &room,
+		have ? np_tls_ja3_string(&h, room.p, room.left) : 0);
+	return n;
+}
+
 static unsigned
 record_fields(const struct np_record *r, const char *tail, struct np_field *f)
 {
@@ -327,7 +492,22 @@ sb_endpoint(struct np_sb *b, const uint8_t *a, uint8_t ip_ver, uint16_t port)
 void
 np_format_fields(struct np_fields *fs, const struct np_record *r, const char *tail)
 {
+	if (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER) {
+		if (!fs->text && !(fs->text = malloc(NP_TLS_TEXT_MAX))) {
+			fs->n = 0;
+			return;
+		}
+		fs->n = tls_fields(fs, r, tail);
+		return;
+	}
 	fs->n = record_fields(r, tail, fs->f);
+}
+
+void
+np_format_fields_fini(struct np_fields *fs)
+{
+	free(fs->text);
+	fs->text = NULL;
 }
 
 size_t
@@ -389,17 +569,21 @@ np_format_block_fields(char *buf, size_t len, const struct np_record *r,
 size_t
 np_format_log_line(char *buf, size_t len, const struct np_record *r, const char *tail)
 {
-	struct np_fields fs;
+	struct np_fields fs = { .text = NULL };
 
 	np_format_fields(&fs, r, tail);
-	return np_format_log_line_fields(buf, len, r, &fs);
+	size_t n = np_format_log_line_fields(buf, len, r, &fs);
+	np_format_fields_fini(&fs);
+	return n;
 }
 
 size_t
 np_format_block(char *buf, size_t len, const struct np_record *r, const char *tail)
 {
-	struct np_fields fs;
+	struct np_fields fs = { .text = NULL };
 
 	np_format_fields(&fs, r, tail);
-	return np_format_block_fields(buf, len, r, &fs);
+	size_t n = np_format_block_fields(buf, len, r, &fs);
+	np_format_fields_fini(&fs);
+	return n;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "record.h"
+#include "tls.h"
 
 #define NP_FORMAT_MAX 16384	/* enough for any record, HTTP raw_sig included */
 
@@ -27,8 +28,16 @@ unsigned np_http_params(const struct np_rec_http *h, const char *out[NP_PARAMS_M
 void np_format_tcp_sig(char *buf, size_t len, const struct np_record *r);
 
 /* A record's key = value fields, as p0f's add_observation_field() gets them. */
-#define NP_MAX_FIELDS 4
+#define NP_MAX_FIELDS 14
 #define NP_FIELD_MAX 512
+
+/*
+ * Room for a TLS record's long values, and for a whole formatted TLS
+ * record: from a reduced hello of at most NP_TLS_HELLO_MAX bytes, three raw
+ * strings of 3 characters a byte, SNI and ALPN of 4 (escapes) plus commas.
+ */
+#define NP_TLS_TEXT_MAX (15 * NP_TLS_HELLO_MAX)
+#define NP_RECORD_TEXT_MAX (NP_FORMAT_MAX + NP_TLS_TEXT_MAX)
 
 struct np_field {
 	const char *key;
@@ -39,10 +48,30 @@ struct np_field {
 struct np_fields {
 	unsigned n;
 	struct np_field f[NP_MAX_FIELDS];
+	char *text;		/* NP_TLS_TEXT_MAX bytes, made on first use */
 };
 
-/* Fields of r; they point into r and tail, which must outlive them. */
+/*
+ * Fields of r; they point into r, tail and fs->text, which must outlive
+ * them. fs starts zeroed; np_format_fields_fini() frees what it keeps.
+ */
 void np_format_fields(struct np_fields *fs, const struct np_record *r, const char *tail);
+void np_format_fields_fini(struct np_fields *fs);
+
+/*
+ * A TLS record's hello, from its tail (np_tls_hello_reduce()'s output):
+ * false when it has none or it does not parse (it always should).
+ */
+bool np_format_tls_hello(const struct np_record *r, const char *tail, struct np_tls_hello *h);
+
+/* A TLS version as records print it: "1.3", "DTLS 1.2"..., else "0x%04x". */
+void np_format_tls_version(char out[16], uint16_t version);
+
+/* "tcp", "quic", "dtls" */
+const char *np_format_tls_transport(uint8_t transport);
+
+/* p0f's params words of a TLS record ("generic", "os_mismatch"). */
+unsigned np_tls_params(const struct np_rec_tls *t, const char *out[NP_PARAMS_MAX]);
 
 /*
  * Returns the length written (excluding NUL). Local time, like p0f. tail is

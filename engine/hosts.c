@@ -43,6 +43,7 @@ np_hosts_init(struct np_hosts *hs, uint32_t capacity, unsigned n_workers, uint32
 	memset(hs, 0, sizeof(*hs));
 	hs->n_workers = n_workers;
 	if (np_addr_table_init(&hs->t, capacity, sizeof(struct np_host)) ||
+	    np_addr_table_init(&hs->tls, capacity, sizeof(struct np_tls_host)) ||
 	    !(hs->tps = calloc(n_workers, sizeof(*hs->tps))))
 		goto fail;
 	for (unsigned w = 0; w < n_workers; w++)
@@ -62,6 +63,7 @@ np_hosts_fini(struct np_hosts *hs)
 		free(hs->tps[w]);
 	free(hs->tps);
 	np_addr_table_fini(&hs->t);
+	np_addr_table_fini(&hs->tls);
 	memset(hs, 0, sizeof(*hs));
 }
 
@@ -69,6 +71,12 @@ const struct np_host *
 np_hosts_lookup(const struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver)
 {
 	return (const struct np_host *)np_addr_lookup(&hs->t, addr, ip_ver);
+}
+
+const struct np_tls_host *
+np_hosts_lookup_tls(const struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver)
+{
+	return (const struct np_tls_host *)np_addr_lookup(&hs->tls, addr, ip_ver);
 }
 
 static struct np_host *
@@ -622,6 +630,35 @@ process_http(struct np_hosts *hs, const struct np_record *r, const char *tail,
 	}
 }
 
+/* A client's TLS fingerprint is remembered after it is printed. */
+static void
+process_tls(struct np_hosts *hs, const struct np_record *r, const char *tail,
+	    const struct emitter *em)
+{
+	uint32_t now_s = (uint32_t)(r->ts_us / 1000000);
+	struct np_tls_host *h;
+
+	em->fn(em->ctx, r, tail);
+	if (r->kind != NP_REC_TLS_CLIENT)
+		return;
+	h = (struct np_tls_host *)np_addr_lookup(&hs->tls, r->cli, r->ip_ver);
+	if (h) {
+		np_addr_touch(&hs->tls, &h->node);
+	} else {
+		if (hs->tls.count == hs->tls.cap)
+			np_addr_remove(&hs->tls, np_addr_at(&hs->tls, hs->tls.oldest));
+		h = (struct np_tls_host *)np_addr_insert(&hs->tls, r->cli, r->ip_ver);
+		h->first_seen = now_s;
+	}
+	h->last_seen = now_s;
+	h->transport = r->tls.transport;
+	h->flags = r->tls.flags;
+	h->class_id = r->tls.m.class_id;
+	memcpy(h->ja4, r->tls.ja4, sizeof(h->ja4));
+	memcpy(h->name, r->tls.m.name, NP_STR_MAX);
+	memcpy(h->flavor, r->tls.m.flavor, NP_STR_MAX);
+}
+
 void
 np_hosts_process(struct np_hosts *hs, const struct np_record *r, const char *tail,
 		 np_emit_fn emit, void *ctx)
@@ -644,6 +681,10 @@ np_hosts_process(struct np_hosts *hs, const struct np_record *r, const char *tai
 	case NP_REC_HTTP_REQUEST:
 	case NP_REC_HTTP_RESPONSE:
 		process_http(hs, r, tail, &em);
+		break;
+	case NP_REC_TLS_CLIENT:
+	case NP_REC_TLS_SERVER:
+		process_tls(hs, r, tail, &em);
 		break;
 	default:
 		emit(ctx, r, tail);

@@ -71,6 +71,21 @@ struct np_host {
 	const char *language;	/* static language table */
 };
 
+/*
+ * A client's last TLS fingerprint, beyond p0f's host facts: kept in a
+ * table of its own (a QUIC client may never send a SYN), least recently
+ * seen first out when it is full.
+ */
+struct np_tls_host {
+	struct np_addr_node node;
+	uint32_t first_seen, last_seen;
+	uint8_t transport;	/* NP_TLS_TCP, NP_TLS_QUIC, NP_TLS_DTLS */
+	uint8_t flags;		/* the record's NP_RTLS_* */
+	int32_t class_id;	/* of the label, when matched */
+	char ja4[37];
+	char name[NP_STR_MAX], flavor[NP_STR_MAX];
+};
+
 /* Per-flow uptime state (p0f cli_tps / srv_tps), indexed by worker slot. */
 struct np_flow_tps {
 	uint32_t serial;
@@ -83,6 +98,7 @@ struct np_hosts_stats {
 
 struct np_hosts {
 	struct np_addr_table t;		/* struct np_host */
+	struct np_addr_table tls;	/* struct np_tls_host */
 	struct np_flow_tps **tps;	/* [worker][flow slot] */
 	unsigned n_workers;
 	uint32_t flow_slots;
@@ -103,6 +119,10 @@ void np_hosts_process(struct np_hosts *hs, const struct np_record *r, const char
 /* The host with this address, or NULL. */
 const struct np_host *np_hosts_lookup(const struct np_hosts *hs, const uint8_t *addr,
 				      uint8_t ip_ver);
+
+/* The last TLS client fingerprint of this address, or NULL. */
+const struct np_tls_host *np_hosts_lookup_tls(const struct np_hosts *hs, const uint8_t *addr,
+					      uint8_t ip_ver);
 
 /* p0f parse_date(): the Date header as a time, 0 when it does not parse. */
 uint32_t np_http_date(const char *s);

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +17,7 @@
 #include "http_match.h"
 #include "json_out.h"
 #include "matcher.h"
+#include "tls_fp.h"
 
 /*
  * A JSON string from bytes that may not be UTF-8: valid sequences are kept,
@@ -24,10 +26,14 @@
 static json_t *
 jstr(const char *s, size_t len)
 {
-	char out[2048];
-	size_t o = 0;
+	char stack[2048];
+	size_t cap = 3 * len + 4, o = 0;	/* a byte becomes 3 at most */
+	char *out = cap <= sizeof(stack) ? stack : malloc(cap);
 
-	for (size_t i = 0; i < len && o + 4 < sizeof(out);) {
+	if (!out)
+		return NULL;
+	out[0] = 0;
+	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)s[i];
 		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
 			   (c & 0xf8) == 0xf0 ? 4 : 0;
@@ -55,7 +61,11 @@ jstr(const char *s, size_t len)
 			i++;
 		}
 	}
-	return json_stringn(out, o);
+	json_t *j = json_stringn(out, o);
+
+	if (out != stack)
+		free(out);
+	return j;
 }
 
 static json_t *
@@ -102,7 +112,7 @@ static void
 tcp_fields(json_t *o, const struct np_record *r)
 {
 	const struct np_rec_tcp *t = &r->tcp;
-	char sig[NP_FORMAT_MAX];
+	char sig[NP_FIELD_MAX];
 	const char *words[NP_PARAMS_MAX];
 	const char *quality = (t->flags & NP_RTCP_FUZZY) ? "fuzzy" :
 			      (t->flags & NP_RTCP_GENERIC) ? "generic" : "exact";
@@ -142,6 +152,85 @@ http_fields(json_t *o, const struct np_record *r, const char *tail)
 	}
 	json_object_set_new(o, "params", params_array(words, np_http_params(h, words)));
 	json_object_set_new(o, "raw_sig", jcstr(tail ? tail : ""));
+}
+
+/* A raw fingerprint string (ASCII), or null when the hello is missing. */
+static json_t *
+raw_string(size_t (*fn)(const struct np_tls_hello *, char, bool, char *, size_t),
+	   const struct np_tls_hello *h, char transport, bool original, char *buf)
+{
+	size_t n = fn(h, transport, original, buf, NP_TLS_STR_MAX);
+
+	return n < NP_TLS_STR_MAX ? json_stringn(buf, n) : json_null();
+}
+
+static size_t
+ja3_of(const struct np_tls_hello *h, char transport, bool original, char *buf, size_t len)
+{
+	(void)transport, (void)original;
+	return np_tls_ja3_string(h, buf, len);
+}
+
+/* "tls": Suricata's EVE names where it has them. */
+static int
+tls_fields(json_t *o, const struct np_record *r, const char *tail)
+{
+	const struct np_rec_tls *t = &r->tls;
+	const char *words[NP_PARAMS_MAX];
+	bool client = r->kind == NP_REC_TLS_CLIENT;
+	struct np_tls_hello h;
+	bool have = np_format_tls_hello(r, tail, &h);
+	char version[16];
+	char *buf = malloc(NP_TLS_STR_MAX);
+	json_t *tls = json_object();
+
+	if (!buf || !tls) {
+		free(buf);
+		json_decref(tls);
+		return -1;
+	}
+	json_object_set_new(o, (t->flags & NP_RTLS_MATCHED) && t->m.class_id >= 0 ? "os" : "app",
+			    (t->flags & NP_RTLS_MATCHED) ?
+				    match(&t->m, t->label,
+					  (t->flags & NP_RTLS_GENERIC) ? "generic" : "exact") :
+				    json_null());
+	json_object_set_new(o, "params", params_array(words, np_tls_params(t, words)));
+	json_object_set_new(tls, "transport", json_string(np_format_tls_transport(t->transport)));
+	np_format_tls_version(version, t->version);
+	json_object_set_new(tls, "version", json_string(version));
+
+	json_t *alpns = json_array();
+	for (uint32_t i = 0; have && h.alpn && i < h.alpn_len; i += 1u + h.alpn[i])
+		json_array_append_new(alpns, jstr((const char *)h.alpn + i + 1, h.alpn[i]));
+	if (client) {
+		json_object_set_new(tls, "sni", have && h.sni ? jstr((const char *)h.sni, h.sni_len) :
+							       json_null());
+		json_object_set_new(tls, "client_alpns", alpns);
+		json_object_set_new(tls, "ja4", json_string(t->ja4));
+		json_object_set_new(tls, "ja4_r", have ? raw_string(np_tls_ja4_raw, &h,
+								     (char)t->transport, false, buf) :
+							  json_null());
+		json_object_set_new(tls, "ja4_o", json_string(t->ja4_o));
+		json_object_set_new(tls, "ja4_ro", have ? raw_string(np_tls_ja4_raw, &h,
+								      (char)t->transport, true, buf) :
+							   json_null());
+		json_object_set_new(tls, "ja3", json_pack("{s:s, s:o}", "hash", t->ja3, "string",
+							  have ? raw_string(ja3_of, &h, 0, false, buf) :
+								 json_null()));
+	} else {
+		snprintf(version, sizeof(version), "0x%04x", t->cipher);
+		json_object_set_new(tls, "cipher", json_string(version));
+		json_object_set_new(tls, "server_alpn", json_array_size(alpns) ?
+							json_incref(json_array_get(alpns, 0)) :
+							json_null());
+		json_decref(alpns);
+		json_object_set_new(tls, "ja3s", json_pack("{s:s, s:o}", "hash", t->ja3, "string",
+							   have ? raw_string(ja3_of, &h, 0, false, buf) :
+								  json_null()));
+	}
+	json_object_set_new(o, "tls", tls);
+	free(buf);
+	return 0;
 }
 
 static void
@@ -195,6 +284,13 @@ np_json_record(char *buf, size_t len, const struct np_record *r, const char *tai
 	case NP_REC_HOST_CHANGE:
 	case NP_REC_IP_SHARING:
 		nat_fields(o, r);
+		break;
+	case NP_REC_TLS_CLIENT:
+	case NP_REC_TLS_SERVER:
+		if (tls_fields(o, r, tail)) {
+			json_decref(o);
+			return 0;
+		}
 		break;
 	default:
 		tcp_fields(o, r);

@@ -21,23 +21,23 @@ static void
 write_record(void *ctx, const struct np_record *r, const char *tail)
 {
 	struct np_logger *lg = ctx;
-	struct np_fields fs;
+	struct np_fields *fs = &lg->fields;
 	size_t n;
 
 	if (lg->blocks || lg->log)
-		np_format_fields(&fs, r, tail);	/* once for both texts */
+		np_format_fields(fs, r, tail);	/* once for both texts */
 	if (lg->blocks) {
-		n = np_format_block_fields(lg->text, sizeof(lg->text), r, &fs);
+		n = np_format_block_fields(lg->text, NP_RECORD_TEXT_MAX, r, fs);
 		if (fwrite(lg->text, 1, n, lg->blocks) != n)
 			lg->write_errors++;
 	}
 	if (lg->log) {
-		n = np_format_log_line_fields(lg->text, sizeof(lg->text), r, &fs);
+		n = np_format_log_line_fields(lg->text, NP_RECORD_TEXT_MAX, r, fs);
 		if (fwrite(lg->text, 1, n, lg->log) != n)
 			lg->write_errors++;
 	}
 	if (lg->json) {
-		if (!(n = np_json_record(lg->text, sizeof(lg->text), r, tail)))
+		if (!(n = np_json_record(lg->text, NP_RECORD_TEXT_MAX, r, tail)))
 			lg->json_errors++;
 		else if (fwrite(lg->text, 1, n, lg->json) != n)
 			lg->write_errors++;

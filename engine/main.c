@@ -104,7 +104,7 @@ prepare(struct engine *e, struct np_db **db)
 	char err[NP_DB_ERR_MAX];
 	const struct np_options *o = &e->opt;
 
-	if (!(*db = np_db_load(o->fp_file, err, sizeof(err)))) {
+	if (!(*db = np_db_load_files(o->fp_files, o->n_fp_files, err, sizeof(err)))) {
 		fprintf(stderr, "netprint: %s\n", err);
 		return -1;
 	}
@@ -245,8 +245,9 @@ build_workers(struct engine *e)
 		.api = e->api, .log = e->log, .json = e->json,
 		.blocks = e->json == stdout ? NULL : stdout,
 		.heads = calloc(e->n_workers, sizeof(struct np_logger_head)),
+		.text = malloc(NP_RECORD_TEXT_MAX),
 	};
-	return e->lg.heads ? 0 : -1;
+	return e->lg.heads && e->lg.text ? 0 : -1;
 }
 
 /* Where the workers run: threads for direct files, else EAL's lcores. */
@@ -335,6 +336,8 @@ teardown(struct engine *e)
 	}
 	np_hosts_fini(&e->hosts);
 	free(e->lg.heads);
+	free(e->lg.text);
+	np_format_fields_fini(&e->lg.fields);
 	if (e->pool)
 		rte_mempool_free(e->pool);
 }
@@ -384,7 +387,7 @@ main(int argc, char **argv)
 	if (build(&e))
 		goto out_eal;
 	e.ctl = (struct np_control){
-		.fp_file = e.opt.fp_file, .workers = e.workers, .n_workers = e.n_workers,
+		.fp_files = e.opt.fp_files, .n_fp_files = e.opt.n_fp_files, .workers = e.workers, .n_workers = e.n_workers,
 		.ports = e.ports, .n_ports = e.n_ports, .telemetry = !e.direct,
 		.logger = &e.lg, .stats_period = e.opt.stats_period,
 	};

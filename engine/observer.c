@@ -14,6 +14,7 @@
 #include "observer.h"
 
 #define NP_EXPIRE_INTERVAL 50	/* p0f: expiry every 50 packets */
+#define NP_HTTP_SIG_MAX 8192	/* a raw HTTP signature is cut to 8191 bytes */
 #define NP_SPECIAL_MSS 1331	/* p0f-sendsyn */
 #define NP_SPECIAL_WIN 1337
 
@@ -170,7 +171,8 @@ np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age
 	o->http_free = malloc(o->http_cap * sizeof(*o->http_free));
 	o->http_obs = malloc(sizeof(*o->http_obs));
 	o->serial = calloc(cap, sizeof(*o->serial));
-	if (!o->http || !o->http_free || !o->http_obs || !o->serial) {
+	if (!o->http || !o->http_free || !o->http_obs || !o->serial ||
+	    np_tls_track_init(&o->tls, max_conn, NP_TLS_BUFS_DEFAULT, conn_max_age)) {
 		np_observer_fini(o);
 		return -ENOMEM;
 	}
@@ -200,6 +202,7 @@ np_observer_fini(struct np_observer *o)
 	free(o->http_free);
 	free(o->http_obs);
 	free(o->serial);
+	np_tls_track_fini(&o->tls);
 	o->http = NULL;
 	o->http_obs = NULL;
 	o->serial = NULL;
@@ -251,9 +254,9 @@ record_head(struct np_observer *o, struct np_observation *out, enum np_rec_kind 
 	return r;
 }
 
-static void
-copy_match(const struct np_db *db, const struct np_label *lb, uint32_t line_no,
-	   struct np_rec_match *m)
+void
+np_rec_match_fill(struct np_rec_match *m, const struct np_db *db, const struct np_label *lb,
+		  uint32_t line_no)
 {
 	m->class_id = lb->class_id;
 	m->name_id = lb->name_id;
@@ -303,7 +306,7 @@ fingerprint_tcp(struct np_observer *o, const struct np_db *db, uint32_t db_gen, 
 
 		lb = np_db_label(db, s->label);
 		memcpy(t->label, lb->text, sizeof(t->label));
-		copy_match(db, lb, s->line_no, &t->m);
+		np_rec_match_fill(&t->m, db, lb, s->line_no);
 		t->flags |= NP_RTCP_MATCHED;
 		if (lb->generic)
 			t->flags |= NP_RTCP_GENERIC;
@@ -332,8 +335,13 @@ fingerprint_tcp(struct np_observer *o, const struct np_db *db, uint32_t db_gen, 
 		t->flags |= NP_RTCP_PAYLOAD;
 	if (pk->mss == NP_SPECIAL_MSS && pk->tcp_type == (NP_TCP_SYN | NP_TCP_ACK))
 		t->flags |= NP_RTCP_MSS_STAR;
-	if (pk->tcp_type == NP_TCP_SYN)
+	if (pk->tcp_type == NP_TCP_SYN) {
 		f->syn_mss = pk->mss;
+		f->syn_label = lb && lb->class_id >= 0 && m.sig >= 0 &&
+				       db->tcp[dir][m.sig].label < UINT16_MAX ?
+				       (uint16_t)(db->tcp[dir][m.sig].label + 1) : 0;
+		f->syn_gen = (uint8_t)db_gen;
+	}
 
 	bool os_sig = !(lb && lb->class_id == -1) && !f->sendsyn;
 	if (os_sig)
@@ -382,7 +390,7 @@ fingerprint_http(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
 		const struct np_label *lb = np_db_label(db, s->label);
 
 		memcpy(h->label, lb->text, sizeof(h->label));
-		copy_match(db, lb, s->line_no, &h->m);
+		np_rec_match_fill(&h->m, db, lb, s->line_no);
 		h->flags |= NP_RHTTP_MATCHED;
 		if (lb->generic)
 			h->flags |= NP_RHTTP_GENERIC;
@@ -403,8 +411,8 @@ fingerprint_http(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
 	}
 	if (obs->date)
 		snprintf(h->date, sizeof(h->date), "%s", obs->date);
-	r->tail_len = (uint16_t)np_format_http_sig(out->tail, sizeof(out->tail), db, to_srv, obs);
-	out->tail_len = r->tail_len;
+	np_observation_tail_done(out, (uint16_t)np_format_http_sig(np_observation_tail_room(out),
+								  NP_HTTP_SIG_MAX, db, to_srv, obs));
 }
 
 /*
@@ -446,8 +454,19 @@ np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
 	bool to_srv = false;
 	struct np_flow *f = np_flow_lookup(t, pk, &to_srv);
 
-	out->n = 0;
-	out->tail_len = 0;
+	np_observation_clear(out);
+	/* TLS first: p0f may end the flow below, and with it what it knows. */
+	struct np_tls_tcp_hint hint = { .syn_label = -1 };
+
+	if (f) {
+		if (f->syn_label && f->syn_gen == (uint8_t)db_gen)
+			hint.syn_label = (int32_t)f->syn_label - 1;
+		hint.seq_known = f->acked;
+		hint.to_srv = to_srv;
+		hint.snd_next = to_srv ? f->next_cli_seq : f->next_srv_seq;
+		hint.rcv_next = to_srv ? f->next_srv_seq : f->next_cli_seq;
+	}
+	np_tls_track_tcp(&o->tls, db, db_gen, pk, &hint, ts_us, o->worker, out);
 	switch (pk->tcp_type) {
 	case NP_TCP_SYN:
 		if (f) {
@@ -510,4 +529,12 @@ np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
 	default:
 		return;
 	}
+}
+
+void
+np_observe_udp(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
+	       const struct np_udp *u, uint64_t ts_us, struct np_observation *out)
+{
+	np_observation_clear(out);
+	np_tls_track_udp(&o->tls, db, db_gen, u, ts_us, o->worker, out);
 }

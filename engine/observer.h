@@ -16,18 +16,7 @@
 #include "http.h"
 #include "http_match.h"
 #include "record.h"
-
-/* What one packet yields: at most a fingerprint or a timestamp sample,
- * plus an HTTP record with its raw signature as a tail. */
-#define NP_OBSERVE_MAX_RECORDS 2
-#define NP_TAIL_MAX 8192
-
-struct np_observation {
-	unsigned n;
-	struct np_record rec[NP_OBSERVE_MAX_RECORDS];
-	uint16_t tail_len;	/* of the record that has one (at most one) */
-	char tail[NP_TAIL_MAX];
-};
+#include "tls_track.h"
 
 /*
  * A host as p0f's flow bookkeeping sees it: how many flows use it and when
@@ -63,6 +52,7 @@ struct np_observer {
 	uint64_t p0f_packets;		/* frames passing "tcp or (vlan and tcp)" */
 	uint32_t expire_interval;	/* 50 as p0f; 50 / workers when split */
 	uint32_t last_expire_s;
+	struct np_tls_track tls;	/* TLS, QUIC and DTLS hellos */
 };
 
 /*
@@ -101,8 +91,12 @@ np_observer_host_capacity(uint32_t max_conn, uint32_t max_hosts)
 	return max_hosts + 2 * (max_conn + 2) + 8;
 }
 
-/* Fingerprint one packet into *out (out->n records). */
+/* Fingerprint one TCP packet into *out (out->n records). */
 void np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
 		const struct np_packet *pk, uint64_t ts_us, struct np_observation *out);
+
+/* The same for a UDP datagram (QUIC and DTLS hellos); p0f sees none. */
+void np_observe_udp(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
+		    const struct np_udp *u, uint64_t ts_us, struct np_observation *out);
 
 #endif /* NP_OBSERVER_H */

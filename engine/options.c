@@ -14,6 +14,9 @@
 #ifndef NP_DEFAULT_FP
 #define NP_DEFAULT_FP "p0f.fp"
 #endif
+#ifndef NP_DEFAULT_TLS_FP
+#define NP_DEFAULT_TLS_FP "tls.fp"
+#endif
 
 /* p0f's defaults and bounds for -m and -t. */
 #define NP_MAX_CONN 1000
@@ -34,7 +37,8 @@ usage(FILE *out)
 		"  -r FILE      read a capture file (several: one worker each); read directly,\n"
 		"               or through net_pcap ports when EAL arguments are given\n"
 		"  -i IFACE     listen on a kernel interface (net_af_packet)\n"
-		"  -f FILE      signature database (default %s)\n"
+		"  -f FILE      signature database; several -f are read as one, in order\n"
+		"               (default %s and %s)\n"
 		"  -o FILE      append p0f log lines to FILE\n"
 		"  --json FILE  append one JSON object per record to FILE (- : stdout,\n"
 		"               instead of the p0f blocks)\n"
@@ -47,7 +51,7 @@ usage(FILE *out)
 		"  --mbufs N    packet buffers per RX queue (default 4096; net_pcap's\n"
 		"               infinite_rx needs one per frame of its file)\n"
 		"Live capture runs until SIGINT or SIGTERM; SIGHUP reloads the database.\n",
-		NP_DEFAULT_FP, NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT);
+		NP_DEFAULT_FP, NP_DEFAULT_TLS_FP, NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT);
 }
 
 /* "A,B" with A in 1..max_a and B in 1..max_b, as p0f's -m and -t. */
@@ -89,7 +93,6 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->fp_file = NP_DEFAULT_FP;
 	o->max_conn = NP_MAX_CONN;
 	o->max_hosts = NP_MAX_HOSTS;
 	o->conn_max_age = NP_CONN_MAX_AGE;
@@ -116,7 +119,13 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 			o->read_files[o->n_read_files++] = optarg;
 			break;
 		case 'i': o->iface = optarg; break;
-		case 'f': o->fp_file = optarg; break;
+		case 'f':
+			if (o->n_fp_files == NP_MAX_FP_FILES) {
+				fprintf(stderr, "netprint: at most %d databases\n", NP_MAX_FP_FILES);
+				return 2;
+			}
+			o->fp_files[o->n_fp_files++] = optarg;
+			break;
 		case 'o': o->log_file = optarg; break;
 		case 'J': o->json_file = optarg; break;
 		case 's': o->api_sock = optarg; break;
@@ -148,6 +157,10 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return 2;
 		}
+	}
+	if (!o->n_fp_files) {
+		o->fp_files[o->n_fp_files++] = NP_DEFAULT_FP;
+		o->fp_files[o->n_fp_files++] = NP_DEFAULT_TLS_FP;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "netprint: unexpected argument '%s'\n", argv[optind]);

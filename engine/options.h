@@ -13,12 +13,14 @@
 #include <stdint.h>
 
 #define NP_MAX_FILES 16
+#define NP_MAX_FP_FILES 16
 
 struct np_options {
 	const char *read_files[NP_MAX_FILES];	/* -r, one worker each */
 	unsigned n_read_files;
 	const char *iface;			/* -i */
-	const char *fp_file;			/* -f */
+	const char *fp_files[NP_MAX_FP_FILES];	/* -f, in order; the bundled set by default */
+	unsigned n_fp_files;
 	const char *log_file;			/* -o */
 	const char *json_file;			/* --json, "-" for stdout */
 	const char *api_sock;			/* -s */

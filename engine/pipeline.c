@@ -49,16 +49,22 @@ void
 np_pipeline_frame(struct np_pipeline *p, const uint8_t *frame, uint32_t len, uint64_t ts_us)
 {
 	struct np_packet pk;
+	struct np_udp u;
 	enum np_parse_result r = np_parse_frame(&p->link, frame, len, &pk);
 
 	p->frames++;
 	if (r == NP_PARSE_OK || np_link_is_tcp(&p->link, frame, len))
 		np_observer_tick(&p->obs, ts_us);
-	if (r != NP_PARSE_OK)
+	if (r == NP_PARSE_OK) {
+		p->parsed++;
+		np_observe(&p->obs, p->db, 1, &pk, ts_us, &p->out);
+	} else if (r == NP_SKIP_NOT_TCP && np_parse_udp_frame(&p->link, frame, len, &u) == NP_PARSE_OK) {
+		p->parsed++;
+		np_observe_udp(&p->obs, p->db, 1, &u, ts_us, &p->out);
+	} else {
 		return;
-	p->parsed++;
-	np_observe(&p->obs, p->db, 1, &pk, ts_us, &p->out);
+	}
 	for (unsigned i = 0; i < p->out.n; i++)
 		np_hosts_process(&p->hosts, &p->out.rec[i],
-				 p->out.rec[i].tail_len ? p->out.tail : NULL, p->emit, p->ctx);
+				 np_observation_tail(&p->out, i), p->emit, p->ctx);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Ports. Passive: zero TX queues. RSS on IP and TCP with the symmetric key,
+ * Ports. Passive: zero TX queues. RSS on IP, TCP and UDP (QUIC, DTLS) with the symmetric key,
  * masked to what the device supports (virtual devices support none, then a
  * single queue per worker file is used instead).
  */
@@ -110,7 +110,7 @@ np_port_start(uint16_t port, uint16_t n_queues, struct rte_mempool *pool)
 		return -1;
 	}
 	conf.rx_adv_conf.rss_conf.rss_hf =
-		(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP) & info.flow_type_rss_offloads;
+		(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
 	if (n_queues > 1 && conf.rx_adv_conf.rss_conf.rss_hf) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_key = (uint8_t *)np_rss_key;

@@ -29,6 +29,8 @@
 	_(HTTP_RESPONSE, "http response") \
 	_(HOST_CHANGE, "host change") \
 	_(IP_SHARING, "ip sharing") \
+	_(TLS_CLIENT, "tls client") \
+	_(TLS_SERVER, "tls server") \
 	_(TS, "ts sample") \
 	_(HOST_DROP, "host drop")
 
@@ -55,6 +57,10 @@ struct np_rec_match {
 	char class_name[16];	/* "win", "unix"...; empty for a tool */
 	uint8_t name_len;	/* the label text starts with the whole name */
 };
+
+/* A label's match as records carry it (observer.c). */
+void np_rec_match_fill(struct np_rec_match *m, const struct np_db *db, const struct np_label *lb,
+		       uint32_t line_no);
 
 /* np_rec_tcp.flags */
 #define NP_RTCP_MATCHED 0x01
@@ -121,6 +127,29 @@ struct np_rec_uptime {
 	double freq;		/* Hz, as measured */
 };
 
+/* np_rec_tls.flags */
+#define NP_RTLS_MATCHED 0x01
+#define NP_RTLS_GENERIC 0x02	/* matched on some parts only, or a "g:" label */
+#define NP_RTLS_OS_MISMATCH 0x04	/* the label's OS family is not the SYN's */
+
+/*
+ * A ClientHello ("tls client") or ServerHello ("tls server"): the hashed
+ * fingerprints and the match. The record's tail is the hello itself,
+ * reduced to what fingerprints use (np_tls_hello_reduce()), from which the
+ * logger builds the raw strings, the SNI and the ALPN list.
+ */
+struct np_rec_tls {
+	char label[NP_LABEL_MAX];
+	struct np_rec_match m;	/* valid with NP_RTLS_MATCHED */
+	char ja4[37];		/* client */
+	char ja4_o[37];		/* client */
+	char ja3[33];		/* JA3 (client) or JA3S (server) hash */
+	uint16_t version;	/* offered (client, JA4's) or negotiated (server) */
+	uint16_t cipher;	/* server */
+	uint8_t transport;	/* NP_TLS_TCP 't', NP_TLS_QUIC 'q', NP_TLS_DTLS 'd' */
+	uint8_t flags;		/* NP_RTLS_* */
+};
+
 /* Host change and ip sharing: p0f's reason bits and score counts. */
 struct np_rec_nat {
 	uint16_t reasons;	/* NP_NAT_* */
@@ -173,9 +202,60 @@ struct np_record {
 		struct np_rec_http http;
 		struct np_rec_uptime uptime;
 		struct np_rec_nat nat;
+		struct np_rec_tls tls;
 		uint32_t ts1;	/* NP_REC_TS */
 	};
 };
+
+/*
+ * What one packet yields: a fingerprint or a timestamp sample, an HTTP
+ * record, a TLS record. A record's tail (at most NP_TAIL_MAX bytes) follows
+ * the tails of the records before it in tail[], each with a NUL after it.
+ */
+#define NP_OBSERVE_MAX_RECORDS 3
+#define NP_TAIL_MAX 16384
+
+struct np_observation {
+	unsigned n;
+	uint32_t tail_used;
+	struct np_record rec[NP_OBSERVE_MAX_RECORDS];
+	char tail[2 * (NP_TAIL_MAX + 1)];
+};
+
+static inline void
+np_observation_clear(struct np_observation *o)
+{
+	o->n = 0;
+	o->tail_used = 0;
+}
+
+/* Where the next record's tail goes, and how much room it has. */
+static inline char *
+np_observation_tail_room(struct np_observation *o)
+{
+	return o->tail + o->tail_used;
+}
+
+/* The record just added has a tail of len bytes at np_observation_tail_room(). */
+static inline void
+np_observation_tail_done(struct np_observation *o, uint16_t len)
+{
+	o->rec[o->n - 1].tail_len = len;
+	o->tail[o->tail_used + len] = 0;
+	o->tail_used += len + 1u;
+}
+
+/* Record i's tail, or NULL when it has none. */
+static inline const char *
+np_observation_tail(const struct np_observation *o, unsigned i)
+{
+	uint32_t off = 0;
+
+	for (unsigned k = 0; k < i; k++)
+		if (o->rec[k].tail_len)
+			off += o->rec[k].tail_len + 1u;
+	return o->rec[i].tail_len ? o->tail + off : NULL;
+}
 
 /*
  * p0f's API strings: strncpy() into 32 bytes, so a 32-character name keeps

@@ -46,8 +46,8 @@ packet_time_us(const struct np_worker *w, const struct rte_mbuf *m)
  * elements; a batch goes whole or not at all, so a record never arrives
  * without its tail. Reading a file, wait for room; live, count the drops.
  */
-_Static_assert(NP_WORKER_BATCH >= NP_OBSERVE_MAX_RECORDS + NP_TAIL_MAX / sizeof(struct np_record) + 1,
-	       "a packet's records and a full tail fit in a batch");
+_Static_assert(NP_WORKER_BATCH >= NP_OBSERVE_MAX_RECORDS * (1 + NP_TAIL_MAX / sizeof(struct np_record) + 1),
+	       "a packet's records and their tails fit in a batch");
 
 static void
 flush_records(struct np_worker *w)
@@ -83,11 +83,16 @@ batch_observation(struct np_worker *w, const struct np_observation *obs)
 	for (unsigned i = 0; i < obs->n; i++)
 		need += np_record_slots(obs->rec[i].tail_len);
 	batch_room(w, need);
+	const char *tail = obs->tail;
+
 	for (unsigned i = 0; i < obs->n; i++) {
+		uint16_t len = obs->rec[i].tail_len;
+
 		w->batch[w->n_batch++] = obs->rec[i];
-		if (obs->rec[i].tail_len) {
-			memcpy(&w->batch[w->n_batch], obs->tail, obs->rec[i].tail_len);
-			w->n_batch += np_record_slots(obs->rec[i].tail_len) - 1;
+		if (len) {
+			memcpy(&w->batch[w->n_batch], tail, len);
+			w->n_batch += np_record_slots(len) - 1;
+			tail += len + 1;
 		}
 	}
 	w->batch_records += obs->n;
@@ -122,10 +127,39 @@ count_records(struct np_worker *w, const struct np_observation *obs)
 			w->ctr[NP_CTR_HTTP]++;
 			w->ctr[NP_CTR_MATCHED] += !!(rec->http.flags & NP_RHTTP_MATCHED);
 			break;
+		case NP_REC_TLS_CLIENT:
+		case NP_REC_TLS_SERVER:
+			w->ctr[NP_CTR_MATCHED] += !!(rec->tls.flags & NP_RTLS_MATCHED);
+			break;
 		default:
 			break;
 		}
 	}
+}
+
+static inline void
+take_observation(struct np_worker *w)
+{
+	if (w->observation->n) {
+		count_records(w, w->observation);
+		batch_observation(w, w->observation);
+	}
+}
+
+/* A frame that is not TCP: a UDP datagram may carry a QUIC or DTLS hello. */
+static void
+process_udp(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t ts)
+{
+	struct np_udp u;
+	enum np_parse_result r = np_parse_udp_frame(&w->link, frame, len, &u);
+
+	if (r != NP_PARSE_OK) {
+		w->ctr[NP_CTR_PARSED + r]++;
+		return;
+	}
+	w->ctr[NP_CTR_UDP]++;
+	np_observe_udp(&w->obs, w->db, w->db->generation, &u, ts, w->observation);
+	take_observation(w);
 }
 
 /* One frame at packet time ts: parse, flows and matching, records out. */
@@ -142,16 +176,16 @@ process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t 
 	if (r == NP_PARSE_OK || np_link_is_tcp(&w->link, frame, len))
 		np_observer_tick(&w->obs, ts);
 	if (r != NP_PARSE_OK) {
-		w->ctr[NP_CTR_PARSED + r]++;	/* SKIP_* follow PARSED in order */
+		if (r == NP_SKIP_NOT_TCP)
+			process_udp(w, frame, len, ts);
+		else
+			w->ctr[NP_CTR_PARSED + r]++;	/* SKIP_* follow PARSED in order */
 		return;
 	}
 	w->ctr[NP_CTR_PARSED]++;
 
 	np_observe(&w->obs, w->db, w->db->generation, &pk, ts, w->observation);
-	if (w->observation->n) {
-		count_records(w, w->observation);
-		batch_observation(w, w->observation);
-	}
+	take_observation(w);
 }
 
 static inline void

@@ -27,10 +27,11 @@
 	_(SKIP_LINK, "skipped: link layer not IPv4/IPv6") \
 	_(SKIP_SHORT, "skipped: truncated or too short") \
 	_(SKIP_BAD_IP, "skipped: malformed IP header") \
-	_(SKIP_NOT_TCP, "skipped: not TCP") \
+	_(SKIP_NOT_TCP, "skipped: neither TCP nor UDP") \
 	_(SKIP_FRAGMENT, "skipped: IP fragment") \
 	_(SKIP_BAD_TCP, "skipped: malformed TCP header") \
 	_(SKIP_TCP_FLAGS, "skipped: meaningless TCP flags") \
+	_(UDP, "UDP datagrams parsed") \
 	_(SYN, "SYN fingerprinted") \
 	_(SYNACK, "SYN+ACK fingerprinted") \
 	_(HTTP, "HTTP headers fingerprinted") \

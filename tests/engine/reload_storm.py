@@ -104,7 +104,7 @@ def main():
             return int(m.group(1)) if m else 0
         read = counter("packets read")
         skipped = sum(int(x) for x in re.findall(r"netprint:   skipped: [^\n]*?(\d+)\n", text))
-        parsed = counter("TCP packets parsed")
+        parsed = counter("TCP packets parsed") + counter("UDP datagrams parsed")
         print("# %d packets read during %d reloads (%d parsed, %d skipped)" % (read, reloads, parsed, skipped))
         check(read > 0 and read == parsed + skipped, "every packet is counted: parsed or skipped by reason")
     return finish()

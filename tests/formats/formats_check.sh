@@ -22,9 +22,10 @@ check() {	# check DESCRIPTION COMMAND...
     if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; failed=$((failed + 1)); fi
 }
 
-np_log() {	# np_log CAPTURE LOG: netprint's log of a capture
-    rm -f "$2"
-    TZ=UTC "$np" -r "$1" -f "$db" -o "$2" >/dev/null 2>"$2.err" && touch "$2"
+np_log() {	# np_log CAPTURE LOG: netprint's log of a capture, p0f's record kinds
+    rm -f "$2" "$2.all"
+    TZ=UTC "$np" -r "$1" -f "$db" -o "$2.all" >/dev/null 2>"$2.err" && touch "$2.all" &&
+        { grep -v '\] mod=tls \(client\|server\)|' "$2.all" >"$2" || true; }
 }
 
 same() {	# same A B: identical files, else the first differences

@@ -39,6 +39,47 @@ def run(np, db, cap, tmp):
     return (lines, jlines), None
 
 
+def esc(text):
+    """A wire string as the log writes it: bytes outside printable ASCII,
+    and the separators | , \\, as \\xNN."""
+    out = []
+    for c in text.encode("utf-8"):
+        out.append(chr(c) if 0x20 <= c < 0x7f and chr(c) not in "|,\\" else "\\x%02x" % c)
+    return "".join(out)
+
+
+def agree_tls(mod, kv, o):
+    t = o.get("tls")
+    if not isinstance(t, dict):
+        return "no tls object"
+    label = kv.get("os", kv.get("app"))
+    who = o.get("os") if "os" in kv else o.get("app")
+    if label == "???":
+        if who is not None:
+            return "unmatched but %r" % who
+    elif who is None or who["name"] + (" " + who["flavor"] if who["flavor"] else "") != label:
+        return "label %r != %r" % (who, label)
+    if (" ".join(o["params"]) or "none") != kv["params"]:
+        return "params %r != %r" % (o["params"], kv["params"])
+    if t["transport"] != kv["transport"] or t["version"] != kv["version"]:
+        return "transport/version"
+    if mod == "tls client":
+        keys = ("sni", "alpn", "ja4", "ja4_r", "ja4_o", "ja4_ro", "ja3", "ja3_raw")
+        vals = ("none" if t["sni"] is None else esc(t["sni"]),
+                ",".join(esc(a) for a in t["client_alpns"]) or "none",
+                t["ja4"], t["ja4_r"], t["ja4_o"], t["ja4_ro"], t["ja3"]["hash"], t["ja3"]["string"])
+    else:
+        keys = ("cipher", "alpn", "ja3s", "ja3s_raw")
+        vals = (t["cipher"], "none" if t["server_alpn"] is None else esc(t["server_alpn"]),
+                t["ja3s"]["hash"], t["ja3s"]["string"])
+    for k, v in zip(keys, vals):
+        if "\ufffd" in v:
+            continue    # bytes that were not UTF-8: only the log keeps them
+        if kv.get(k) != v:
+            return "%s: log %r, JSON %r" % (k, kv.get(k), v)
+    return None
+
+
 def agree(line, raw):
     """The JSON object for this log line, or why not."""
     try:
@@ -82,6 +123,10 @@ def agree(line, raw):
         return "mtu/link"
     if mod == "uptime" and "%.2f Hz" % o["frequency_hz"] != kv["raw_freq"]:
         return "frequency %r vs %r" % (o["frequency_hz"], kv["raw_freq"])
+    if mod in ("tls client", "tls server"):
+        problem = agree_tls(mod, kv, o)
+        if problem:
+            return problem
     if mod in ("host change", "ip sharing"):
         hits = ",".join(str(x) for x in o["raw_hits"])
         reasons = " ".join(o["reasons"]) or "???"

@@ -295,7 +295,7 @@ print_records(struct np_observation *obs, struct np_record *out)
 	struct printed p = { out, 0 };
 
 	for (unsigned i = 0; i < obs->n; i++)
-		np_hosts_process(&g_hosts, &obs->rec[i], obs->rec[i].tail_len ? obs->tail : NULL,
+		np_hosts_process(&g_hosts, &obs->rec[i], np_observation_tail(obs, i),
 				 collect, &p);
 	return p.n;
 }
