@@ -566,8 +566,8 @@ class Hello:
 
     def version(self):
         if self.versions is not None and self.order is not None and EXT_VERSIONS in self.order:
-            vs = [v for v in self.versions if not is_grease(v)]
-            return max(vs)
+            return ja4_spec.hello_version({"supported_versions": self.versions,
+                                           "legacy_version": self.legacy_version})
         return self.legacy_version
 
     def has(self, t):

@@ -33,7 +33,11 @@ algorithms too. Choices the text leaves open:
 
 - supported_versions present but holding only GREASE: the legacy version
   (as if the extension were absent);
-- "highest" supported version: the largest 16-bit value;
+- "highest" supported version: the newest; DTLS numbers count down
+  (0xfeff 1.0, 0xfefd 1.2, 0xfefc 1.3), so among DTLS values the smallest
+  is the highest version;
+- GREASE ALPN identifiers (RFC 8701: 0x0A0A, 0x1A1A, ...) are passed over
+  when the first ALPN value is chosen, GREASE being ignored "anywhere";
 - the raw forms (ja4_r, ja4_ro) carry exactly the strings that are hashed,
   so a hello without signature algorithms has no second '_' in its c part,
   and an empty list stays empty (the 000000000000 rule is for hashes);
@@ -66,7 +70,12 @@ def hello_version(hello):
     supported_versions value, for a ServerHello the selected one; the legacy
     field when the extension is absent (or holds only GREASE)."""
     sv = _no_grease(hello.get("supported_versions"))
-    return max(sv) if sv else hello["legacy_version"]
+    return max(sv, key=_version_rank) if sv else hello["legacy_version"]
+
+
+def _version_rank(v):
+    """Newer is higher; DTLS versions (0xfeNN) count down."""
+    return 0x10000 + (0xff - (v & 0xff)) if v >> 8 == 0xfe else v
 
 
 def ja4_version(v):
@@ -79,6 +88,7 @@ def _alnum(b):
 
 def alpn_chars(alpns):
     """JA4's two ALPN characters, from the first ALPN value."""
+    alpns = [a for a in (alpns or []) if not (len(a) == 2 and is_grease(a[0] << 8 | a[1]))]
     if not alpns or not alpns[0]:
         return "00"
     first = alpns[0]
@@ -214,6 +224,12 @@ def self_test():
 
     def eq(got, want, desc):
         check(got == want, desc + ("" if got == want else ": got %r, want %r" % (got, want)))
+
+    # The two readings the specification leaves open (see the docstring).
+    eq(ja4_version(hello_version({"supported_versions": [0x5a5a, 0xfefd, 0xfefc],
+                                  "legacy_version": 0xfefd})), "d3",
+       "DTLS: 0xfefc (1.3) is higher than 0xfefd (1.2)")
+    eq(alpn_chars([bytes([0x7a, 0x7a]), b"h2"]), "h2", "a GREASE ALPN value is passed over")
 
     h = spec_example_hello()
     fp = client_fingerprints(h)
