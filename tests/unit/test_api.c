@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -203,4 +204,92 @@ Test(api, json_answer_never_overflows)
 	syn_from(1000, 60, "Linux", "3.x");
 	n = np_api_answer_json(&g_hosts, "{\"addr\":\"192.0.2.7\"}", 20, out, sizeof(out), NULL);
 	cr_assert(le(sz, n, sizeof(out)));
+}
+
+/* A "tls client" record from addr at time t, matched or not, as a worker sends it. */
+static void
+tls_client_from(const char *addr, uint32_t t, const char *ja4, const char *name,
+		const char *flavor, uint8_t flags)
+{
+	struct np_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.ts_us = (uint64_t)t * 1000000;
+	r.kind = NP_REC_TLS_CLIENT;
+	r.ip_ver = 4;
+	r.to_srv = 1;
+	r.cli_port = 40001;
+	r.srv_port = 443;
+	inet_pton(AF_INET, addr, r.cli);
+	inet_pton(AF_INET, "198.51.100.1", r.srv);
+	strcpy(r.tls.ja4, ja4);
+	r.tls.transport = 'q';
+	r.tls.flags = flags;
+	r.tls.m.class_id = -1;
+	if (name) {
+		np_api_strcpy(r.tls.m.name, name);
+		np_api_strcpy(r.tls.m.flavor, flavor);
+	}
+	np_hosts_process(&g_hosts, &r, NULL, ignore, NULL);
+}
+
+/* The JSON answer carries the host's last TLS client fingerprint. */
+Test(api, json_last_tls_client)
+{
+	char out[2048];
+
+	syn_from(1000, 60, "Linux", "3.x");
+	json_answer("{\"addr\":\"192.0.2.7\"}", out, sizeof(out));
+	cr_assert(not(eq(ptr, strstr(out, "\"tls\":null"), NULL)), "%s", out);
+
+	tls_client_from("192.0.2.7", 1001, "t13d1516h2_8daaf6152771_e5627efa2ab1", "Chrome", "120",
+			NP_RTLS_MATCHED | NP_RTLS_GENERIC | NP_RTLS_OS_MISMATCH);
+	tls_client_from("192.0.2.7", 1002, "q13d0311h3_55b375c5d22e_653d80c3fe9d", "Firefox", "130",
+			NP_RTLS_MATCHED);
+	json_answer("{\"addr\":\"192.0.2.7\"}", out, sizeof(out));
+	cr_assert(not(eq(ptr, strstr(out, "\"os\":{\"name\":\"Linux\""), NULL)), "%s", out);
+	cr_assert(not(eq(ptr, strstr(out, "\"tls\":{\"ja4\":\"q13d0311h3_55b375c5d22e_653d80c3fe9d\","
+				      "\"transport\":\"quic\",\"last_seen\":1002,\"app\":{\"name\":"
+				      "\"Firefox\",\"flavor\":\"130\",\"match\":\"exact\"},"
+				      "\"os_mismatch\":false}"), NULL)), "%s", out);
+
+	/* the binary answer stays p0f's */
+	struct p0f_api_response r;
+	ask(NP_API_QUERY_MAGIC, 4, "192.0.2.7", &r);
+	cr_assert(eq(u32, r.status, NP_API_STATUS_OK));
+	cr_assert(eq(str, r.http_name, ""));
+}
+
+/* A client known by TLS alone (a QUIC client sends no SYN): p0f's facts
+ * empty, the binary API says no match as p0f would. */
+Test(api, json_tls_only_client)
+{
+	char out[2048];
+	struct p0f_api_response r;
+
+	tls_client_from("203.0.113.5", 2000, "q13d0311h3_55b375c5d22e_653d80c3fe9d", NULL, NULL, 0);
+	json_answer("{\"addr\":\"203.0.113.5\"}", out, sizeof(out));
+	cr_assert(not(eq(ptr, strstr(out, "\"status\":\"ok\""), NULL)), "%s", out);
+	cr_assert(not(eq(ptr, strstr(out, "\"first_seen\":2000"), NULL)), "%s", out);
+	cr_assert(not(eq(ptr, strstr(out, "\"os\":null"), NULL)), "%s", out);
+	cr_assert(not(eq(ptr, strstr(out, "\"distance\":null"), NULL)), "%s", out);
+	cr_assert(not(eq(ptr, strstr(out, "\"app\":null,\"os_mismatch\":false}"), NULL)), "%s", out);
+	ask(NP_API_QUERY_MAGIC, 4, "203.0.113.5", &r);
+	cr_assert(eq(u32, r.status, NP_API_STATUS_NOMATCH));
+}
+
+/* The TLS table is bounded: the least recently seen client goes. */
+Test(api, tls_clients_bounded)
+{
+	char addr[32], out[2048];
+
+	for (unsigned i = 0; i < 150; i++) {
+		snprintf(addr, sizeof(addr), "10.0.%u.%u", i / 250, i % 250 + 1);
+		tls_client_from(addr, 3000 + i, "t13d1516h2_8daaf6152771_e5627efa2ab1", NULL, NULL, 0);
+	}
+	cr_assert(le(u32, g_hosts.tls.count, g_hosts.tls.cap));
+	cr_assert(not(eq(ptr, strstr(json_answer("{\"addr\":\"10.0.0.1\"}", out, sizeof(out)),
+				     "no match"), NULL)), "%s", out);
+	cr_assert(not(eq(ptr, strstr(json_answer("{\"addr\":\"10.0.0.150\"}", out, sizeof(out)),
+				     "\"status\":\"ok\""), NULL)), "%s", out);
 }
