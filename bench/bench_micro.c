@@ -9,9 +9,14 @@
  *   synack  the same on SYN+ACKs
  *   http    np_http_observe + np_match_http + raw_sig on request headers
  *   tls     on every ClientHello whole at the start of a TCP payload:
- *           np_tls_parse_hello + np_tls_fingerprint (JA4, JA4_o, JA3), the
- *           worker's share; then the same plus the raw strings the logger
- *           builds (np_tls_ja4_raw both forms, np_tls_ja3_string)
+ *           the worker's share: np_tls_parse_hello, np_tls_signature (the
+ *           JA4 signatures are keyed by) and np_tls_hello_reduce (the
+ *           record's tail), for a client seen before (its JA4 parts
+ *           remembered) and for a new one (forgotten before each call);
+ *           then every form, as the
+ *           outputs make them from the tail: np_tls_parse_hello,
+ *           np_tls_fingerprint (JA4, JA4_o, JA3) and the raw strings
+ *           (np_tls_ja4_raw both ways, np_tls_ja3_string)
  * Usage: bench_micro DB CAPTURE...
  */
 #include <pcap/pcap.h>
@@ -211,12 +216,12 @@ main(int argc, char **argv)
 	report("HTTP request fingerprint", http_ns, http_cycles, calls);
 
 	/* TLS ClientHellos: those a single segment holds whole */
-	static uint8_t tls_buf[NP_TLS_HELLO_MAX];
+	static uint8_t tls_buf[NP_TLS_HELLO_MAX], tail[NP_TLS_HELLO_MAX];
 	static char raw[NP_TLS_STR_MAX];
 	struct np_tls_hasher *hs = np_tls_hasher_new();
 	unsigned hellos = 0;
-	double fp_ns = 0, all_ns = 0;
-	uint64_t fp_cycles = 0, all_cycles = 0;
+	double fp_ns = 0, new_ns = 0, all_ns = 0;
+	uint64_t fp_cycles = 0, new_cycles = 0, all_cycles = 0;
 
 	if (!hs) {
 		perror("np_tls_hasher_new");
@@ -227,6 +232,7 @@ main(int argc, char **argv)
 		uint32_t msg_len;
 		struct np_tls_hello h;
 		struct np_tls_fp fp;
+		char sig[NP_JA4_LEN + 1];
 
 		if (!ok[i] || np_tls_starts_hello(pk[i].payload, pk[i].pay_len) != NP_TLS_CLIENT_HELLO ||
 		    np_tls_stream_message(pk[i].payload, pk[i].pay_len, tls_buf, &msg, &msg_len) !=
@@ -238,11 +244,21 @@ main(int argc, char **argv)
 		c0 = __rdtsc();
 		for (int r = 0; r < ROUNDS * 50; r++) {
 			np_tls_parse_hello(msg[0], msg + 4, msg_len - 4, false, &h);
-			np_tls_fingerprint(hs, &h, NP_TLS_TCP, &fp);
-			sink += (uint8_t)fp.ja4[20] + (uint8_t)fp.ja3[5];
+			np_tls_signature(hs, &h, NP_TLS_TCP, sig);
+			sink += (uint8_t)sig[20] + np_tls_hello_reduce(&h, tail, sizeof(tail));
 		}
 		fp_cycles += __rdtsc() - c0;
 		fp_ns += now_ns() - t0;
+		t0 = now_ns();
+		c0 = __rdtsc();
+		for (int r = 0; r < ROUNDS * 50; r++) {
+			np_tls_hasher_forget(hs);
+			np_tls_parse_hello(msg[0], msg + 4, msg_len - 4, false, &h);
+			np_tls_signature(hs, &h, NP_TLS_TCP, sig);
+			sink += (uint8_t)sig[20] + np_tls_hello_reduce(&h, tail, sizeof(tail));
+		}
+		new_cycles += __rdtsc() - c0;
+		new_ns += now_ns() - t0;
 		t0 = now_ns();
 		c0 = __rdtsc();
 		for (int r = 0; r < ROUNDS * 50; r++) {
@@ -256,8 +272,9 @@ main(int argc, char **argv)
 		all_ns += now_ns() - t0;
 	}
 	calls = (uint64_t)hellos * ROUNDS * 50;
-	report("TLS hello parse+fingerprint", fp_ns, fp_cycles, calls);
-	report("TLS hello + raw strings", all_ns, all_cycles, calls);
+	report("TLS ClientHello, worker", fp_ns, fp_cycles, calls);
+	report("TLS ClientHello, worker, new", new_ns, new_cycles, calls);
+	report("TLS ClientHello, all forms", all_ns, all_cycles, calls);
 	np_tls_hasher_free(hs);
 
 	printf("\n%u frames, %u SYN, %u SYN+ACK, %u whole ClientHellos (checksum %llu)\n", n_frames,

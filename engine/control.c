@@ -91,7 +91,8 @@ np_control_print(const struct np_control *c, FILE *out)
 	for (unsigned i = 0; i < NP_CTR_COUNT; i++) {
 		uint64_t v = np_control_counter(c, i);
 
-		if ((!v && i != NP_CTR_RX_PKTS && i != NP_CTR_PARSED) || i == NP_CTR_BUSY_CYCLES)
+		if ((!v && i != NP_CTR_RX_PKTS && i != NP_CTR_PARSED) || i == NP_CTR_BUSY_CYCLES ||
+		    i == NP_CTR_WAIT_CYCLES)
 			continue;
 		fprintf(out, "netprint:   %-36s %llu", np_worker_ctr_names[i], (unsigned long long)v);
 		if (c->n_workers > 1) {
@@ -147,19 +148,25 @@ np_control_print(const struct np_control *c, FILE *out)
 	if (secs > 0)
 		fprintf(out, "netprint:   %-36s %.3f s, %.3f Mpps\n", "elapsed, rate", secs,
 			pkts / secs / 1e6);
+	/* The TSC's rate over the run, measured: EAL's is not there with -r. */
+	double tsc_hz = secs > 0 ? (double)(rte_rdtsc() - c->start_tsc) / secs : 0;
+
 	for (unsigned w = 0; w < c->n_workers; w++) {
 		const struct np_worker *wk = c->workers[w];
-		uint64_t n = wk->ctr[NP_CTR_RX_PKTS];
-
+		uint64_t n = wk->ctr[NP_CTR_RX_PKTS], hellos = wk->obs.tls.ctr[NP_TLS_CTR_HELLO_DONE];
+		double busy_s = tsc_hz > 0 ? (double)wk->ctr[NP_CTR_BUSY_CYCLES] / tsc_hz : 0;
 		char where[48];
 
 		if (wk->lcore != NP_NO_LCORE)
 			snprintf(where, sizeof(where), "lcore %u, cpu %d", wk->lcore, wk->cpu);
 		else
 			snprintf(where, sizeof(where), "thread, cpu %d", wk->cpu);
-		fprintf(out, "netprint:   worker %u (%s): %.1f cycles/packet over %llu packets\n",
+		fprintf(out, "netprint:   worker %u (%s): %.1f cycles/packet over %llu packets",
 			w, where, n ? (double)wk->ctr[NP_CTR_BUSY_CYCLES] / n : 0.0,
 			(unsigned long long)n);
+		if (hellos && busy_s > 0)
+			fprintf(out, ", %.0f TLS hellos per busy second", hellos / busy_s);
+		fprintf(out, "\n");
 	}
 	fprintf(out, "netprint:   %-36s %u (reloads %llu, failed %llu)\n", "database generation",
 		np_db_current ? np_db_current->generation : 0, (unsigned long long)c->reloads,
@@ -270,6 +277,7 @@ void
 np_control_started(struct np_control *c)
 {
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	c->start_tsc = rte_rdtsc();
 }
 
 int

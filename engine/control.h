@@ -27,6 +27,7 @@ struct np_control {
 	uint64_t reloads, reload_failures;
 	bool telemetry;			/* EAL runs: serve DPDK telemetry */
 	struct timespec start;		/* when the workers were launched */
+	uint64_t start_tsc;		/* the TSC then: its rate, without EAL too */
 	pthread_t thread;
 	bool running;
 };

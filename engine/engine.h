@@ -47,6 +47,7 @@ struct np_logger {
 	uint64_t write_errors;
 	char *text;		/* one formatted record: NP_RECORD_TEXT_MAX bytes */
 	struct np_fields fields;	/* its fields, made once for both texts */
+	struct np_tls_out tls;		/* a TLS record's fingerprints and strings */
 };
 
 /* Runs on the calling lcore until every worker is done and drained. */

@@ -4,6 +4,7 @@
  * (what p0f passes to add_observation_field), then rendered either way.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,8 +266,9 @@ nat_fields(const struct np_record *r, struct np_field *f)
 
 /* ---- TLS records ---------------------------------------------------------- */
 
-bool
-np_format_tls_hello(const struct np_record *r, const char *tail, struct np_tls_hello *h)
+/* The reduced hello of a TLS record's tail. */
+static bool
+tail_hello(const struct np_record *r, const char *tail, struct np_tls_hello *h)
 {
 	const uint8_t *m = (const uint8_t *)tail;
 
@@ -277,6 +279,46 @@ np_format_tls_hello(const struct np_record *r, const char *tail, struct np_tls_h
 
 	return len + 4 <= r->tail_len &&
 	       np_tls_parse_hello(m[0], m + 4, len, r->tls.transport == NP_TLS_DTLS, h) == NP_TLS_OK;
+}
+
+int
+np_tls_out_fill(struct np_tls_out *o, const struct np_record *r, const char *tail)
+{
+	char transport = (char)r->tls.transport;
+	char *raw;
+
+	o->ok = false;
+	o->ja4_r = o->ja4_ro = o->ja3 = "";
+	memset(&o->fp, 0, sizeof(o->fp));
+	if (!o->hs && !(o->hs = np_tls_hasher_new()))
+		return -ENOMEM;
+	if (!o->raw && !(o->raw = malloc(3 * NP_TLS_STR_MAX)))
+		return -ENOMEM;
+	if (!tail_hello(r, tail, &o->h))
+		return 0;
+	if (np_tls_fingerprint(o->hs, &o->h, transport, &o->fp))
+		return -EIO;
+	/* NP_TLS_STR_MAX holds any raw string of a hello that parsed */
+	raw = o->raw;
+	if (r->kind == NP_REC_TLS_CLIENT) {
+		np_tls_ja4_raw(&o->h, transport, false, raw, NP_TLS_STR_MAX);
+		o->ja4_r = raw;
+		np_tls_ja4_raw(&o->h, transport, true, raw + NP_TLS_STR_MAX, NP_TLS_STR_MAX);
+		o->ja4_ro = raw + NP_TLS_STR_MAX;
+	}
+	np_tls_ja3_string(&o->h, raw + 2 * NP_TLS_STR_MAX, NP_TLS_STR_MAX);
+	o->ja3 = raw + 2 * NP_TLS_STR_MAX;
+	o->ok = true;
+	return 0;
+}
+
+void
+np_tls_out_fini(struct np_tls_out *o)
+{
+	np_tls_hasher_free(o->hs);
+	free(o->raw);
+	o->hs = NULL;
+	o->raw = NULL;
 }
 
 void
@@ -329,7 +371,7 @@ sb_escaped(struct np_sb *b, const uint8_t *s, size_t n)
 	}
 }
 
-/* Room for a long value in fs->text; the value ends up in f. */
+/* Room in fs->text for the escaped values. */
 struct text_room {
 	char *p;
 	size_t left;
@@ -338,11 +380,7 @@ struct text_room {
 static struct np_sb
 set_text(struct np_field *f, const char *key, struct text_room *room)
 {
-	static char none[1];
-
 	f->key = key;
-	if (!room->left)	/* cannot happen: NP_TLS_TEXT_MAX holds the worst case */
-		return np_sb_of(none, 1);
 	f->val = room->p;
 	return np_sb_of(room->p, room->left);
 }
@@ -354,28 +392,20 @@ text_used(struct text_room *room, const struct np_sb *b)
 	room->left -= b->pos + 1;
 }
 
-/* A raw fingerprint string, built straight into fs->text. */
-static void
-set_raw(struct np_field *f, const char *key, struct text_room *room, size_t n)
-{
-	f->key = key;
-	f->val = room->left ? room->p : "";
-	if (!room->left)
-		return;
-	n = n < room->left ? n : room->left - 1;
-	room->p += n + 1;
-	room->left -= n + 1;
-}
-
+/*
+ * app/os, params, transport, version, then a client's SNI, ALPN list and
+ * the four JA4 forms and JA3, or a server's cipher, ALPN and JA3S.
+ * NP_TLS_ESCAPED_MAX holds SNI and ALPN escaped, whatever they are.
+ */
 static unsigned
-tls_fields(struct np_fields *fs, const struct np_record *r, const char *tail)
+tls_fields(struct np_fields *fs, const struct np_record *r, const struct np_tls_out *o)
 {
 	const struct np_rec_tls *t = &r->tls;
+	const struct np_tls_hello *h = &o->h;
 	struct np_field *f = fs->f;
 	const char *words[NP_PARAMS_MAX];
-	struct np_tls_hello h;
-	bool client = r->kind == NP_REC_TLS_CLIENT, have = np_format_tls_hello(r, tail, &h);
-	struct text_room room = { fs->text, NP_TLS_TEXT_MAX };
+	bool client = r->kind == NP_REC_TLS_CLIENT;
+	struct text_room room = { fs->text, NP_TLS_ESCAPED_MAX };
 	struct np_sb b;
 	unsigned n = 0;
 
@@ -390,8 +420,8 @@ tls_fields(struct np_fields *fs, const struct np_record *r, const char *tail)
 	np_format_tls_version(set_buf(&f[n++], "version").buf, t->version);
 	if (client) {
 		b = set_text(&f[n++], "sni", &room);
-		if (have && h.sni)
-			sb_escaped(&b, h.sni, h.sni_len);
+		if (o->ok && h->sni)
+			sb_escaped(&b, h->sni, h->sni_len);
 		else
 			np_sb_str(&b, "none");
 		text_used(&room, &b);
@@ -402,10 +432,10 @@ tls_fields(struct np_fields *fs, const struct np_record *r, const char *tail)
 	}
 	/* ALPN: the client's list, the server's choice */
 	b = set_text(&f[n++], "alpn", &room);
-	for (uint32_t i = 0; have && h.alpn && i < h.alpn_len; i += 1u + h.alpn[i]) {
+	for (uint32_t i = 0; o->ok && h->alpn && i < h->alpn_len; i += 1u + h->alpn[i]) {
 		if (i)
 			np_sb_str(&b, ",");
-		sb_escaped(&b, h.alpn + i + 1, h.alpn[i]);
+		sb_escaped(&b, h->alpn + i + 1, h->alpn[i]);
 		if (!client)
 			break;
 	}
@@ -413,16 +443,16 @@ tls_fields(struct np_fields *fs, const struct np_record *r, const char *tail)
 		np_sb_str(&b, "none");
 	text_used(&room, &b);
 	if (client) {
-		set_str(&f[n++], "ja4", t->ja4);
-		set_raw(&f[n++], "ja4_r", &room,
-			have ? np_tls_ja4_raw(&h, (char)t->transport, false, room.p, room.left) : 0);
-		set_str(&f[n++], "ja4_o", t->ja4_o);
-		set_raw(&f[n++], "ja4_ro", &room,
-			have ? np_tls_ja4_raw(&h, (char)t->transport, true, room.p, room.left) : 0);
+		set_str(&f[n++], "ja4", t->sig);
+		set_str(&f[n++], "ja4_r", o->ja4_r);
+		set_str(&f[n++], "ja4_o", o->fp.ja4_o);
+		set_str(&f[n++], "ja4_ro", o->ja4_ro);
+		set_str(&f[n++], "ja3", o->fp.ja3);
+		set_str(&f[n++], "ja3_raw", o->ja3);
+	} else {
+		set_str(&f[n++], "ja3s", t->sig);
+		set_str(&f[n++], "ja3s_raw", o->ja3);
 	}
-	set_str(&f[n++], client ? "ja3" : "ja3s", t->ja3);
-	set_raw(&f[n++], client ? "ja3_raw" : "ja3s_raw", &room,
-		have ? np_tls_ja3_string(&h, room.p, room.left) : 0);
 	return n;
 }
 
@@ -490,14 +520,15 @@ sb_endpoint(struct np_sb *b, const uint8_t *a, uint8_t ip_ver, uint16_t port)
 }
 
 void
-np_format_fields(struct np_fields *fs, const struct np_record *r, const char *tail)
+np_format_fields(struct np_fields *fs, const struct np_record *r, const char *tail,
+		 const struct np_tls_out *tls)
 {
 	if (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER) {
-		if (!fs->text && !(fs->text = malloc(NP_TLS_TEXT_MAX))) {
+		if (!fs->text && !(fs->text = malloc(NP_TLS_ESCAPED_MAX))) {
 			fs->n = 0;
 			return;
 		}
-		fs->n = tls_fields(fs, r, tail);
+		fs->n = tls_fields(fs, r, tls);
 		return;
 	}
 	fs->n = record_fields(r, tail, fs->f);
@@ -566,24 +597,31 @@ np_format_block_fields(char *buf, size_t len, const struct np_record *r,
 	return b.pos;
 }
 
+/* One record, formatted one way, with what it needs made and freed here. */
+static size_t
+format_once(char *buf, size_t len, const struct np_record *r, const char *tail,
+	    size_t (*how)(char *, size_t, const struct np_record *, const struct np_fields *))
+{
+	struct np_fields fs = { .text = NULL };
+	struct np_tls_out tls = { .hs = NULL };
+
+	if (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER)
+		np_tls_out_fill(&tls, r, tail);
+	np_format_fields(&fs, r, tail, &tls);
+	size_t n = how(buf, len, r, &fs);
+	np_format_fields_fini(&fs);
+	np_tls_out_fini(&tls);
+	return n;
+}
+
 size_t
 np_format_log_line(char *buf, size_t len, const struct np_record *r, const char *tail)
 {
-	struct np_fields fs = { .text = NULL };
-
-	np_format_fields(&fs, r, tail);
-	size_t n = np_format_log_line_fields(buf, len, r, &fs);
-	np_format_fields_fini(&fs);
-	return n;
+	return format_once(buf, len, r, tail, np_format_log_line_fields);
 }
 
 size_t
 np_format_block(char *buf, size_t len, const struct np_record *r, const char *tail)
 {
-	struct np_fields fs = { .text = NULL };
-
-	np_format_fields(&fs, r, tail);
-	size_t n = np_format_block_fields(buf, len, r, &fs);
-	np_format_fields_fini(&fs);
-	return n;
+	return format_once(buf, len, r, tail, np_format_block_fields);
 }

@@ -12,6 +12,7 @@
 
 #include "record.h"
 #include "tls.h"
+#include "tls_fp.h"
 
 #define NP_FORMAT_MAX 16384	/* enough for any record, HTTP raw_sig included */
 
@@ -36,7 +37,8 @@ void np_format_tcp_sig(char *buf, size_t len, const struct np_record *r);
  * record: from a reduced hello of at most NP_TLS_HELLO_MAX bytes, three raw
  * strings of 3 characters a byte, SNI and ALPN of 4 (escapes) plus commas.
  */
-#define NP_TLS_TEXT_MAX (15 * NP_TLS_HELLO_MAX)
+#define NP_TLS_ESCAPED_MAX (5 * NP_TLS_HELLO_MAX + 8)
+#define NP_TLS_TEXT_MAX (3 * NP_TLS_STR_MAX + NP_TLS_ESCAPED_MAX)
 #define NP_RECORD_TEXT_MAX (NP_FORMAT_MAX + NP_TLS_TEXT_MAX)
 
 struct np_field {
@@ -45,24 +47,39 @@ struct np_field {
 	char buf[NP_FIELD_MAX];
 };
 
+/*
+ * What a TLS record's printed forms add to it, made from its tail (the
+ * reduced hello) on the thread that prints: every fingerprint (the worker
+ * only computes the one the database is keyed by) and the raw strings.
+ * Starts zeroed; np_tls_out_fini() frees what it keeps between records.
+ */
+struct np_tls_out {
+	struct np_tls_hasher *hs;	/* made on first use */
+	char *raw;			/* the three raw strings */
+	bool ok;			/* the tail held a hello (it always should) */
+	struct np_tls_hello h;		/* points into the tail */
+	struct np_tls_fp fp;
+	const char *ja4_r, *ja4_ro, *ja3;	/* in raw */
+};
+
+/* Fill o for a TLS record; 0, or -ENOMEM / -EIO (o->ok false). */
+int np_tls_out_fill(struct np_tls_out *o, const struct np_record *r, const char *tail);
+void np_tls_out_fini(struct np_tls_out *o);
+
 struct np_fields {
 	unsigned n;
 	struct np_field f[NP_MAX_FIELDS];
-	char *text;		/* NP_TLS_TEXT_MAX bytes, made on first use */
+	char *text;		/* escaped SNI and ALPN: made on first use */
 };
 
 /*
- * Fields of r; they point into r, tail and fs->text, which must outlive
- * them. fs starts zeroed; np_format_fields_fini() frees what it keeps.
+ * Fields of r; they point into r, tail, fs->text and tls (filled for r
+ * when r is a TLS record), which must outlive them. fs starts zeroed;
+ * np_format_fields_fini() frees what it keeps.
  */
-void np_format_fields(struct np_fields *fs, const struct np_record *r, const char *tail);
+void np_format_fields(struct np_fields *fs, const struct np_record *r, const char *tail,
+		      const struct np_tls_out *tls);
 void np_format_fields_fini(struct np_fields *fs);
-
-/*
- * A TLS record's hello, from its tail (np_tls_hello_reduce()'s output):
- * false when it has none or it does not parse (it always should).
- */
-bool np_format_tls_hello(const struct np_record *r, const char *tail, struct np_tls_hello *h);
 
 /* A TLS version as records print it: "1.3", "DTLS 1.2"..., else "0x%04x". */
 void np_format_tls_version(char out[16], uint16_t version);

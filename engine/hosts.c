@@ -654,7 +654,7 @@ process_tls(struct np_hosts *hs, const struct np_record *r, const char *tail,
 	h->transport = r->tls.transport;
 	h->flags = r->tls.flags;
 	h->class_id = r->tls.m.class_id;
-	memcpy(h->ja4, r->tls.ja4, sizeof(h->ja4));
+	memcpy(h->ja4, r->tls.sig, sizeof(h->ja4));
 	memcpy(h->name, r->tls.m.name, NP_STR_MAX);
 	memcpy(h->flavor, r->tls.m.flavor, NP_STR_MAX);
 }

@@ -17,7 +17,6 @@
 #include "http_match.h"
 #include "json_out.h"
 #include "matcher.h"
-#include "tls_fp.h"
 
 /*
  * A JSON string from bytes that may not be UTF-8: valid sequences are kept,
@@ -154,41 +153,17 @@ http_fields(json_t *o, const struct np_record *r, const char *tail)
 	json_object_set_new(o, "raw_sig", jcstr(tail ? tail : ""));
 }
 
-/* A raw fingerprint string (ASCII), or null when the hello is missing. */
-static json_t *
-raw_string(size_t (*fn)(const struct np_tls_hello *, char, bool, char *, size_t),
-	   const struct np_tls_hello *h, char transport, bool original, char *buf)
-{
-	size_t n = fn(h, transport, original, buf, NP_TLS_STR_MAX);
-
-	return n < NP_TLS_STR_MAX ? json_stringn(buf, n) : json_null();
-}
-
-static size_t
-ja3_of(const struct np_tls_hello *h, char transport, bool original, char *buf, size_t len)
-{
-	(void)transport, (void)original;
-	return np_tls_ja3_string(h, buf, len);
-}
-
 /* "tls": Suricata's EVE names where it has them. */
-static int
-tls_fields(json_t *o, const struct np_record *r, const char *tail)
+static void
+tls_fields(json_t *o, const struct np_record *r, const struct np_tls_out *out)
 {
 	const struct np_rec_tls *t = &r->tls;
+	const struct np_tls_hello *h = &out->h;
 	const char *words[NP_PARAMS_MAX];
-	bool client = r->kind == NP_REC_TLS_CLIENT;
-	struct np_tls_hello h;
-	bool have = np_format_tls_hello(r, tail, &h);
+	bool client = r->kind == NP_REC_TLS_CLIENT, ok = out->ok;
 	char version[16];
-	char *buf = malloc(NP_TLS_STR_MAX);
-	json_t *tls = json_object();
+	json_t *tls = json_object(), *alpns = json_array();
 
-	if (!buf || !tls) {
-		free(buf);
-		json_decref(tls);
-		return -1;
-	}
 	json_object_set_new(o, (t->flags & NP_RTLS_MATCHED) && t->m.class_id >= 0 ? "os" : "app",
 			    (t->flags & NP_RTLS_MATCHED) ?
 				    match(&t->m, t->label,
@@ -198,25 +173,19 @@ tls_fields(json_t *o, const struct np_record *r, const char *tail)
 	json_object_set_new(tls, "transport", json_string(np_format_tls_transport(t->transport)));
 	np_format_tls_version(version, t->version);
 	json_object_set_new(tls, "version", json_string(version));
-
-	json_t *alpns = json_array();
-	for (uint32_t i = 0; have && h.alpn && i < h.alpn_len; i += 1u + h.alpn[i])
-		json_array_append_new(alpns, jstr((const char *)h.alpn + i + 1, h.alpn[i]));
+	for (uint32_t i = 0; ok && h->alpn && i < h->alpn_len; i += 1u + h->alpn[i])
+		json_array_append_new(alpns, jstr((const char *)h->alpn + i + 1, h->alpn[i]));
 	if (client) {
-		json_object_set_new(tls, "sni", have && h.sni ? jstr((const char *)h.sni, h.sni_len) :
-							       json_null());
+		json_object_set_new(tls, "sni", ok && h->sni ? jstr((const char *)h->sni, h->sni_len) :
+							     json_null());
 		json_object_set_new(tls, "client_alpns", alpns);
-		json_object_set_new(tls, "ja4", json_string(t->ja4));
-		json_object_set_new(tls, "ja4_r", have ? raw_string(np_tls_ja4_raw, &h,
-								     (char)t->transport, false, buf) :
-							  json_null());
-		json_object_set_new(tls, "ja4_o", json_string(t->ja4_o));
-		json_object_set_new(tls, "ja4_ro", have ? raw_string(np_tls_ja4_raw, &h,
-								      (char)t->transport, true, buf) :
-							   json_null());
-		json_object_set_new(tls, "ja3", json_pack("{s:s, s:o}", "hash", t->ja3, "string",
-							  have ? raw_string(ja3_of, &h, 0, false, buf) :
-								 json_null()));
+		json_object_set_new(tls, "ja4", json_string(t->sig));
+		json_object_set_new(tls, "ja4_r", ok ? json_string(out->ja4_r) : json_null());
+		json_object_set_new(tls, "ja4_o", ok ? json_string(out->fp.ja4_o) : json_null());
+		json_object_set_new(tls, "ja4_ro", ok ? json_string(out->ja4_ro) : json_null());
+		json_object_set_new(tls, "ja3", json_pack("{s:o, s:o}",
+			"hash", ok ? json_string(out->fp.ja3) : json_null(),
+			"string", ok ? json_string(out->ja3) : json_null()));
 	} else {
 		snprintf(version, sizeof(version), "0x%04x", t->cipher);
 		json_object_set_new(tls, "cipher", json_string(version));
@@ -224,13 +193,10 @@ tls_fields(json_t *o, const struct np_record *r, const char *tail)
 							json_incref(json_array_get(alpns, 0)) :
 							json_null());
 		json_decref(alpns);
-		json_object_set_new(tls, "ja3s", json_pack("{s:s, s:o}", "hash", t->ja3, "string",
-							   have ? raw_string(ja3_of, &h, 0, false, buf) :
-								  json_null()));
+		json_object_set_new(tls, "ja3s", json_pack("{s:s, s:o}", "hash", t->sig, "string",
+							   ok ? json_string(out->ja3) : json_null()));
 	}
 	json_object_set_new(o, "tls", tls);
-	free(buf);
-	return 0;
 }
 
 static void
@@ -247,7 +213,8 @@ nat_fields(json_t *o, const struct np_record *r)
 }
 
 size_t
-np_json_record(char *buf, size_t len, const struct np_record *r, const char *tail)
+np_json_record(char *buf, size_t len, const struct np_record *r, const char *tail,
+	       const struct np_tls_out *tls)
 {
 	time_t sec = (time_t)(r->ts_us / 1000000);
 	struct tm tm;
@@ -287,10 +254,11 @@ np_json_record(char *buf, size_t len, const struct np_record *r, const char *tai
 		break;
 	case NP_REC_TLS_CLIENT:
 	case NP_REC_TLS_SERVER:
-		if (tls_fields(o, r, tail)) {
+		if (!tls) {
 			json_decref(o);
 			return 0;
 		}
+		tls_fields(o, r, tls);
 		break;
 	default:
 		tcp_fields(o, r);

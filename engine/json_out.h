@@ -10,12 +10,15 @@
 
 #include <stddef.h>
 
+#include "format.h"
 #include "record.h"
 
 /*
- * Write one JSON object and a newline into buf. Returns the length, or 0
- * when the record does not fit or cannot be encoded (counted by the caller).
+ * Write one JSON object and a newline into buf. tls: np_tls_out_fill()'s
+ * for a TLS record (NULL for other records). Returns the length, or 0 when
+ * the record does not fit or cannot be encoded (counted by the caller).
  */
-size_t np_json_record(char *buf, size_t len, const struct np_record *r, const char *tail);
+size_t np_json_record(char *buf, size_t len, const struct np_record *r, const char *tail,
+		      const struct np_tls_out *tls);
 
 #endif /* NP_JSON_OUT_H */

@@ -24,8 +24,11 @@ write_record(void *ctx, const struct np_record *r, const char *tail)
 	struct np_fields *fs = &lg->fields;
 	size_t n;
 
+	/* what a TLS record adds to its printed forms is made once for all */
+	if (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER)
+		np_tls_out_fill(&lg->tls, r, tail);
 	if (lg->blocks || lg->log)
-		np_format_fields(fs, r, tail);	/* once for both texts */
+		np_format_fields(fs, r, tail, &lg->tls);	/* once for both texts */
 	if (lg->blocks) {
 		n = np_format_block_fields(lg->text, NP_RECORD_TEXT_MAX, r, fs);
 		if (fwrite(lg->text, 1, n, lg->blocks) != n)
@@ -37,7 +40,7 @@ write_record(void *ctx, const struct np_record *r, const char *tail)
 			lg->write_errors++;
 	}
 	if (lg->json) {
-		if (!(n = np_json_record(lg->text, NP_RECORD_TEXT_MAX, r, tail)))
+		if (!(n = np_json_record(lg->text, NP_RECORD_TEXT_MAX, r, tail, &lg->tls)))
 			lg->json_errors++;
 		else if (fwrite(lg->text, 1, n, lg->json) != n)
 			lg->write_errors++;

@@ -338,6 +338,7 @@ teardown(struct engine *e)
 	free(e->lg.heads);
 	free(e->lg.text);
 	np_format_fields_fini(&e->lg.fields);
+	np_tls_out_fini(&e->lg.tls);
 	if (e->pool)
 		rte_mempool_free(e->pool);
 }

@@ -133,17 +133,16 @@ struct np_rec_uptime {
 #define NP_RTLS_OS_MISMATCH 0x04	/* the label's OS family is not the SYN's */
 
 /*
- * A ClientHello ("tls client") or ServerHello ("tls server"): the hashed
- * fingerprints and the match. The record's tail is the hello itself,
- * reduced to what fingerprints use (np_tls_hello_reduce()), from which the
- * logger builds the raw strings, the SNI and the ALPN list.
+ * A ClientHello ("tls client") or ServerHello ("tls server"): the
+ * fingerprint the database is keyed by, and the match. The record's tail
+ * is the hello itself, reduced to what fingerprints use
+ * (np_tls_hello_reduce()), from which the outputs make everything else
+ * (JA4_o, JA3, the raw strings, SNI, ALPN).
  */
 struct np_rec_tls {
 	char label[NP_LABEL_MAX];
 	struct np_rec_match m;	/* valid with NP_RTLS_MATCHED */
-	char ja4[37];		/* client */
-	char ja4_o[37];		/* client */
-	char ja3[33];		/* JA3 (client) or JA3S (server) hash */
+	char sig[37];		/* JA4 (client) or JA3S hash (server) */
 	uint16_t version;	/* offered (client, JA4's) or negotiated (server) */
 	uint16_t cipher;	/* server */
 	uint8_t transport;	/* NP_TLS_TCP 't', NP_TLS_QUIC 'q', NP_TLS_DTLS 'd' */

@@ -375,7 +375,7 @@ hello_done(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen,
 	   uint64_t ts_us, uint8_t worker, struct np_observation *out)
 {
 	struct np_tls_hello h;
-	struct np_tls_fp fp;
+	char sig[NP_JA4_LEN + 1];
 	enum np_tls_result r;
 
 	if (type != (side == CLI ? NP_TLS_CLIENT_HELLO : NP_TLS_SERVER_HELLO)) {
@@ -386,7 +386,7 @@ hello_done(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen,
 		side_done(t, c, side, NP_TLS_CTR_FAIL_NOT_TLS + (r - NP_TLS_NOT_TLS));
 		return;
 	}
-	if (np_tls_fingerprint(t->hasher, &h, (char)c->transport, &fp) ||
+	if (np_tls_signature(t->hasher, &h, (char)c->transport, sig) ||
 	    out->n == NP_OBSERVE_MAX_RECORDS) {
 		side_done(t, c, side, NP_TLS_CTR_FAIL_MALFORMED);
 		return;
@@ -410,17 +410,15 @@ hello_done(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen,
 
 	struct np_rec_tls *rt = &rec->tls;
 
-	memcpy(rt->ja4, fp.ja4, sizeof(rt->ja4));
-	memcpy(rt->ja4_o, fp.ja4_o, sizeof(rt->ja4_o));
-	memcpy(rt->ja3, fp.ja3, sizeof(rt->ja3));
+	memcpy(rt->sig, sig, sizeof(rt->sig));
 	rt->version = np_tls_hello_version(&h);
 	rt->cipher = h.cipher;
 	rt->transport = c->transport;
 	if (side == CLI) {
-		if (os_mismatch(db, fill_match(rt, db, NP_DIR_REQUEST, fp.ja4), c->syn_label))
+		if (os_mismatch(db, fill_match(rt, db, NP_DIR_REQUEST, sig), c->syn_label))
 			rt->flags |= NP_RTLS_OS_MISMATCH;
 	} else {
-		fill_match(rt, db, NP_DIR_RESPONSE, fp.ja3);
+		fill_match(rt, db, NP_DIR_RESPONSE, sig);
 	}
 	np_observation_tail_done(out, (uint16_t)np_tls_hello_reduce(
 					      &h, (uint8_t *)np_observation_tail_room(out), NP_TAIL_MAX));

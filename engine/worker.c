@@ -52,6 +52,8 @@ _Static_assert(NP_WORKER_BATCH >= NP_OBSERVE_MAX_RECORDS * (1 + NP_TAIL_MAX / si
 static void
 flush_records(struct np_worker *w)
 {
+	uint64_t wait_from = 0;
+
 	if (!w->n_batch)
 		return;
 	while (!rte_ring_sp_enqueue_bulk_elem(w->ring, w->batch, sizeof(w->batch[0]), w->n_batch,
@@ -60,10 +62,15 @@ flush_records(struct np_worker *w)
 			w->ctr[NP_CTR_RING_DROP] += w->batch_records;
 			goto out;
 		}
+		/* reading a file, the logger sets the pace: not the worker's work */
+		if (!wait_from)
+			wait_from = rte_rdtsc();
 		rte_pause();
 	}
 	w->ctr[NP_CTR_RECORDS] += w->batch_records;
 out:
+	if (wait_from)
+		w->ctr[NP_CTR_WAIT_CYCLES] += rte_rdtsc() - wait_from;
 	w->n_batch = 0;
 	w->batch_records = 0;
 }
@@ -262,7 +269,7 @@ np_worker_main(void *arg)
 			continue;
 		}
 		idle_since = 0;
-		uint64_t start = rte_rdtsc();
+		uint64_t start = rte_rdtsc(), waited = w->ctr[NP_CTR_WAIT_CYCLES];
 		/* records to come are not older than this burst's first packet */
 		__atomic_store_n(&w->watermark_us, packet_time_us(w, pkts[0]), __ATOMIC_RELEASE);
 		w->db = rcu_dereference(np_db_current);
@@ -273,7 +280,7 @@ np_worker_main(void *arg)
 		}
 		flush_records(w);
 		rte_pktmbuf_free_bulk(pkts, n);
-		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start;
+		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start - (w->ctr[NP_CTR_WAIT_CYCLES] - waited);
 		urcu_qsbr_quiescent_state();
 	}
 	finish(w);
@@ -299,7 +306,7 @@ np_worker_read_file(void *arg)
 	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
 	while (more && !np_engine_quit()) {
-		uint64_t start = rte_rdtsc();
+		uint64_t start = rte_rdtsc(), waited = w->ctr[NP_CTR_WAIT_CYCLES];
 
 		w->db = rcu_dereference(np_db_current);
 		for (unsigned i = 0; i < NP_BURST && (more = np_capture_next(w->capture, &frame, &len, &ts)) > 0; i++) {
@@ -308,7 +315,7 @@ np_worker_read_file(void *arg)
 			process_frame(w, frame, len, ts);
 		}
 		flush_records(w);
-		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start;
+		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start - (w->ctr[NP_CTR_WAIT_CYCLES] - waited);
 		urcu_qsbr_quiescent_state();
 	}
 	finish(w);

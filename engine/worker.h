@@ -39,7 +39,8 @@
 	_(FUZZY, "fuzzy matches") \
 	_(RECORDS, "records sent") \
 	_(RING_DROP, "records dropped (ring full)") \
-	_(BUSY_CYCLES, "TSC cycles in non-empty bursts")
+	_(BUSY_CYCLES, "TSC cycles in non-empty bursts") \
+	_(WAIT_CYCLES, "TSC cycles waiting for ring room (files)")
 
 enum np_worker_ctr {
 #define NP_CTR_ENUM_(id, desc) NP_CTR_##id,

@@ -41,9 +41,30 @@ struct ja4_scratch {
 	uint16_t exts[MAX_EXTS];
 };
 
+/*
+ * The worker's memory of JA4's hashed parts: the same client software
+ * sends the same cipher list, extension set and signature algorithms on
+ * every connection, so b and c are looked up by what they hash (GREASE
+ * left out, wire order) before anything is sorted, printed or hashed. A
+ * hit compares the whole list: a cached part is never another list's.
+ */
+#define PART_SLOTS 256			/* per part; direct-mapped */
+#define PART_KEY_MAX 96			/* longer lists are computed every time */
+
+struct part_slot {
+	uint32_t tag;			/* the key's hash */
+	uint32_t gen;			/* the hasher's generation when kept */
+	uint16_t n;
+	char hash[12];
+	uint16_t key[PART_KEY_MAX];
+};
+
 struct np_tls_hasher {
 	struct ja4_scratch scratch;
 	char text[NP_TLS_STR_MAX];	/* each text is built whole, then hashed */
+	struct part_slot parts[2][PART_SLOTS];	/* [0] JA4 b, [1] JA4 c */
+	uint32_t gen;			/* slots of another generation are empty */
+	uint16_t key[PART_KEY_MAX];
 };
 
 static const char hex_digits[] = "0123456789abcdef";
@@ -57,10 +78,12 @@ rd16(const uint8_t *p)
 struct np_tls_hasher *
 np_tls_hasher_new(void)
 {
-	struct np_tls_hasher *hs = malloc(sizeof(*hs));
+	struct np_tls_hasher *hs = calloc(1, sizeof(*hs));
 
 	if (!hs)
 		errno = ENOMEM;
+	else
+		hs->gen = 1;
 	return hs;
 }
 
@@ -68,6 +91,15 @@ void
 np_tls_hasher_free(struct np_tls_hasher *hs)
 {
 	free(hs);
+}
+
+void
+np_tls_hasher_forget(struct np_tls_hasher *hs)
+{
+	if (!++hs->gen) {	/* after 2^32 forgettings, the slots really are emptied */
+		memset(hs->parts, 0, sizeof(hs->parts));
+		hs->gen = 1;
+	}
 }
 
 /*
@@ -222,8 +254,9 @@ put_wire_exts(struct text *t, const struct np_tls_hello *h, bool hex, char sep)
 	}
 }
 
-/* Sorting: insertion for the usual short lists, heapsort (in place, no
- * quadratic worst case) for the long ones a hostile hello may carry. */
+/* Sorting: by rank for the usual short lists (each value's place counted
+ * without a branch, a loop the compiler vectorises), heapsort (in place,
+ * no quadratic worst case) for the long ones a hostile hello may carry. */
 static void
 sift_down(uint16_t *a, unsigned root, unsigned n)
 {
@@ -239,17 +272,23 @@ sift_down(uint16_t *a, unsigned root, unsigned n)
 	}
 }
 
+#define RANK_SORT_MAX 64
+
 static void
 sort16(uint16_t *a, unsigned n)
 {
-	if (n <= 48) {
-		for (unsigned i = 1; i < n; i++) {
-			uint16_t v = a[i];
-			unsigned j = i;
+	if (n <= RANK_SORT_MAX) {
+		uint16_t in[RANK_SORT_MAX];
 
-			for (; j && a[j - 1] > v; j--)
-				a[j] = a[j - 1];
-			a[j] = v;
+		memcpy(in, a, n * sizeof(*a));
+		for (unsigned i = 0; i < n; i++) {
+			/* place = values below, and equal ones before it */
+			uint16_t v = in[i];
+			unsigned r = 0;
+
+			for (unsigned j = 0; j < n; j++)
+				r += in[j] < v || (in[j] == v && j < i);
+			a[r] = v;
 		}
 		return;
 	}
@@ -331,27 +370,35 @@ static void
 ja4_collect(const struct np_tls_hello *h, char transport, struct ja4_scratch *s,
 	    struct ja4_parts *p)
 {
-	p->ciphers = s->ciphers;
-	p->exts = s->exts;
-	p->n_ciphers = p->n_exts = p->n_all_exts = p->n_sigs = 0;
-	for (uint32_t i = 0; i + 1 < h->ciphers_len && p->n_ciphers < MAX_CIPHERS; i += 2) {
+	/* counts in locals: stored through p, they would be reloaded after
+	 * every store into the lists */
+	unsigned nc = 0, ne = 0, na = 0, ns = 0;
+	uint16_t *ciphers = s->ciphers, *exts = s->exts;
+
+	for (uint32_t i = 0; i + 1 < h->ciphers_len && nc < MAX_CIPHERS; i += 2) {
 		uint16_t v = rd16(h->ciphers + i);
 
-		if (!np_tls_is_grease(v))
-			p->ciphers[p->n_ciphers++] = v;
+		ciphers[nc] = v;
+		nc += !np_tls_is_grease(v);
 	}
-	for (uint32_t off = 0; off + 4 <= h->exts_len && p->n_exts < MAX_EXTS;) {
+	for (uint32_t off = 0; off + 4 <= h->exts_len && ne < MAX_EXTS;) {
 		uint16_t t = rd16(h->exts + off);
 
 		off += 4 + rd16(h->exts + off + 2);
 		if (np_tls_is_grease(t))
 			continue;
-		p->n_all_exts++;
-		if (t != EXT_SERVER_NAME && t != EXT_ALPN)
-			p->exts[p->n_exts++] = t;
+		na++;
+		exts[ne] = t;
+		ne += t != EXT_SERVER_NAME && t != EXT_ALPN;
 	}
 	for (uint32_t i = 0; i + 1 < h->sig_algs_len; i += 2)
-		p->n_sigs += !np_tls_is_grease(rd16(h->sig_algs + i));
+		ns += !np_tls_is_grease(rd16(h->sig_algs + i));
+	p->ciphers = ciphers;
+	p->exts = exts;
+	p->n_ciphers = nc;
+	p->n_exts = ne;
+	p->n_all_exts = na;
+	p->n_sigs = ns;
 
 	p->a[0] = transport;
 	np_tls_ja4_version(np_tls_hello_version(h), p->a + 1);
@@ -456,6 +503,138 @@ ja4_hashed(struct np_tls_hasher *hs, const struct np_tls_hello *h, const struct 
 	return sha12(hs, &t, out + NP_JA4_A_LEN + 14);
 }
 
+/* The MD5 of the JA3 or JA3S text, as hex. */
+static bool
+ja3_hashed(struct np_tls_hasher *hs, const struct np_tls_hello *h, char out[NP_MD5_HEX_LEN + 1])
+{
+	struct text t = text_on(hs->text, sizeof(hs->text));
+	MD5_CTX c;
+	uint8_t md[MD5_DIGEST_LENGTH];
+
+	ja3_text(&t, h);
+	if (!MD5_Init(&c) || !MD5_Update(&c, hs->text, (size_t)(t.p - hs->text)) ||
+	    !MD5_Final(md, &c))
+		return false;
+	to_hex(out, md, NP_MD5_HEX_LEN);
+	return true;
+}
+
+static uint32_t
+key_hash(const uint16_t *v, unsigned n)
+{
+	uint32_t h = 2166136261u ^ n;
+
+	for (unsigned i = 0; i < n; i++)
+		h = (h ^ v[i]) * 16777619u;
+	return h;
+}
+
+/* The slot a key would be in, and whether it is there. */
+static struct part_slot *
+part_find(struct np_tls_hasher *hs, int part, const uint16_t *key, unsigned n, uint32_t *tag,
+	  bool *hit)
+{
+	struct part_slot *sl;
+
+	*tag = key_hash(key, n);
+	sl = &hs->parts[part][*tag & (PART_SLOTS - 1)];
+	*hit = sl->tag == *tag && sl->gen == hs->gen && sl->n == n &&
+	       !memcmp(sl->key, key, n * sizeof(*key));
+	return sl;
+}
+
+static void
+part_keep(const struct np_tls_hasher *hs, struct part_slot *sl, uint32_t tag, const uint16_t *key,
+	  unsigned n, const char *hash)
+{
+	sl->tag = tag;
+	sl->gen = hs->gen;
+	sl->n = (uint16_t)n;
+	memcpy(sl->key, key, n * sizeof(*key));
+	memcpy(sl->hash, hash, 12);
+}
+
+/*
+ * JA4's c key: how many extensions there are (so that the key reads as two
+ * lists one way only), the extensions without SNI and ALPN, then the
+ * signature algorithms; GREASE left out, wire order. 0 when too long.
+ */
+static unsigned
+c_key(const struct np_tls_hello *h, const struct ja4_parts *p, uint16_t *key)
+{
+	unsigned n = 1 + p->n_exts;
+
+	if (n + p->n_sigs > PART_KEY_MAX)
+		return 0;
+	key[0] = (uint16_t)p->n_exts;
+	memcpy(key + 1, p->exts, p->n_exts * sizeof(*key));
+	for (uint32_t i = 0; i + 1 < h->sig_algs_len; i += 2) {
+		uint16_t v = rd16(h->sig_algs + i);
+
+		if (!np_tls_is_grease(v))
+			key[n++] = v;
+	}
+	return n;
+}
+
+int
+np_tls_signature(struct np_tls_hasher *hs, const struct np_tls_hello *h, char transport,
+		 char sig[NP_JA4_LEN + 1])
+{
+	sig[0] = 0;
+	if (h->type == NP_TLS_SERVER_HELLO)
+		return ja3_hashed(hs, h, sig) ? 0 : -EIO;
+	if (h->type != NP_TLS_CLIENT_HELLO)
+		return 0;
+
+	struct ja4_parts p;
+	struct part_slot *sl;
+	struct text t;
+	uint32_t tag;
+	bool hit;
+	char *b = sig + NP_JA4_A_LEN + 1, *c = sig + NP_JA4_A_LEN + 14;
+
+	ja4_collect(h, transport, &hs->scratch, &p);
+	memcpy(sig, p.a, NP_JA4_A_LEN);
+	sig[NP_JA4_A_LEN] = '_';
+
+	/* b: the ciphers */
+	sl = p.n_ciphers <= PART_KEY_MAX ? part_find(hs, 0, p.ciphers, p.n_ciphers, &tag, &hit) :
+					   NULL;
+	if (sl && hit) {
+		memcpy(b, sl->hash, 12);
+	} else {
+		if (sl)
+			memcpy(hs->key, p.ciphers, p.n_ciphers * sizeof(*p.ciphers));
+		sort16(p.ciphers, p.n_ciphers);
+		t = text_on(hs->text, sizeof(hs->text));
+		ja4_b_text(&t, &p);
+		if (!sha12(hs, &t, b))
+			return -EIO;
+		if (sl)
+			part_keep(hs, sl, tag, hs->key, p.n_ciphers, b);
+	}
+	sig[NP_JA4_A_LEN + 13] = '_';	/* after sha12(), which ends b with a NUL */
+
+	/* c: the extensions and signature algorithms */
+	unsigned kn = c_key(h, &p, hs->key);
+
+	sl = kn ? part_find(hs, 1, hs->key, kn, &tag, &hit) : NULL;
+	if (sl && hit) {
+		memcpy(c, sl->hash, 12);
+	} else {
+		sort16(p.exts, p.n_exts);
+		t = text_on(hs->text, sizeof(hs->text));
+		ja4_c_text(&t, h, &p, false);
+		if (!sha12(hs, &t, c))
+			return -EIO;
+		if (sl)
+			part_keep(hs, sl, tag, hs->key, kn, c);
+	}
+	sig[NP_JA4_LEN] = 0;
+	return 0;
+}
+
 int
 np_tls_fingerprint(struct np_tls_hasher *hs, const struct np_tls_hello *h, char transport,
 		   struct np_tls_fp *fp)
@@ -474,16 +653,8 @@ np_tls_fingerprint(struct np_tls_hasher *hs, const struct np_tls_hello *h, char 
 	} else if (h->type != NP_TLS_SERVER_HELLO) {
 		return 0;
 	}
-
-	struct text t = text_on(hs->text, sizeof(hs->text));
-	MD5_CTX c;
-	uint8_t md[MD5_DIGEST_LENGTH];
-
-	ja3_text(&t, h);
-	if (!MD5_Init(&c) || !MD5_Update(&c, hs->text, (size_t)(t.p - hs->text)) ||
-	    !MD5_Final(md, &c))
+	if (!ja3_hashed(hs, h, fp->ja3))
 		goto fail;
-	to_hex(fp->ja3, md, NP_MD5_HEX_LEN);
 	return 0;
 fail:
 	fp->ja4[0] = fp->ja4_o[0] = fp->ja3[0] = 0;

@@ -36,11 +36,19 @@ struct np_tls_fp {
 	char ja3[NP_MD5_HEX_LEN + 1];	/* JA3 (ClientHello) or JA3S (ServerHello) */
 };
 
-/* One thread's scratch for np_tls_fingerprint() (about 72 KB). */
+/* One thread's scratch for the functions below (about 180 KB: sort lists,
+ * text, and the JA4 parts np_tls_signature() remembers). */
 struct np_tls_hasher;
 
 struct np_tls_hasher *np_tls_hasher_new(void);	/* NULL, errno set, on failure */
 void np_tls_hasher_free(struct np_tls_hasher *hs);
+
+/*
+ * np_tls_signature() remembers the JA4 parts it hashed (by the whole list
+ * they hash, so a remembered part is never another list's): the same
+ * client software on the next connection costs a lookup. Forget them all.
+ */
+void np_tls_hasher_forget(struct np_tls_hasher *hs);
 
 /*
  * Every hashed fingerprint of h; transport is NP_TLS_TCP, NP_TLS_QUIC or
@@ -48,6 +56,15 @@ void np_tls_hasher_free(struct np_tls_hasher *hs);
  */
 int np_tls_fingerprint(struct np_tls_hasher *hs, const struct np_tls_hello *h, char transport,
 		       struct np_tls_fp *fp);
+
+/*
+ * Only the fingerprint the database is keyed by: the JA4 of a ClientHello,
+ * the JA3S of a ServerHello, into sig (NP_JA4_LEN + 1 bytes). The worker
+ * needs no more; what else records show is made where they are printed.
+ * Returns 0, or -EIO if libcrypto fails.
+ */
+int np_tls_signature(struct np_tls_hasher *hs, const struct np_tls_hello *h, char transport,
+		     char sig[NP_JA4_LEN + 1]);
 
 /*
  * The raw strings. Each writes at most len bytes including the NUL and,

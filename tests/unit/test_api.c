@@ -222,7 +222,7 @@ tls_client_from(const char *addr, uint32_t t, const char *ja4, const char *name,
 	r.srv_port = 443;
 	inet_pton(AF_INET, addr, r.cli);
 	inet_pton(AF_INET, "198.51.100.1", r.srv);
-	strcpy(r.tls.ja4, ja4);
+	strcpy(r.tls.sig, ja4);
 	r.tls.transport = 'q';
 	r.tls.flags = flags;
 	r.tls.m.class_id = -1;

@@ -675,7 +675,12 @@ fingerprint(const struct np_tls_hello *h, char transport, struct fps *f, unsigne
 {
 	char *r = g_raw[slot][0], *ro = g_raw[slot][1], *j = g_raw[slot][2];
 
+	char sig[NP_JA4_LEN + 1];
+
 	cr_assert(np_tls_fingerprint(g_hs, h, transport, &f->fp) == 0);
+	/* what the worker computes alone is the same */
+	cr_assert(np_tls_signature(g_hs, h, transport, sig) == 0);
+	assert_str(sig, h->type == NP_TLS_CLIENT_HELLO ? f->fp.ja4 : f->fp.ja3, "signature");
 	cr_assert(np_tls_ja4_raw(h, transport, false, r, NP_TLS_STR_MAX) < NP_TLS_STR_MAX);
 	cr_assert(np_tls_ja4_raw(h, transport, true, ro, NP_TLS_STR_MAX) < NP_TLS_STR_MAX);
 	cr_assert(np_tls_ja3_string(h, j, NP_TLS_STR_MAX) < NP_TLS_STR_MAX);

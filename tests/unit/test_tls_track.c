@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "frames.h"
 #include "observer.h"
 #include "quic_vectors.h"
@@ -254,19 +255,22 @@ expect_record(const struct bytes *msg, char transport, uint8_t kind)
 	cr_assert(eq(u8, r->tls.transport, (uint8_t)transport));
 	cr_assert(eq(u8, r->to_srv, kind == NP_REC_TLS_CLIENT));
 	cr_assert(eq(u8, r->worker, 3));
-	cr_assert(eq(str, (char *)r->tls.ja3, fp.ja3));
-	cr_assert(eq(str, (char *)r->tls.ja4, fp.ja4));
-	cr_assert(eq(str, (char *)r->tls.ja4_o, fp.ja4_o));
+	/* the worker computes the fingerprint signatures are keyed by */
+	cr_assert(eq(str, (char *)r->tls.sig, kind == NP_REC_TLS_CLIENT ? fp.ja4 : fp.ja3));
 	cr_assert(eq(u16, r->tls.version, np_tls_hello_version(&h)));
-	/* the tail is the hello reduced, and parses to the same view */
-	const uint8_t *tail = (const uint8_t *)np_observation_tail(&g_out, 0);
-	struct np_tls_hello t;
+	/* the outputs make the rest from the tail: the same as from the hello */
+	const char *tail = np_observation_tail(&g_out, 0);
+	struct np_tls_out o = { .hs = NULL };
 
 	cr_assert(tail != NULL);
-	cr_assert(eq(int, np_tls_parse_hello(tail[0], tail + 4, r->tail_len - 4u, transport == 'd', &t),
-		     NP_TLS_OK));
-	cr_assert(eq(u32, t.sni_len, h.sni_len));
-	cr_assert(eq(u32, t.alpn_len, h.alpn_len));
+	cr_assert(eq(int, np_tls_out_fill(&o, r, tail), 0));
+	cr_assert(o.ok);
+	cr_assert(eq(str, o.fp.ja4, fp.ja4));
+	cr_assert(eq(str, o.fp.ja4_o, fp.ja4_o));
+	cr_assert(eq(str, o.fp.ja3, fp.ja3));
+	cr_assert(eq(u32, o.h.sni_len, h.sni_len));
+	cr_assert(eq(u32, o.h.alpn_len, h.alpn_len));
+	np_tls_out_fini(&o);
 }
 
 static void
@@ -621,10 +625,18 @@ Test(track, quic_rfc9001_client_and_server_initials)
 
 	/* tests/tls/ja4_spec.py on the RFC's ClientHello (CRYPTO frame) */
 	cr_assert(eq(u8, r->kind, NP_REC_TLS_CLIENT));
-	cr_assert(eq(str, (char *)r->tls.ja4, "q13d0211an_62ed6f6ca7ad_4d634acda6c0"));
-	cr_assert(eq(str, (char *)r->tls.ja4_o, "q13d0211an_62ed6f6ca7ad_46fb564859bb"));
-	cr_assert(eq(str, (char *)r->tls.ja3, "41bc9ae914d6cb3bd0bd0a5453ab7d7f"));
+	cr_assert(eq(str, (char *)r->tls.sig, "q13d0211an_62ed6f6ca7ad_4d634acda6c0"));
 	cr_assert(eq(u8, r->tls.transport, 'q'));
+	struct np_tls_out o = { .hs = NULL };
+	cr_assert(eq(int, np_tls_out_fill(&o, r, np_observation_tail(&g_out, 0)), 0));
+	cr_assert(eq(str, o.fp.ja4_o, "q13d0211an_62ed6f6ca7ad_46fb564859bb"));
+	cr_assert(eq(str, o.fp.ja3, "41bc9ae914d6cb3bd0bd0a5453ab7d7f"));
+	cr_assert(eq(str, (char *)o.ja4_r, "q13d0211an_1301,1302_0005,000a,000d,001c,002b,002d,0033,"
+					   "0039,ff01_0403,0503,0603,0203,0804,0805,0806"));
+	cr_assert(eq(str, (char *)o.ja3, "771,4865-4866,0-65281-10-16-5-51-43-13-45-28-57,29-23-24,"));
+	cr_assert(eq(u32, o.h.sni_len, 11));
+	cr_assert(eq(int, memcmp(o.h.sni, "example.com", 11), 0));
+	np_tls_out_fini(&o);
 
 	/* a retransmission is not decrypted again, nor reported */
 	cr_assert(eq(u32, datagram(cli, 50000, srv, 443, true, cpkt, (uint32_t)cn, T0 + 1), 0));
@@ -634,7 +646,7 @@ Test(track, quic_rfc9001_client_and_server_initials)
 	cr_assert(eq(u32, datagram(cli, 50000, srv, 443, false, spkt, (uint32_t)sn, T0 + 2), 1));
 	r = &g_out.rec[0];
 	cr_assert(eq(u8, r->kind, NP_REC_TLS_SERVER));
-	cr_assert(eq(str, (char *)r->tls.ja3, "eb1d94daa7e0344597e756a1fb6e7054"));
+	cr_assert(eq(str, (char *)r->tls.sig, "eb1d94daa7e0344597e756a1fb6e7054"));
 	cr_assert(eq(u16, r->tls.cipher, 0x1301));
 	cr_assert(eq(u16, r->tls.version, 0x0304));
 	cr_assert(eq(int, memcmp(r->cli, cli, 4), 0));
@@ -699,7 +711,7 @@ Test(track, dtls_fragments_and_a_second_client_hello)
 	cr_assert(eq(u32, datagram(cli, 5000, srv, 4433, true, d1.b, d1.n, T0), 0));
 	cr_assert(eq(u32, datagram(cli, 5000, srv, 4433, true, d2.b, d2.n, T0), 1));
 	expect_record(&m, 'd', NP_REC_TLS_CLIENT);
-	cr_assert(eq(u8, g_out.rec[0].tls.ja4[0], 'd'));
+	cr_assert(eq(u8, g_out.rec[0].tls.sig[0], 'd'));
 	assert_pool_whole();
 
 	/* after a HelloVerifyRequest, the ClientHello again (message 1) */
