@@ -1067,6 +1067,94 @@ Test(tls_fp, transport)
 	free(copy);
 }
 
+/* A ClientHello of the lists given (no SNI, no ALPN): signature_algorithms
+ * first when there are any, then the extensions ex. */
+static void
+b_lists(struct msg *m, const uint16_t *cs, unsigned nc, const uint16_t *ex, unsigned ne,
+	const uint16_t *sig, unsigned ns)
+{
+	ch_begin(m, 0x0303, false, cs, nc);
+	exts_begin(m);
+	if (ns)
+		x_list16(m, 13, sig, ns);
+	for (unsigned i = 0; i < ne; i++)
+		x_empty(m, ex[i]);
+	m_end(m);
+}
+
+/* The signature the worker computes, remembering parts, against the one
+ * computed afresh, for hello m. */
+static void
+signature_is_fresh(struct msg *m, const char *what)
+{
+	struct np_tls_hello h;
+	struct np_tls_fp fp;
+	char sig[NP_JA4_LEN + 1];
+	uint8_t *copy;
+
+	cr_assert(parse_msg(m->b, m->n, false, &h, &copy) == NP_TLS_OK, "%s", what);
+	cr_assert(np_tls_fingerprint(g_hs, &h, NP_TLS_TCP, &fp) == 0);
+	cr_assert(np_tls_signature(g_hs, &h, NP_TLS_TCP, sig) == 0);
+	assert_str(sig, fp.ja4, what);
+	free(copy);
+}
+
+/*
+ * Remembered JA4 parts: the same lists with other GREASE values hit; lists
+ * that could be read as one another's when laid end to end do not (the
+ * extensions [000d] and signature algorithms [0002, 0403], against the
+ * extensions [000d, 0001] and [0403]: with the number of extensions laid
+ * between the lists, both would read 000d 0001 0002 0403).
+ */
+Test(tls_fp, remembered_parts)
+{
+	static const uint16_t cs1[] = { G(0), 0x1301, 0x1302, 0xc02b }, cs2[] = { 0x1301, G(5), 0x1302, 0xc02b };
+	static const uint16_t sig_a[] = { 0x0002, 0x0403 };
+	static const uint16_t ex_b[] = { 0x0001 }, sig_b[] = { 0x0403 };
+	static const uint16_t ex_c[] = { 0x0017, 0x0001, 0x0002 }, sig_c[] = { 0x0403 };
+
+	np_tls_hasher_forget(g_hs);
+	b_lists(&g_m, cs1, N(cs1), NULL, 0, sig_a, N(sig_a));
+	signature_is_fresh(&g_m, "first");
+	b_lists(&g_m, cs2, N(cs2), NULL, 0, sig_a, N(sig_a));
+	signature_is_fresh(&g_m, "other GREASE");
+	b_lists(&g_m, cs1, N(cs1), ex_b, N(ex_b), sig_b, N(sig_b));
+	signature_is_fresh(&g_m, "lists laid end to end alike");
+	b_lists(&g_m, cs1, N(cs1), ex_c, N(ex_c), sig_c, N(sig_c));
+	signature_is_fresh(&g_m, "again");
+	b_lists(&g_m, cs1, N(cs1), ex_c, N(ex_c), NULL, 0);
+	signature_is_fresh(&g_m, "no signature algorithms");
+}
+
+/* Many random hellos, each seen several times among the others, on a
+ * table small enough for slots to be shared and replaced. */
+Test(tls_fp, remembered_parts_random)
+{
+	uint16_t cs[8][40], ex[8][20], sig[8][12];
+	unsigned nc[8], ne[8], ns[8];
+	uint32_t x = 12345;
+
+	for (unsigned k = 0; k < 8; k++) {
+		nc[k] = 1 + (x = x * 1103515245 + 12345) % 40;
+		for (unsigned i = 0; i < nc[k]; i++)
+			cs[k][i] = (uint16_t)((x = x * 1103515245 + 12345) >> 8) % 6;
+		ne[k] = (x = x * 1103515245 + 12345) % 20;
+		for (unsigned i = 0; i < ne[k]; i++)	/* small values collide often */
+			ex[k][i] = (uint16_t)(20 + ((x = x * 1103515245 + 12345) >> 8) % 8);
+		ns[k] = (x = x * 1103515245 + 12345) % 12;
+		for (unsigned i = 0; i < ns[k]; i++)
+			sig[k][i] = (uint16_t)(((x = x * 1103515245 + 12345) >> 8) % 8);
+	}
+	for (unsigned r = 0; r < 400; r++) {
+		unsigned k = (x = x * 1103515245 + 12345) % 8;
+
+		if (r % 97 == 0)
+			np_tls_hasher_forget(g_hs);
+		b_lists(&g_m, cs[k], nc[k], ex[k], ne[k], sig[k], ns[k]);
+		signature_is_fresh(&g_m, "random");
+	}
+}
+
 /* ---------------------------------------------------------------------- */
 /* The hello body parser. */
 
