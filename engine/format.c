@@ -281,33 +281,40 @@ tail_hello(const struct np_record *r, const char *tail, struct np_tls_hello *h)
 	       np_tls_parse_hello(m[0], m + 4, len, r->tls.transport == NP_TLS_DTLS, h) == NP_TLS_OK;
 }
 
+/*
+ * The raw strings from the hello, then the hashes from the raw strings
+ * (JA4_o from ja4_ro, JA3 from its string): what is printed and what is
+ * hashed are one text. The hash the worker computed comes with the record.
+ */
 int
 np_tls_out_fill(struct np_tls_out *o, const struct np_record *r, const char *tail)
 {
 	char transport = (char)r->tls.transport;
 	char *raw;
+	size_t n;
 
 	o->ok = false;
 	o->ja4_r = o->ja4_ro = o->ja3 = "";
 	memset(&o->fp, 0, sizeof(o->fp));
-	if (!o->hs && !(o->hs = np_tls_hasher_new()))
-		return -ENOMEM;
 	if (!o->raw && !(o->raw = malloc(3 * NP_TLS_STR_MAX)))
 		return -ENOMEM;
 	if (!tail_hello(r, tail, &o->h))
 		return 0;
-	if (np_tls_fingerprint(o->hs, &o->h, transport, &o->fp))
-		return -EIO;
 	/* NP_TLS_STR_MAX holds any raw string of a hello that parsed */
 	raw = o->raw;
-	if (r->kind == NP_REC_TLS_CLIENT) {
+	n = np_tls_ja3_string(&o->h, raw + 2 * NP_TLS_STR_MAX, NP_TLS_STR_MAX);
+	o->ja3 = raw + 2 * NP_TLS_STR_MAX;
+	if (r->kind == NP_REC_TLS_SERVER) {
+		memcpy(o->fp.ja3, r->tls.sig, sizeof(o->fp.ja3));
+	} else {
 		np_tls_ja4_raw(&o->h, transport, false, raw, NP_TLS_STR_MAX);
 		o->ja4_r = raw;
 		np_tls_ja4_raw(&o->h, transport, true, raw + NP_TLS_STR_MAX, NP_TLS_STR_MAX);
 		o->ja4_ro = raw + NP_TLS_STR_MAX;
+		memcpy(o->fp.ja4, r->tls.sig, sizeof(o->fp.ja4));
+		if (np_tls_ja4_hash(o->ja4_ro, o->fp.ja4_o) || np_tls_ja3_hash(o->ja3, n, o->fp.ja3))
+			return -EIO;
 	}
-	np_tls_ja3_string(&o->h, raw + 2 * NP_TLS_STR_MAX, NP_TLS_STR_MAX);
-	o->ja3 = raw + 2 * NP_TLS_STR_MAX;
 	o->ok = true;
 	return 0;
 }
@@ -315,9 +322,7 @@ np_tls_out_fill(struct np_tls_out *o, const struct np_record *r, const char *tai
 void
 np_tls_out_fini(struct np_tls_out *o)
 {
-	np_tls_hasher_free(o->hs);
 	free(o->raw);
-	o->hs = NULL;
 	o->raw = NULL;
 }
 
@@ -603,7 +608,7 @@ format_once(char *buf, size_t len, const struct np_record *r, const char *tail,
 	    size_t (*how)(char *, size_t, const struct np_record *, const struct np_fields *))
 {
 	struct np_fields fs = { .text = NULL };
-	struct np_tls_out tls = { .hs = NULL };
+	struct np_tls_out tls = { .raw = NULL };
 
 	if (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER)
 		np_tls_out_fill(&tls, r, tail);

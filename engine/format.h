@@ -54,8 +54,7 @@ struct np_field {
  * Starts zeroed; np_tls_out_fini() frees what it keeps between records.
  */
 struct np_tls_out {
-	struct np_tls_hasher *hs;	/* made on first use */
-	char *raw;			/* the three raw strings */
+	char *raw;			/* the three raw strings; made on first use */
 	bool ok;			/* the tail held a hello (it always should) */
 	struct np_tls_hello h;		/* points into the tail */
 	struct np_tls_fp fp;

@@ -48,8 +48,8 @@ struct ja4_scratch {
  * left out, wire order) before anything is sorted, printed or hashed. A
  * hit compares the whole list: a cached part is never another list's.
  */
-#define PART_SLOTS 256			/* per part; direct-mapped */
-#define PART_KEY_MAX 96			/* longer lists are computed every time */
+#define PART_SLOTS 1024		/* per part; direct-mapped */
+#define PART_KEY_MAX 64			/* longer lists are computed every time */
 
 struct part_slot {
 	uint32_t tag;			/* the key's hash */
@@ -254,9 +254,8 @@ put_wire_exts(struct text *t, const struct np_tls_hello *h, bool hex, char sep)
 	}
 }
 
-/* Sorting: by rank for the usual short lists (each value's place counted
- * without a branch, a loop the compiler vectorises), heapsort (in place,
- * no quadratic worst case) for the long ones a hostile hello may carry. */
+/* Sorting: insertion for the usual short lists, heapsort (in place, no
+ * quadratic worst case) for the long ones a hostile hello may carry. */
 static void
 sift_down(uint16_t *a, unsigned root, unsigned n)
 {
@@ -272,23 +271,17 @@ sift_down(uint16_t *a, unsigned root, unsigned n)
 	}
 }
 
-#define RANK_SORT_MAX 64
-
 static void
 sort16(uint16_t *a, unsigned n)
 {
-	if (n <= RANK_SORT_MAX) {
-		uint16_t in[RANK_SORT_MAX];
+	if (n <= 48) {
+		for (unsigned i = 1; i < n; i++) {
+			uint16_t v = a[i];
+			unsigned j = i;
 
-		memcpy(in, a, n * sizeof(*a));
-		for (unsigned i = 0; i < n; i++) {
-			/* place = values below, and equal ones before it */
-			uint16_t v = in[i];
-			unsigned r = 0;
-
-			for (unsigned j = 0; j < n; j++)
-				r += in[j] < v || (in[j] == v && j < i);
-			a[r] = v;
+			for (; j && a[j - 1] > v; j--)
+				a[j] = a[j - 1];
+			a[j] = v;
 		}
 		return;
 	}
@@ -466,23 +459,57 @@ to_hex(char *out, const uint8_t *md, unsigned hex_len)
 	out[hex_len] = 0;
 }
 
-/* SHA-256 of the text at hs->text .. t->p, 12 hex digits into out; an
- * empty text is "000000000000", not a hash (JA4's rule for empty parts). */
+/* SHA-256 of n bytes, 12 hex digits into out; an empty text is
+ * "000000000000", not a hash (JA4's rule for empty parts). */
 static bool
-sha12(struct np_tls_hasher *hs, const struct text *t, char out[13])
+sha12_of(const char *s, size_t n, char out[13])
 {
 	SHA256_CTX c;
 	uint8_t md[SHA256_DIGEST_LENGTH];
-	size_t n = (size_t)(t->p - hs->text);
 
 	if (!n) {
 		memcpy(out, "000000000000", 13);
 		return true;
 	}
-	if (!SHA256_Init(&c) || !SHA256_Update(&c, hs->text, n) || !SHA256_Final(md, &c))
+	if (!SHA256_Init(&c) || !SHA256_Update(&c, s, n) || !SHA256_Final(md, &c))
 		return false;
 	to_hex(out, md, 12);
 	return true;
+}
+
+/* The same of the text at hs->text .. t->p. */
+static bool
+sha12(struct np_tls_hasher *hs, const struct text *t, char out[13])
+{
+	return sha12_of(hs->text, (size_t)(t->p - hs->text), out);
+}
+
+int
+np_tls_ja4_hash(const char *raw, char out[NP_JA4_LEN + 1])
+{
+	const char *b = raw + NP_JA4_A_LEN + 1, *c;
+
+	if (strnlen(raw, NP_JA4_A_LEN + 1) != NP_JA4_A_LEN + 1 || raw[NP_JA4_A_LEN] != '_' ||
+	    !(c = strchr(b, '_')))
+		return -EINVAL;
+	c++;
+	memcpy(out, raw, NP_JA4_A_LEN + 1);
+	if (!sha12_of(b, (size_t)(c - 1 - b), out + NP_JA4_A_LEN + 1))
+		return -EIO;
+	out[NP_JA4_A_LEN + 13] = '_';
+	return sha12_of(c, strlen(c), out + NP_JA4_A_LEN + 14) ? 0 : -EIO;
+}
+
+int
+np_tls_ja3_hash(const char *s, size_t len, char out[NP_MD5_HEX_LEN + 1])
+{
+	MD5_CTX c;
+	uint8_t md[MD5_DIGEST_LENGTH];
+
+	if (!MD5_Init(&c) || !MD5_Update(&c, s, len) || !MD5_Final(md, &c))
+		return -EIO;
+	to_hex(out, md, NP_MD5_HEX_LEN);
+	return 0;
 }
 
 /* JA4 (sorted lists in p) or JA4_o (wire order in p). */
@@ -556,8 +583,10 @@ part_keep(const struct np_tls_hasher *hs, struct part_slot *sl, uint32_t tag, co
 
 /*
  * JA4's c key: how many extensions there are (so that the key reads as two
- * lists one way only), the extensions without SNI and ALPN, then the
- * signature algorithms; GREASE left out, wire order. 0 when too long.
+ * lists one way only), the extensions without SNI and ALPN, sorted (as
+ * hashed: clients that shuffle their extensions, like Chrome, still hit),
+ * then the signature algorithms in wire order; GREASE left out. 0 when too
+ * long to keep.
  */
 static unsigned
 c_key(const struct np_tls_hello *h, const struct ja4_parts *p, uint16_t *key)
@@ -617,13 +646,14 @@ np_tls_signature(struct np_tls_hasher *hs, const struct np_tls_hello *h, char tr
 	sig[NP_JA4_A_LEN + 13] = '_';	/* after sha12(), which ends b with a NUL */
 
 	/* c: the extensions and signature algorithms */
+	sort16(p.exts, p.n_exts);
+
 	unsigned kn = c_key(h, &p, hs->key);
 
 	sl = kn ? part_find(hs, 1, hs->key, kn, &tag, &hit) : NULL;
 	if (sl && hit) {
 		memcpy(c, sl->hash, 12);
 	} else {
-		sort16(p.exts, p.n_exts);
 		t = text_on(hs->text, sizeof(hs->text));
 		ja4_c_text(&t, h, &p, false);
 		if (!sha12(hs, &t, c))

@@ -79,6 +79,15 @@ size_t np_tls_ja4_raw(const struct np_tls_hello *h, char transport, bool origina
 		      char *buf, size_t len);
 size_t np_tls_ja3_string(const struct np_tls_hello *h, char *buf, size_t len);
 
+/*
+ * The hashed forms of raw strings, as the outputs make them from what they
+ * print: a raw JA4 (ja4_r -> ja4, ja4_ro -> ja4_o; its b and c parts hashed
+ * as JA4 hashes them), a JA3 or JA3S string (its MD5). 0, or -EINVAL for a
+ * raw JA4 without its three parts, -EIO if libcrypto fails.
+ */
+int np_tls_ja4_hash(const char *raw, char out[NP_JA4_LEN + 1]);
+int np_tls_ja3_hash(const char *s, size_t len, char out[NP_MD5_HEX_LEN + 1]);
+
 /* The version as JA4 writes it ("13", "12", "d2", "00"...), 3 bytes. */
 void np_tls_ja4_version(uint16_t version, char out[3]);
 

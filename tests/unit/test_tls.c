@@ -20,6 +20,7 @@
  * Every input the parser reads sits in a malloc'ed buffer of exactly its
  * size, so that the ASan build catches a read one byte past it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -687,6 +688,30 @@ fingerprint(const struct np_tls_hello *h, char transport, struct fps *f, unsigne
 	f->ja4_r = r;
 	f->ja4_ro = ro;
 	f->ja3_str = j;
+	/* what the outputs hash is what they print */
+	if (h->type == NP_TLS_CLIENT_HELLO) {
+		char hashed[NP_JA4_LEN + 1];
+
+		cr_assert(np_tls_ja4_hash(r, hashed) == 0);
+		assert_str(hashed, f->fp.ja4, "ja4 from ja4_r");
+		cr_assert(np_tls_ja4_hash(ro, hashed) == 0);
+		assert_str(hashed, f->fp.ja4_o, "ja4_o from ja4_ro");
+		cr_assert(np_tls_ja3_hash(j, strlen(j), hashed) == 0);
+		assert_str(hashed, f->fp.ja3, "ja3 from its string");
+	}
+}
+
+Test(tls_fp, raw_hash_needs_three_parts)
+{
+	char out[NP_JA4_LEN + 1];
+
+	cr_assert(np_tls_ja4_hash("t13d1516h2_002f", out) == -EINVAL);
+	cr_assert(np_tls_ja4_hash("t13d1516h2", out) == -EINVAL);
+	cr_assert(np_tls_ja4_hash("", out) == -EINVAL);
+	cr_assert(np_tls_ja4_hash("t13d1516h2x002f_0005", out) == -EINVAL);
+	/* empty parts hash to zeros, as JA4 says */
+	cr_assert(np_tls_ja4_hash("t12d000100__", out) == 0);
+	assert_str(out, "t12d000100_000000000000_000000000000", "empty parts");
 }
 
 static const struct tcase *

@@ -260,7 +260,7 @@ expect_record(const struct bytes *msg, char transport, uint8_t kind)
 	cr_assert(eq(u16, r->tls.version, np_tls_hello_version(&h)));
 	/* the outputs make the rest from the tail: the same as from the hello */
 	const char *tail = np_observation_tail(&g_out, 0);
-	struct np_tls_out o = { .hs = NULL };
+	struct np_tls_out o = { .raw = NULL };
 
 	cr_assert(tail != NULL);
 	cr_assert(eq(int, np_tls_out_fill(&o, r, tail), 0));
@@ -627,7 +627,7 @@ Test(track, quic_rfc9001_client_and_server_initials)
 	cr_assert(eq(u8, r->kind, NP_REC_TLS_CLIENT));
 	cr_assert(eq(str, (char *)r->tls.sig, "q13d0211an_62ed6f6ca7ad_4d634acda6c0"));
 	cr_assert(eq(u8, r->tls.transport, 'q'));
-	struct np_tls_out o = { .hs = NULL };
+	struct np_tls_out o = { .raw = NULL };
 	cr_assert(eq(int, np_tls_out_fill(&o, r, np_observation_tail(&g_out, 0)), 0));
 	cr_assert(eq(str, o.fp.ja4_o, "q13d0211an_62ed6f6ca7ad_46fb564859bb"));
 	cr_assert(eq(str, o.fp.ja3, "41bc9ae914d6cb3bd0bd0a5453ab7d7f"));
