@@ -33,7 +33,7 @@ classes = win,unix,other
 ; Chromium (Chrome and others)
 ; ----------------------------
 
-label = s:!:Chromium:Chrome, Electron and other Chromium-based clients (seen: 112)
+label = s:!:Chromium:based (Chrome, Electron and others; seen: 112)
 sys   = @win,@unix
 ; seen: ja4__latest.pcap, tcp 172.16.225.48/52938 -> 34.205.195.66/443 (app.slack.com)
 ; seen: ja4__latest.pcap, tcp 172.16.225.48/52936 -> 34.212.93.65/443 (pdx-col.eum-appdynamics.com)
