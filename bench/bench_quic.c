@@ -5,7 +5,7 @@
  * per call, with the allocations libcrypto made per call (counted through
  * CRYPTO_set_mem_functions):
  *   parse          np_quic_parse_long on the v1 packet
- *   keys           np_quic_initial_keys, client side, 8-byte DCID
+ *   keys           np_quic_initial_keys, client side, 8-byte DCID (HKDF on SHA-256)
  *   decrypt same   np_quic_decrypt of the v1 packet again and again: the
  *                  contexts keep their key schedules
  *   decrypt alt    the v1 and v2 packets in turn: every call re-keys, as for

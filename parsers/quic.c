@@ -2,8 +2,8 @@
 /*
  * QUIC Initial packets: long headers of v1 (RFC 9000), v2 (RFC 9369) and
  * draft-29 read in place, the Initial keys derived from the client's first
- * Destination Connection ID (HKDF-SHA256 through an HMAC context of
- * libcrypto, RFC 9001 section 5.2), header protection removed with
+ * Destination Connection ID (HKDF-SHA256 on libcrypto's SHA-256, RFC 9001
+ * section 5.2), header protection removed with
  * AES-128-ECB and the payload opened with AES-128-GCM, then the frames an
  * Initial may carry walked to its CRYPTO frames. The caller's packet is
  * never written to: the unprotected header only exists as associated data
@@ -11,13 +11,20 @@
  * Every libcrypto object is made once in np_quic_crypto_new and re-keyed per
  * use; opening a packet allocates nothing.
  */
+/*
+ * HMAC-SHA256 is built here on libcrypto's SHA256 context (deprecated in
+ * 3.0, not removed; matcher/tls_fp.c does the same): EVP_MAC allocates on
+ * every keying, and a worker meeting a new QUIC connection must not.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "quic.h"
 
@@ -173,15 +180,48 @@ np_quic_parse_long(const uint8_t *p, uint32_t len, struct np_quic_long *h)
 
 #define NP_QUIC_NVERSIONS (sizeof(np_quic_versions) / sizeof(np_quic_versions[0]))
 
+/*
+ * An HMAC-SHA256 key (RFC 2104) as the two SHA-256 states after its padded
+ * blocks: each MAC under it then costs the message's blocks and one more.
+ */
+struct hmac_key {
+	SHA256_CTX inner, outer;
+};
+
+static void
+hmac_key(struct hmac_key *hk, const uint8_t *key, size_t len)
+{
+	uint8_t k[SHA256_CBLOCK] = { 0 }, pad[SHA256_CBLOCK];
+
+	if (len > sizeof(k))
+		SHA256(key, len, k);
+	else if (len)
+		memcpy(k, key, len);
+	for (size_t i = 0; i < sizeof(k); i++)
+		pad[i] = k[i] ^ 0x36;
+	SHA256_Init(&hk->inner);
+	SHA256_Update(&hk->inner, pad, sizeof(pad));
+	for (size_t i = 0; i < sizeof(k); i++)
+		pad[i] = k[i] ^ 0x5c;
+	SHA256_Init(&hk->outer);
+	SHA256_Update(&hk->outer, pad, sizeof(pad));
+}
+
+static void
+hmac(const struct hmac_key *hk, const uint8_t *msg, size_t len, uint8_t out[NP_QUIC_SECRET])
+{
+	SHA256_CTX c = hk->inner;
+	uint8_t ih[SHA256_DIGEST_LENGTH];
+
+	SHA256_Update(&c, msg, len);
+	SHA256_Final(ih, &c);
+	c = hk->outer;
+	SHA256_Update(&c, ih, sizeof(ih));
+	SHA256_Final(out, &c);
+}
+
 struct np_quic_crypto {
-	EVP_MAC *hmac;
-	/*
-	 * HMAC-SHA256 contexts: one per version keyed with its salt at
-	 * creation, one re-keyed per derivation. libcrypto 3.0 allocates on
-	 * every HMAC (re)initialisation, fewer when the key stays, so keys
-	 * are set as rarely as the derivation allows.
-	 */
-	EVP_MAC_CTX *salted[NP_QUIC_NVERSIONS], *mac;
+	struct hmac_key salted[NP_QUIC_NVERSIONS];	/* HKDF-Extract's, per version */
 	EVP_CIPHER *ecb, *gcm;
 	EVP_CIPHER_CTX *hp_ctx, *aead_ctx;
 	/* the keys the cipher contexts hold, so that a packet of the same
@@ -199,10 +239,6 @@ np_quic_crypto_free(struct np_quic_crypto *c)
 	EVP_CIPHER_CTX_free(c->hp_ctx);
 	EVP_CIPHER_free(c->gcm);
 	EVP_CIPHER_free(c->ecb);
-	EVP_MAC_CTX_free(c->mac);
-	for (size_t i = 0; i < NP_QUIC_NVERSIONS; i++)
-		EVP_MAC_CTX_free(c->salted[i]);
-	EVP_MAC_free(c->hmac);
 	free(c);
 }
 
@@ -210,28 +246,16 @@ struct np_quic_crypto *
 np_quic_crypto_new(void)
 {
 	struct np_quic_crypto *c = calloc(1, sizeof(*c));
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-		OSSL_PARAM_construct_end(),
-	};
 
 	if (!c)
 		return NULL;
-	c->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	c->mac = c->hmac ? EVP_MAC_CTX_new(c->hmac) : NULL;
-	for (size_t i = 0; i < NP_QUIC_NVERSIONS; i++) {
-		c->salted[i] = c->hmac ? EVP_MAC_CTX_new(c->hmac) : NULL;
-		if (!c->salted[i] ||
-		    !EVP_MAC_init(c->salted[i], np_quic_versions[i].salt,
-				  sizeof(np_quic_versions[i].salt), params))
-			goto fail;
-	}
+	for (size_t i = 0; i < NP_QUIC_NVERSIONS; i++)
+		hmac_key(&c->salted[i], np_quic_versions[i].salt, sizeof(np_quic_versions[i].salt));
 	c->ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
 	c->gcm = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
 	c->hp_ctx = EVP_CIPHER_CTX_new();
 	c->aead_ctx = EVP_CIPHER_CTX_new();
-	if (!c->mac || !c->ecb || !c->gcm || !c->hp_ctx || !c->aead_ctx ||
-	    !EVP_MAC_CTX_set_params(c->mac, params) ||
+	if (!c->ecb || !c->gcm || !c->hp_ctx || !c->aead_ctx ||
 	    /* cipher and direction set once; each packet only brings keys */
 	    !EVP_EncryptInit_ex2(c->hp_ctx, c->ecb, NULL, NULL, NULL) ||
 	    !EVP_CIPHER_CTX_set_padding(c->hp_ctx, 0) ||
@@ -244,28 +268,13 @@ fail:
 	return NULL;
 }
 
-/* HMAC-SHA256 of msg into out (32 bytes), keyed with key, or with the
- * context's last key when key is NULL. */
-static bool
-hmac(EVP_MAC_CTX *ctx, const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
-     uint8_t out[NP_QUIC_SECRET])
-{
-	size_t n;
-
-	return EVP_MAC_init(ctx, key, key ? key_len : 0, NULL) &&
-	       EVP_MAC_update(ctx, msg, msg_len) &&
-	       EVP_MAC_final(ctx, out, &n, NP_QUIC_SECRET) && n == NP_QUIC_SECRET;
-}
-
 /*
  * HKDF-Expand-Label(secret, label, "", len) of TLS 1.3 (RFC 8446 section
  * 7.1) for len <= 32: the HkdfLabel structure (length, "tls13 " + label,
  * empty context) followed by HKDF-Expand's block counter 1 is one HMAC.
- * secret NULL: the one c->mac was last keyed with.
  */
 static bool
-expand_label(struct np_quic_crypto *c, const uint8_t *secret, const char *label, uint8_t *out,
-	     uint8_t len)
+expand_label(const struct hmac_key *secret, const char *label, uint8_t *out, uint8_t len)
 {
 	uint8_t info[2 + 1 + 6 + 32 + 1 + 1], t[NP_QUIC_SECRET];
 	size_t label_len = strlen(label), n = 0;
@@ -281,8 +290,7 @@ expand_label(struct np_quic_crypto *c, const uint8_t *secret, const char *label,
 	n += label_len;
 	info[n++] = 0;			/* context length */
 	info[n++] = 1;			/* HKDF-Expand's T(1) */
-	if (!hmac(c->mac, secret, NP_QUIC_SECRET, info, n, t))
-		return false;
+	hmac(secret, info, n, t);
 	memcpy(out, t, len);
 	return true;
 }
@@ -293,22 +301,23 @@ np_quic_initial_keys(struct np_quic_crypto *c, uint32_t version, const uint8_t *
 {
 	const struct np_quic_version *ver = find_version(version);
 	uint8_t initial[NP_QUIC_SECRET], secret[NP_QUIC_SECRET];
+	struct hmac_key hk;
 	static const uint8_t empty;
 
 	if (!ver || dcid_len > NP_QUIC_CID_MAX)
 		return -EINVAL;
 	/*
-	 * HKDF-Extract(salt, DCID) is HMAC keyed with the salt, already set.
-	 * Nothing is wiped afterwards: anyone who sees the packet can derive
-	 * these keys.
+	 * HKDF-Extract(salt, DCID) is HMAC keyed with the salt. Nothing is
+	 * wiped afterwards: anyone who sees the packet can derive these keys.
 	 */
-	if (!hmac(c->salted[ver - np_quic_versions], NULL, 0, dcid_len ? dcid : &empty, dcid_len,
-		  initial) ||
-	    !expand_label(c, initial, server ? "server in" : "client in", secret,
-			  NP_QUIC_SECRET) ||
-	    !expand_label(c, secret, ver->key_label, k->key, sizeof(k->key)) ||
-	    !expand_label(c, NULL, ver->iv_label, k->iv, sizeof(k->iv)) ||
-	    !expand_label(c, NULL, ver->hp_label, k->hp, sizeof(k->hp)))
+	hmac(&c->salted[ver - np_quic_versions], dcid_len ? dcid : &empty, dcid_len, initial);
+	hmac_key(&hk, initial, sizeof(initial));
+	if (!expand_label(&hk, server ? "server in" : "client in", secret, NP_QUIC_SECRET))
+		return -EIO;
+	hmac_key(&hk, secret, sizeof(secret));
+	if (!expand_label(&hk, ver->key_label, k->key, sizeof(k->key)) ||
+	    !expand_label(&hk, ver->iv_label, k->iv, sizeof(k->iv)) ||
+	    !expand_label(&hk, ver->hp_label, k->hp, sizeof(k->hp)))
 		return -EIO;
 	k->version = version;
 	return 0;

@@ -2003,7 +2003,7 @@ Test(quic_fuzz, junk_and_mutations_never_crash, .timeout = 240)
 /* Allocations                                                         */
 /* ------------------------------------------------------------------ */
 
-Test(quic_alloc, opening_packets_allocates_nothing)
+Test(quic_alloc, keys_and_opening_packets_allocate_nothing)
 {
 	struct np_quic_crypto *c;
 	size_t n1, n2;
@@ -2028,6 +2028,12 @@ Test(quic_alloc, opening_packets_allocates_nothing)
 	unsigned long before = __atomic_load_n(&g_crypto_allocs, __ATOMIC_RELAXED);
 
 	for (int i = 0; i < 100; i++) {
+		struct np_quic_keys k;
+		uint8_t dcid[8] = { 1, 2, 3, 4, 5, 6, 7, (uint8_t)i };
+
+		/* a new connection's keys: HKDF on the stack, nothing allocated */
+		cr_assert(eq(int, np_quic_initial_keys(c, i & 1 ? NP_QUIC_V2 : NP_QUIC_V1, dcid,
+						       sizeof(dcid), i & 2, &k), 0));
 		/* alternating keys: every packet re-keys both contexts */
 		cr_assert(eq(int, np_quic_decrypt(c, &k1, &h1, out, &out_len, &pn), 0));
 		cr_assert(eq(int, np_quic_decrypt(c, &k2, &h2, out, &out_len, &pn), 0));
