@@ -8,40 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn_hash.h"
 #include "flow.h"
-
-static inline uint32_t
-mix32(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x7feb352d;
-	h ^= h >> 15;
-	h *= 0x846ca68b;
-	h ^= h >> 16;
-	return h;
-}
-
-static uint32_t
-endpoint_hash(const uint8_t *addr, unsigned alen, uint16_t port)
-{
-	uint32_t h = port;
-
-	for (unsigned i = 0; i < alen; i += 4) {
-		uint32_t w;
-
-		memcpy(&w, addr + i, 4);
-		h = mix32(h ^ w);
-	}
-	return mix32(h);
-}
 
 static uint32_t
 flow_hash(const struct np_packet *pk)
 {
-	unsigned alen = pk->ip_ver == 4 ? 4 : 16;
-
-	/* '+' is commutative: both directions hash alike. */
-	return endpoint_hash(pk->src, alen, pk->sport) + endpoint_hash(pk->dst, alen, pk->dport);
+	return np_conn_hash(pk->ip_ver, pk->src, pk->sport, pk->dst, pk->dport);
 }
 
 int

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn_hash.h"
 #include "record.h"
 #include "tls_match.h"
 #include "tls_track.h"
@@ -57,39 +58,12 @@ const char *const np_tls_ctr_names[NP_TLS_CTR_COUNT] = {
 
 /* ---- the connection table ------------------------------------------------ */
 
-static inline uint32_t
-mix32(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x7feb352d;
-	h ^= h >> 15;
-	h *= 0x846ca68b;
-	h ^= h >> 16;
-	return h;
-}
-
-static uint32_t
-endpoint_hash(const uint8_t *addr, unsigned alen, uint16_t port)
-{
-	uint32_t h = port;
-
-	for (unsigned i = 0; i < alen; i += 4) {
-		uint32_t w;
-
-		memcpy(&w, addr + i, 4);
-		h = mix32(h ^ w);
-	}
-	return mix32(h);
-}
-
-/* '+' is commutative: both directions hash alike. */
+/* The flow table's hash, set apart for UDP. */
 static uint32_t
 conn_hash(bool udp, uint8_t ip_ver, const uint8_t *a, uint16_t ap, const uint8_t *b,
 	  uint16_t bp)
 {
-	unsigned alen = ip_ver == 4 ? 4 : 16;
-
-	return (endpoint_hash(a, alen, ap) + endpoint_hash(b, alen, bp)) ^ (udp ? 0x9e3779b9u : 0);
+	return np_conn_hash(ip_ver, a, ap, b, bp) ^ (udp ? 0x9e3779b9u : 0);
 }
 
 static inline struct np_tls_conn *
