@@ -30,12 +30,12 @@ np_addr_table_init(struct np_addr_table *t, uint32_t cap, size_t elem_size)
 	while (nb < cap / 2)
 		nb <<= 1;
 	t->pool = calloc(cap, elem_size);
-	t->buckets = malloc(nb * sizeof(*t->buckets));
+	/* zeroed buckets read as empty (see head()): pages touched as used */
+	t->buckets = calloc(nb, sizeof(*t->buckets));
 	if (!t->pool || !t->buckets) {
 		np_addr_table_fini(t);
 		return -ENOMEM;
 	}
-	memset(t->buckets, 0xff, nb * sizeof(*t->buckets));
 	t->elem_size = elem_size;
 	t->cap = cap;
 	t->mask = nb - 1;
@@ -55,10 +55,18 @@ np_addr_table_fini(struct np_addr_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* A bucket holds its chain's first index inverted: 0, as calloc leaves it,
+ * is NP_ADDR_NONE. */
+static inline uint32_t
+head(const struct np_addr_table *t, uint32_t b)
+{
+	return ~t->buckets[b];
+}
+
 struct np_addr_node *
 np_addr_lookup(const struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
 {
-	for (uint32_t i = t->buckets[addr_hash(addr, ip_ver) & t->mask]; i != NP_ADDR_NONE;) {
+	for (uint32_t i = head(t, addr_hash(addr, ip_ver) & t->mask); i != NP_ADDR_NONE;) {
 		struct np_addr_node *n = np_addr_at(t, i);
 
 		/* fixed sizes: the compiler compares in registers */
@@ -116,8 +124,8 @@ np_addr_insert(struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
 	memset(n, 0, t->elem_size);
 	memcpy(n->addr, addr, ip_ver == 4 ? 4 : 16);
 	n->ip_ver = ip_ver;
-	n->hnext = t->buckets[b];
-	t->buckets[b] = np_addr_index(t, n);
+	n->hnext = head(t, b);
+	t->buckets[b] = ~np_addr_index(t, n);
 	link_newest(t, n);
 	t->count++;
 	return n;
@@ -134,11 +142,17 @@ void
 np_addr_remove(struct np_addr_table *t, struct np_addr_node *n)
 {
 	uint32_t idx = np_addr_index(t, n);
-	uint32_t *pp = &t->buckets[addr_hash(n->addr, n->ip_ver) & t->mask];
+	uint32_t b = addr_hash(n->addr, n->ip_ver) & t->mask;
 
-	while (*pp != idx)
-		pp = &np_addr_at(t, *pp)->hnext;
-	*pp = n->hnext;
+	if (head(t, b) == idx) {
+		t->buckets[b] = ~n->hnext;
+	} else {
+		struct np_addr_node *p = np_addr_at(t, head(t, b));
+
+		while (p->hnext != idx)
+			p = np_addr_at(t, p->hnext);
+		p->hnext = n->hnext;
+	}
 	unlink_age(t, n);
 	n->hnext = t->free_head;
 	t->free_head = idx;

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: MIT
 """Hot reload under traffic: hundreds of reloads, good and bad databases.
 
-  reload_storm.py NETPRINT DB CAPTURE [RELOADS]
+  reload_storm.py NETPRINT DB TLS_DB CAPTURE [RELOADS]
 
 netprint replays CAPTURE endlessly (net_pcap infinite_rx, EAL arguments
-before "--"), while this script rewrites its -f database, alternately
-valid and broken, and sends SIGHUP (every tenth time it asks through the
+before "--"), while this script rewrites its two -f databases (p0f's and
+the TLS one: a reload reads them all), alternately valid and broken (the
+one or the other), and sends SIGHUP (every tenth time it asks through the
 API socket instead). Each reload must be reported (a new generation, or
-"reload failed" with FILE:LINE and the old generation kept); at the end,
+"reload failed" with FILE:LINE of the broken file and the old generation
+kept); at the end,
 after SIGTERM, netprint must exit 0 with every packet accounted for in its
 counters and the generation equal to 1 + the good reloads. Run under
 ASan/UBSan by the test command, this also shows no crash and no leak.
@@ -39,28 +41,38 @@ def wait_for(path, pattern, count, timeout=10.0):
 
 
 def main():
-    np, db, cap = sys.argv[1:4]
-    reloads = int(sys.argv[4]) if len(sys.argv) > 4 else 200
+    np, db, tls_db, cap = sys.argv[1:5]
+    reloads = int(sys.argv[5]) if len(sys.argv) > 5 else 200
     good = open(db, "rb").read()
     bad = good + b"\n[tcp:request]\nlabel = s:unix:Broken:1\nsig = 4:64:0:*:mss*20,7:mss:df:\n"
+    tls_good = open(tls_db, "rb").read()
+    tls_bad = tls_good.replace(b"[tls:server]", b"[tls:server]\nlabel = s:!:X:\nsys = @unix\nsig = nope\n")
     with tempfile.TemporaryDirectory() as tmp:
-        fp, sock, err = (os.path.join(tmp, x) for x in ("p0f.fp", "api.sock", "err"))
+        fp, tls_fp, sock, err = (os.path.join(tmp, x) for x in ("p0f.fp", "tls.fp", "api.sock", "err"))
         open(fp, "wb").write(good)
+        open(tls_fp, "wb").write(tls_good)
         errf = open(err, "w")
         proc = subprocess.Popen(
             [np, "--no-huge", "-m", "512", "--no-pci", "--no-shconf", "--log-level=*:error",
              "-l", "0-1", "--vdev=net_pcap0,rx_pcap=%s,infinite_rx=1" % cap,
-             "--", "-f", fp, "-s", sock, "-o", os.devnull],
+             "--", "-f", fp, "-f", tls_fp, "-s", sock, "-o", os.devnull],
             stdout=subprocess.DEVNULL, stderr=errf)
         try:
             check(wait_for(err, r"link up", 1, 30), "netprint starts and replays")
             api = None
             events = r"database generation \d+ loaded|reload failed"
             ok_msgs = fail_msgs = 0
+            bad_files = {"p0f.fp": 0, "tls.fp": 0}
             for i in range(reloads):
-                tmp_fp = fp + ".new"
-                open(tmp_fp, "wb").write(bad if i % 2 else good)
-                os.rename(tmp_fp, fp)
+                # odd reloads break one file: p0f's, or every fourth the TLS one
+                broken = "tls.fp" if i % 4 == 3 else "p0f.fp" if i % 2 else None
+                for path, ok_text, bad_text, name in ((fp, good, bad, "p0f.fp"),
+                                                      (tls_fp, tls_good, tls_bad, "tls.fp")):
+                    tmp_fp = path + ".new"
+                    open(tmp_fp, "wb").write(bad_text if broken == name else ok_text)
+                    os.rename(tmp_fp, path)
+                if broken:
+                    bad_files[broken] += 1
                 if i % 10 == 9:
                     if api is None:
                         api = socket.socket(socket.AF_UNIX)
@@ -81,8 +93,10 @@ def main():
                 else:
                     ok_msgs += 1
             text = open(err, errors="replace").read()
-            check(len(re.findall(r"reload failed, keeping database generation \d+: .*p0f\.fp:\d+: ", text)) == fail_msgs,
-                  "%d broken databases refused with FILE:LINE, the old one kept" % fail_msgs)
+            for name, n in bad_files.items():
+                check(len(re.findall(r"reload failed, keeping database generation \d+: .*%s:\d+: "
+                                     % re.escape(name), text)) == n,
+                      "%d broken %s refused with FILE:LINE, the old database kept" % (n, name))
             check(len(re.findall(r"database generation \d+ loaded", text)) == ok_msgs,
                   "%d good databases loaded" % ok_msgs)
         finally:
