@@ -462,6 +462,7 @@ np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
 		if (f->syn_label && f->syn_gen == (uint8_t)db_gen)
 			hint.syn_label = (int32_t)f->syn_label - 1;
 		hint.seq_known = f->acked;
+		hint.no_data_yet = f->http == NP_NO_HTTP;
 		hint.to_srv = to_srv;
 		hint.snd_next = to_srv ? f->next_cli_seq : f->next_srv_seq;
 		hint.rcv_next = to_srv ? f->next_srv_seq : f->next_cli_seq;

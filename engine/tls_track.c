@@ -160,7 +160,8 @@ side_done(struct np_tls_track *t, struct np_tls_conn *c, int side, int ctr)
 	c->state[side] = ST_DONE;
 }
 
-/* An entry goes; a side still collecting is counted under ctr. */
+/* An entry goes; a side still collecting a hello is counted under ctr
+ * (bytes kept in case they were one are not). */
 static void
 remove_conn(struct np_tls_track *t, struct np_tls_conn *c, int ctr)
 {
@@ -168,7 +169,7 @@ remove_conn(struct np_tls_track *t, struct np_tls_conn *c, int ctr)
 
 	for (int side = 0; side < 2; side++)
 		if (c->state[side] == ST_COLLECT)
-			side_done(t, c, side, ctr);
+			side_done(t, c, side, c->provisional & (1u << side) ? -1 : ctr);
 	while (*pp != i + 1)
 		pp = &t->pool[*pp - 1].hnext;
 	*pp = c->hnext;
@@ -589,11 +590,12 @@ np_tls_track_tcp(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen
 	}
 	if (pk->pay_len && !c) {
 		uint8_t type = np_tls_starts_hello(pk->payload, pk->pay_len);
-		bool early = hint->seq_known &&
+		bool early = hint->seq_known && hint->no_data_yet &&
 			     (seq_ahead(seq, hint->snd_next) || hello_prefix(t, pk->payload, pk->pay_len));
 
-		/* A hello starts here; or, on a connection p0f follows, the first
-		 * bytes may still come, or be too few to tell, and a hello with them. */
+		/* A hello starts here; or, on a connection p0f follows and that has
+		 * carried no data yet, the first bytes may still come, or be too few
+		 * to tell, and a hello with them. */
 		if (type)
 			side = type == NP_TLS_CLIENT_HELLO ? CLI : SRV;
 		else if (early)

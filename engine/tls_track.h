@@ -94,6 +94,7 @@ void np_tls_track_fini(struct np_tls_track *t);
 struct np_tls_tcp_hint {
 	int32_t syn_label;	/* index into db->labels, -1: none */
 	bool seq_known;		/* the handshake was seen: the fields below hold */
+	bool no_data_yet;	/* neither side has sent data in order so far */
 	bool to_srv;		/* the packet goes from the SYN's sender */
 	uint32_t snd_next;	/* the sender's next in-order sequence number */
 	uint32_t rcv_next;	/* the other side's */

@@ -227,7 +227,7 @@ static struct np_tls_tcp_hint
 hint_of(const struct conn *c, bool to_srv, uint32_t cdone, uint32_t sdone)
 {
 	return (struct np_tls_tcp_hint){
-		.syn_label = -1, .seq_known = true, .to_srv = to_srv,
+		.syn_label = -1, .seq_known = true, .to_srv = to_srv, .no_data_yet = !cdone && !sdone,
 		.snd_next = to_srv ? c->cseq + cdone : c->sseq + sdone,
 		.rcv_next = to_srv ? c->sseq + sdone : c->cseq + cdone,
 	};
@@ -413,8 +413,27 @@ Test(track, late_plaintext_is_not_a_hello)
 	seg(&c, true, 0, (const uint8_t *)a, sizeof(a) - 1, TF_ACK, &h);
 	assert_pool_whole();
 	cr_assert(eq(u64, g_t.ctr[NP_TLS_CTR_HELLO_SEEN], 0));
+
+	/* kept and never resolved: the connection ends, no failure is counted */
+	struct conn d = conn4(21);
+
+	d.sport = 80;
+	h = hint_of(&d, true, 0, 0);
+	seg(&d, true, sizeof(a) - 1, (const uint8_t *)b, sizeof(b) - 1, TF_ACK, &h);
+	seg(&d, true, sizeof(a) - 1 + sizeof(b) - 1, NULL, 0, TF_ACK | TF_FIN, &h);
+	assert_pool_whole();
 	for (unsigned i = NP_TLS_CTR_FAIL_NOT_TLS; i <= NP_TLS_CTR_FAIL_EVICTED; i++)
 		cr_assert(eq(u64, g_t.ctr[i], 0), "counter %u", i);
+
+	/* out of order once data has flowed: no entry for what cannot start a hello */
+	struct conn e = conn4(22);
+
+	uint32_t entries = g_t.count;
+
+	e.sport = 80;
+	h = hint_of(&e, true, 100, 0);
+	seg(&e, true, 300, (const uint8_t *)b, sizeof(b) - 1, TF_ACK, &h);
+	cr_assert(eq(u32, g_t.count, entries));
 }
 
 Test(track, hello_retry_second_client_hello_is_counted_not_reported)
