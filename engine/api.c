@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -21,7 +22,6 @@
 #include "api.h"
 #include "format.h"
 
-#define NP_API_LINE_MAX 1024
 #define NP_API_OUT_MAX 4096
 
 /* Byte offsets in p0f's packed struct p0f_api_response. */
@@ -225,6 +225,9 @@ enum client_mode { MODE_UNKNOWN, MODE_BINARY, MODE_JSON };
 struct client {
 	int fd;			/* -1 when the slot is free */
 	enum client_mode mode;
+	bool eof;		/* the client has shut its side: answer, flush, close */
+	bool skipping;		/* JSON: discarding the rest of a line too long */
+	uint64_t active_ms;	/* when it connected or last had a query answered */
 	size_t in_len, out_len, out_off;
 	char in[NP_API_LINE_MAX];
 	char out[NP_API_OUT_MAX];
@@ -236,6 +239,15 @@ struct np_api {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct client cl[NP_API_MAX_CLIENTS];
 };
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 struct np_api *
 np_api_open(const char *path, char *err, size_t err_len)
@@ -275,14 +287,6 @@ np_api_open(const char *path, char *err, size_t err_len)
 	return api;
 }
 
-static void
-drop_client(struct client *c)
-{
-	close(c->fd);
-	c->fd = -1;
-}
-
-/* Answer every complete query in the input buffer. */
 void
 np_api_on_reload(struct np_api *api, void (*fn)(void))
 {
@@ -290,16 +294,43 @@ np_api_on_reload(struct np_api *api, void (*fn)(void))
 }
 
 static void
+drop_client(struct client *c)
+{
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* Drop a JSON line's bytes up to and including its newline. */
+static void
+skip_long_line(struct client *c)
+{
+	char *nl = memchr(c->in, '\n', c->in_len);
+	size_t used = nl ? (size_t)(nl - c->in) + 1 : c->in_len;
+
+	memmove(c->in, c->in + used, c->in_len - used);
+	c->in_len -= used;
+	c->skipping = !nl;
+}
+
+/*
+ * Answer the complete queries in the input buffer while the output buffer
+ * has room for an answer; the rest wait until the client reads.
+ */
+static void
 answer_queries(struct np_api *api, struct client *c, const struct np_hosts *hs)
 {
+	static const char too_long[] = "{\"status\":\"bad query\",\"error\":\"line too long\"}\n";
+
 	if (c->mode == MODE_UNKNOWN && c->in_len)
 		c->mode = c->in[0] == '{' ? MODE_JSON : MODE_BINARY;
 
 	for (;;) {
 		size_t used;
 
+		if (c->skipping)
+			skip_long_line(c);
 		if (c->out_len + NP_API_LINE_MAX > sizeof(c->out))
-			return;	/* let the client read first */
+			return;
 		if (c->mode == MODE_BINARY) {
 			if (c->in_len < NP_API_QUERY_LEN)
 				return;
@@ -309,18 +340,39 @@ answer_queries(struct np_api *api, struct client *c, const struct np_hosts *hs)
 		} else {
 			char *nl = memchr(c->in, '\n', c->in_len);
 
-			if (!nl) {
-				if (c->in_len == sizeof(c->in))	/* a line too long */
-					drop_client(c);
-				return;
+			if (!nl && c->in_len == sizeof(c->in)) {
+				memcpy(c->out + c->out_len, too_long, sizeof(too_long) - 1);
+				c->out_len += sizeof(too_long) - 1;
+				c->skipping = true;
+				c->active_ms = now_ms();
+				continue;
 			}
+			if (!nl)
+				return;
 			used = (size_t)(nl - c->in) + 1;
 			c->out_len += np_api_answer_json(hs, c->in, used - 1, c->out + c->out_len,
 							 sizeof(c->out) - c->out_len, api->reload);
 		}
 		memmove(c->in, c->in + used, c->in_len - used);
 		c->in_len -= used;
+		c->active_ms = now_ms();
 	}
+}
+
+/* Send what is pending; false when the connection is gone. */
+static bool
+flush_answers(struct client *c)
+{
+	while (c->out_len > c->out_off) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR;
+		c->out_off += (size_t)n;
+	}
+	c->out_len = c->out_off = 0;
+	return true;
 }
 
 static void
@@ -330,28 +382,58 @@ service_client(struct np_api *api, struct client *c, short revents, const struct
 		drop_client(c);
 		return;
 	}
-	if (revents & (POLLIN | POLLHUP)) {
+	/* Read only into free room: recv() of 0 bytes would look like a close. */
+	if ((revents & (POLLIN | POLLHUP)) && !c->eof && c->in_len < sizeof(c->in)) {
 		ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
-
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-			drop_client(c);
-			return;
-		}
-		if (n > 0)
-			c->in_len += (size_t)n;
-		answer_queries(api, c, hs);
-	}
-	if (c->fd >= 0 && c->out_len > c->out_off) {
-		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			drop_client(c);
 			return;
 		}
-		if (n > 0 && (c->out_off += (size_t)n) == c->out_len)
-			c->out_len = c->out_off = 0;
+		if (n == 0)
+			c->eof = true;
+		if (n > 0)
+			c->in_len += (size_t)n;
 	}
+	/* Answer and send in turn until the client's socket is full or all is said. */
+	for (;;) {
+		answer_queries(api, c, hs);
+		if (!flush_answers(c)) {
+			drop_client(c);
+			return;
+		}
+		if (c->out_len)
+			return;	/* the client reads first; POLLOUT resumes */
+		if (c->mode == MODE_BINARY ? c->in_len < NP_API_QUERY_LEN
+					   : !memchr(c->in, '\n', c->in_len) &&
+						     c->in_len < sizeof(c->in))
+			break;
+	}
+	if (c->eof)
+		drop_client(c);	/* everything complete was answered */
+}
+
+/*
+ * A newcomer finding every slot taken closes the connection idle longest,
+ * if it has been idle NP_API_IDLE_EVICT_MS; else it is turned away, as p0f.
+ */
+static struct client *
+free_slot(struct np_api *api)
+{
+	struct client *idle = NULL;
+
+	for (unsigned i = 0; i < NP_API_MAX_CLIENTS; i++) {
+		struct client *c = &api->cl[i];
+
+		if (c->fd < 0)
+			return c;
+		if (!idle || c->active_ms < idle->active_ms)
+			idle = c;
+	}
+	if (now_ms() - idle->active_ms < NP_API_IDLE_EVICT_MS)
+		return NULL;
+	drop_client(idle);
+	return idle;
 }
 
 void
@@ -363,15 +445,19 @@ np_api_poll(struct np_api *api, const struct np_hosts *hs, int timeout_ms)
 
 	pfd[n] = (struct pollfd){ .fd = api->listen_fd, .events = POLLIN };
 	map[n++] = -1;
-	for (int i = 0; i < NP_API_MAX_CLIENTS; i++)
-		if (api->cl[i].fd >= 0) {
-			short ev = POLLIN;
+	for (int i = 0; i < NP_API_MAX_CLIENTS; i++) {
+		const struct client *c = &api->cl[i];
+		short ev = 0;
 
-			if (api->cl[i].out_len > api->cl[i].out_off)
-				ev |= POLLOUT;
-			pfd[n] = (struct pollfd){ .fd = api->cl[i].fd, .events = ev };
-			map[n++] = i;
-		}
+		if (c->fd < 0)
+			continue;
+		if (!c->eof && c->in_len < sizeof(c->in))
+			ev |= POLLIN;
+		if (c->out_len > c->out_off)
+			ev |= POLLOUT;
+		pfd[n] = (struct pollfd){ .fd = c->fd, .events = ev };
+		map[n++] = i;
+	}
 	if (poll(pfd, n, timeout_ms) <= 0)
 		return;
 
@@ -381,17 +467,15 @@ np_api_poll(struct np_api *api, const struct np_hosts *hs, int timeout_ms)
 
 	if (pfd[0].revents & POLLIN) {
 		int fd = accept4(api->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		int i;
+		struct client *c;
 
 		if (fd < 0)
 			return;
-		for (i = 0; i < NP_API_MAX_CLIENTS && api->cl[i].fd >= 0; i++)
-			;
-		if (i == NP_API_MAX_CLIENTS) {
-			close(fd);	/* p0f too turns away clients over its limit */
+		if (!(c = free_slot(api))) {
+			close(fd);
 			return;
 		}
-		api->cl[i] = (struct client){ .fd = fd };
+		*c = (struct client){ .fd = fd, .active_ms = now_ms() };
 	}
 }
 

@@ -5,7 +5,10 @@
  * clients work unchanged; and the same lookup as one JSON line per query.
  * A connection speaks binary when its first byte is p0f's magic, JSON when
  * it is '{'. Served from the logger with non-blocking sockets: a slow or
- * broken client never stalls anything.
+ * broken client never stalls anything. Queries may be pipelined: answers
+ * wait while the client does not read, and resume when it does. A JSON line
+ * of NP_API_LINE_MAX bytes or more is answered "line too long" and skipped.
+ * A client that shuts its side down gets every answer before the close.
  */
 #ifndef NP_API_H
 #define NP_API_H
@@ -23,6 +26,8 @@
 #define NP_API_QUERY_LEN 21
 #define NP_API_RESP_LEN 232
 #define NP_API_MAX_CLIENTS 20	/* p0f's default -S */
+#define NP_API_IDLE_EVICT_MS 1000	/* a full server closes a connection idle this long */
+#define NP_API_LINE_MAX 1024	/* a JSON query line, newline included */
 
 /* p0f handle_query(): answer one binary query. */
 void np_api_answer(const struct np_hosts *hs, const uint8_t query[NP_API_QUERY_LEN],

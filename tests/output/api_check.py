@@ -23,6 +23,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tap import check, finish  # noqa: E402
@@ -145,6 +146,93 @@ def connect(path, deadline):
             time.sleep(0.01)
 
 
+def read_exactly(sock, n, timeout):
+    """n bytes, or fewer if the server closes or stays silent for timeout seconds."""
+    sock.settimeout(timeout)
+    buf = b""
+    try:
+        while len(buf) < n:
+            chunk = sock.recv(n - len(buf))
+            if not chunk:
+                break
+            buf += chunk
+    except socket.timeout:
+        pass
+    sock.settimeout(None)
+    return buf
+
+
+def binary_query(addr):
+    return struct.pack("=IB16s", QUERY_MAGIC, 4, socket.inet_aton(addr))
+
+
+def hostile_clients(sock_path, addr, want):
+    """Pipelining, floods, long lines and idle connections, as in the wild."""
+    deadline = time.time() + 5
+    c = connect(sock_path, deadline)
+    c.sendall(binary_query(addr) * 15)
+    got = read_exactly(c, 15 * RESP.size, 5)
+    check(len(got) == 15 * RESP.size and
+          all(agrees(RESP.unpack_from(got, i * RESP.size), want) is None for i in range(15)),
+          "15 pipelined binary queries in one write: 15 answers (%d bytes)" % len(got))
+    c.close()
+
+    # 3,000 queries (63 KB) written before reading a byte: every one answered.
+    c = connect(sock_path, deadline)
+    n = 3000
+    writer = threading.Thread(target=c.sendall, args=(binary_query(addr) * n,))
+    writer.start()
+    time.sleep(0.5)	# the server's output fills while this client is not reading
+    got = read_exactly(c, n * RESP.size, 10)
+    writer.join()
+    ok = sum(RESP.unpack_from(got, i * RESP.size)[1] == OK for i in range(len(got) // RESP.size))
+    check(ok == n, "%d queries written before reading: %d answered" % (n, ok))
+    c.close()
+
+    # Queries, then the client shuts its side: all answered, then the close.
+    c = connect(sock_path, deadline)
+    c.sendall(binary_query(addr) * 3)
+    c.shutdown(socket.SHUT_WR)
+    got = read_exactly(c, 4 * RESP.size, 5)
+    check(len(got) == 3 * RESP.size, "a client that shuts its side after 3 queries gets 3 answers "
+          "and the close (%d bytes)" % len(got))
+    c.close()
+
+    # A JSON line too long: said, skipped, and the connection keeps serving.
+    c = connect(sock_path, deadline)
+    f = c.makefile("rwb")
+    for size in (1024, 1025, 6000):	# bytes, the newline included
+        head = b'{"addr": "' + addr.encode() + b'", "pad": "'
+        line = head + b"x" * (size - len(head) - 3) + b'"}\n'
+        f.write(line + json.dumps({"addr": addr}).encode() + b"\n")
+        f.flush()
+        first, second = json.loads(f.readline()), json.loads(f.readline())
+        want_first = "ok" if size <= 1024 else "line too long"
+        got_first = first.get("error", first["status"])
+        check(got_first == want_first and second["status"] == "ok",
+              "a JSON line of %d bytes: %s, and the next line is answered" % (size, got_first))
+    c.close()
+
+    # Every slot held by idle clients: a newcomer is still answered.
+    idle = [connect(sock_path, deadline) for _ in range(20)]
+    time.sleep(1.5)
+    c = connect(sock_path, deadline)
+    c.sendall(binary_query(addr))
+    got = read_exactly(c, RESP.size, 5)
+    check(len(got) == RESP.size and agrees(RESP.unpack(got), want) is None,
+          "20 idle connections do not lock a newcomer out")
+    c.close()
+    gone = 0
+    for i in idle:
+        i.settimeout(0.2)
+        try:
+            gone += i.recv(1) == b""
+        except socket.timeout:
+            pass
+        i.close()
+    check(gone >= 1, "the longest idle connection was closed to make room (%d closed)" % gone)
+
+
 def main():
     np, db, cap = sys.argv[1:4]
     with tempfile.TemporaryDirectory() as tmp:
@@ -223,6 +311,7 @@ def main():
             half.sendall(b"\x01\x46\x30")	# a client that stops mid-query
             half.close()
             check(agrees(query(s, a), hosts[a]) is None, "a client leaving mid-query harms no one")
+            hostile_clients(sock_path, a, hosts[a])
         finally:
             proc.send_signal(signal.SIGTERM)
             try:
