@@ -17,6 +17,7 @@
 
 #define NP_LABEL_MAX 96		/* "name flavor" as printed, with NUL */
 #define NP_DB_ERR_MAX 512
+#define NP_DB_LINE_MAX 65535	/* bytes in a database line, its newline not counted */
 
 enum np_win_type {
 	NP_WIN_NORMAL,		/* literal */
@@ -122,6 +123,8 @@ struct np_db {
 	uint32_t n_tls[2];
 	struct np_tls_index *tls_index[2];
 	uint32_t n_sigs;	/* every "sig =" line */
+	uint64_t load_compares;	/* names and signatures compared while loading: the
+				 * loader's work, which grows with the file, not its square */
 	uint32_t generation;	/* set by whoever publishes it: 1, 2, ... */
 	struct np_arena *arena;	/* owns everything above */
 };

@@ -12,9 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "http_sig.h"
+#include "idmap.h"
 #include "tcp_index.h"
 #include "tcp_sig.h"
 #include "tls_sig.h"
@@ -47,6 +50,9 @@ struct reader {
 		cap_ua, cap_tls[2];
 	char *line;		/* the line being read */
 	size_t line_cap;
+	/* what was read so far, by key (idmap.h): names, and the earlier
+	 * signatures that may cover a new one */
+	struct np_idmap name_map, class_map, hdr_map, tcp_map[2], http_map[2], tls_map[2];
 };
 
 static void *
@@ -118,31 +124,66 @@ is_name_char(char c)
 	return c && (isalnum((unsigned char)c) || strchr(NAME_CHARS, c));
 }
 
+static uint64_t
+key_nocase(const char *s, size_t len)
+{
+	uint64_t h = NP_IDMAP_SEED;
+
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = (uint8_t)tolower((unsigned char)s[i]);
+
+		h = np_idmap_hash(h, &c, 1);
+	}
+	return h;
+}
+
+/* The id of the string s[0..len) in strs (filed in map by key), or NP_IDMAP_END. */
+static uint32_t
+find_string(struct reader *r, const struct np_idmap *map, const char *const *strs,
+	    const char *s, size_t len, bool nocase)
+{
+	uint64_t key = nocase ? key_nocase(s, len) : np_idmap_hash(NP_IDMAP_SEED, s, len);
+
+	for (uint32_t i = np_idmap_first(map, key); i != NP_IDMAP_END; i = np_idmap_next(map, i)) {
+		r->db->load_compares++;
+		if (!(nocase ? strncasecmp : strncmp)(s, strs[i], len) && !strs[i][len])
+			return i;
+	}
+	return NP_IDMAP_END;
+}
+
+/* Append a copy of s[0..len) to *strs and file it in map; its id, or NP_IDMAP_END. */
+static uint32_t
+add_string(struct reader *r, struct np_idmap *map, const char ***strs, uint32_t *n, size_t *cap,
+	   const char *s, size_t len, bool nocase)
+{
+	uint64_t key = nocase ? key_nocase(s, len) : np_idmap_hash(NP_IDMAP_SEED, s, len);
+
+	if (grow((void **)strs, cap, *n, sizeof(**strs)) ||
+	    !((*strs)[*n] = arena_strdup(r, s, len)) || np_idmap_add(map, key, *n))
+		return NP_IDMAP_END;
+	return (*n)++;
+}
+
 /* p0f lookup_name_id(): case-insensitive, the first spelling is kept. */
 static int
 name_id(struct reader *r, const char *name, size_t len, uint32_t *id)
 {
 	struct np_db *db = r->db;
 
-	for (uint32_t i = 0; i < db->n_names; i++)
-		if (!strncasecmp(name, db->names[i], len) && !db->names[i][len]) {
-			*id = i;
-			return 0;
-		}
-	if (PUSH(r, db->names, db->n_names, r->cap_names) ||
-	    !(db->names[db->n_names] = arena_strdup(r, name, len)))
-		return -ENOMEM;
-	*id = db->n_names++;
-	return 0;
+	*id = find_string(r, &r->name_map, db->names, name, len, true);
+	if (*id == NP_IDMAP_END)
+		*id = add_string(r, &r->name_map, &db->names, &db->n_names, &r->cap_names, name,
+				 len, true);
+	return *id == NP_IDMAP_END ? -ENOMEM : 0;
 }
 
 static int32_t
-class_id(const struct np_db *db, const char *name, size_t len)
+class_id(struct reader *r, const char *name, size_t len)
 {
-	for (uint32_t i = 0; i < db->n_classes; i++)
-		if (!strncasecmp(name, db->classes[i], len) && !db->classes[i][len])
-			return (int32_t)i;
-	return -1;
+	uint32_t id = find_string(r, &r->class_map, r->db->classes, name, len, true);
+
+	return id == NP_IDMAP_END ? -1 : (int32_t)id;
 }
 
 /* HTTP header names are case-sensitive ids, as in p0f lookup_hdr(). */
@@ -151,14 +192,12 @@ hdr_id(void *ctx, const char *name, size_t len)
 {
 	struct reader *r = ctx;
 	struct np_db *db = r->db;
+	uint32_t id = find_string(r, &r->hdr_map, db->hdr_names, name, len, false);
 
-	for (uint32_t i = 0; i < db->n_hdr_names; i++)
-		if (!strncmp(name, db->hdr_names[i], len) && !db->hdr_names[i][len])
-			return i;
-	if (PUSH(r, db->hdr_names, db->n_hdr_names, r->cap_hdrs) ||
-	    !(db->hdr_names[db->n_hdr_names] = arena_strdup(r, name, len)))
-		return UINT32_MAX;
-	return db->n_hdr_names++;
+	if (id == NP_IDMAP_END)
+		id = add_string(r, &r->hdr_map, &db->hdr_names, &db->n_hdr_names, &r->cap_hdrs,
+				name, len, false);
+	return id == NP_IDMAP_END ? UINT32_MAX : id;
 }
 
 static int
@@ -175,14 +214,10 @@ parse_classes(struct reader *r, const char *val)
 			;
 		if (nxt == val || (*nxt && *nxt != ','))
 			return fail(r, "malformed class entry");
-		if (class_id(db, val, (size_t)(nxt - val)) >= 0) {
-			val = nxt;	/* known from an earlier file */
-			continue;
-		}
-		if (PUSH(r, db->classes, db->n_classes, r->cap_classes) ||
-		    !(db->classes[db->n_classes] = arena_strdup(r, val, (size_t)(nxt - val))))
+		if (class_id(r, val, (size_t)(nxt - val)) < 0 &&	/* else known from an earlier file */
+		    add_string(r, &r->class_map, &db->classes, &db->n_classes, &r->cap_classes, val,
+			       (size_t)(nxt - val), true) == NP_IDMAP_END)
 			return -ENOMEM;
-		db->n_classes++;
 		val = nxt;
 	}
 	return 0;
@@ -217,7 +252,7 @@ parse_label(struct reader *r, const char *val)
 		return fail(r, "malformed label class");
 	if (*val == '!' && val[1] == ':') {
 		lb.class_id = -1;
-	} else if ((lb.class_id = class_id(db, val, (size_t)(nxt - val))) < 0) {
+	} else if ((lb.class_id = class_id(r, val, (size_t)(nxt - val))) < 0) {
 		return fail(r, "unknown class '%.*s'", (int)(nxt - val), val);
 	}
 	val = nxt + 1;
@@ -270,7 +305,7 @@ parse_sys(struct reader *r, const char *val)
 			goto out;
 		}
 		if (is_class) {
-			int32_t c = class_id(db, val, (size_t)(nxt - val));
+			int32_t c = class_id(r, val, (size_t)(nxt - val));
 
 			if (c < 0) {
 				rc = fail(r, "unknown class '%.*s'", (int)(nxt - val), val);
@@ -343,12 +378,107 @@ parse_ua_os(struct reader *r, const char *val)
 	return 0;
 }
 
+/*
+ * Finding the earlier lines that cover a new one without comparing it with
+ * all of them: each specific signature is filed under a key made of the
+ * fields a later signature must share with it to be covered exactly (a
+ * wildcard files as itself); a new signature looks up every key that could
+ * cover it, and the matcher's own test decides among what is found. The
+ * earliest covering line is reported, as a scan in file order would.
+ */
+
+/* Quirks a "*" signature may lose against either IP version (tcp_sig.c). */
+#define STAR_QUIRKS (NP_QUIRKS_V6_ONLY | NP_QUIRK(DF) | NP_QUIRK(NZ_ID) | NP_QUIRK(ZERO_ID))
+
+struct tcp_cover_key {
+	uint8_t layout[NP_MAX_TCP_OPT];
+	uint8_t opt_cnt, eol_pad, ip_opt_len, star;
+	int8_t pay;
+	uint8_t win_type;
+	uint16_t win;
+	int32_t mss, wscale;
+	uint32_t quirks;
+};
+
+static uint64_t
+tcp_key(const struct np_tcp_sig *s, bool star, int32_t mss, int32_t wscale, int8_t pay,
+	uint8_t win_type, uint16_t win)
+{
+	struct tcp_cover_key k;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.layout, s->opt_layout, s->opt_cnt);
+	k.opt_cnt = s->opt_cnt;
+	k.eol_pad = s->opt_eol_pad;
+	k.ip_opt_len = s->ip_opt_len;
+	k.star = star;
+	k.pay = pay;
+	k.win_type = win_type;
+	k.win = win_type == NP_WIN_MOD || win_type == NP_WIN_ANY ? 0 : win;
+	k.mss = mss;
+	k.wscale = wscale;
+	k.quirks = star ? s->quirks & ~STAR_QUIRKS : s->quirks;
+	return np_idmap_hash(NP_IDMAP_SEED, &k, sizeof(k));
+}
+
+/* The signature's own key, under which it covers later ones. */
+static uint64_t
+tcp_filing_key(const struct np_tcp_sig *s)
+{
+	return tcp_key(s, s->ip_ver == -1, s->mss, s->wscale, s->pay_class, s->win_type, s->win);
+}
+
+/* The earliest specific signature that covers s exactly, or NP_IDMAP_END. */
+static uint32_t
+tcp_covering(struct reader *r, const struct np_tcp_sig *s)
+{
+	const struct np_idmap *map = &r->tcp_map[r->dir];
+	const struct np_tcp_sig *sigs = r->db->tcp[r->dir];
+	struct np_win_multi wm = np_tcp_win_multi(s, 0);
+	struct { uint8_t type; uint16_t win; } wins[4];
+	unsigned n_wins = 0;
+	uint32_t best = NP_IDMAP_END;
+
+	if (s->win_type != NP_WIN_NORMAL) {
+		wins[n_wins++] = (typeof(wins[0])){ s->win_type, s->win };
+	} else {
+		wins[n_wins++] = (typeof(wins[0])){ NP_WIN_NORMAL, s->win };
+		wins[n_wins++] = (typeof(wins[0])){ NP_WIN_MOD, 0 };
+		wins[n_wins++] = (typeof(wins[0])){ NP_WIN_ANY, 0 };
+		if (wm.multi >= 0)
+			wins[n_wins++] = (typeof(wins[0])){ wm.use_mtu ? NP_WIN_MTU : NP_WIN_MSS,
+							    (uint16_t)wm.multi };
+	}
+	/* Each wildcard field: the value itself, or "any" (-1) when it differs. */
+	for (unsigned v = 0; v < 16; v++) {
+		bool star = v & 1;
+		int32_t mss = v & 2 ? -1 : s->mss, wscale = v & 4 ? -1 : s->wscale;
+		int8_t pay = v & 8 ? -1 : s->pay_class;
+
+		if (((v & 2) && s->mss == -1) || ((v & 4) && s->wscale == -1) ||
+		    ((v & 8) && s->pay_class == -1))
+			continue;	/* the same key as without the bit */
+		for (unsigned w = 0; w < n_wins; w++) {
+			uint64_t key = tcp_key(s, star, mss, wscale, pay, wins[w].type, wins[w].win);
+
+			for (uint32_t i = np_idmap_first(map, key); i != NP_IDMAP_END;
+			     i = np_idmap_next(map, i)) {
+				r->db->load_compares++;
+				if (i < best && np_tcp_sig_check(&sigs[i], s, wm, false) == NP_SIG_EXACT)
+					best = i;
+			}
+		}
+	}
+	return best;
+}
+
 static int
 add_tcp_sig(struct reader *r, const char *val)
 {
 	struct np_db *db = r->db;
 	struct np_tcp_sig s;
 	const char *err = np_tcp_sig_parse(val, &s);
+	uint32_t n = db->n_tcp[r->dir], cover;
 
 	if (err)
 		return fail(r, "%s", err);
@@ -356,18 +486,67 @@ add_tcp_sig(struct reader *r, const char *val)
 	s.label = (uint32_t)r->cur_label;
 
 	/* p0f refuses a line that an earlier specific signature matches exactly. */
-	struct np_win_multi wm = np_tcp_win_multi(&s, 0);
-	for (uint32_t i = 0; i < db->n_tcp[r->dir]; i++) {
-		const struct np_tcp_sig *ref = &db->tcp[r->dir][i];
-
-		if (!db->labels[ref->label].generic &&
-		    np_tcp_sig_check(ref, &s, wm, false) == NP_SIG_EXACT)
-			return fail(r, "signature already covered by line %u", ref->line_no);
-	}
-	if (PUSH(r, db->tcp[r->dir], db->n_tcp[r->dir], r->cap_tcp[r->dir]))
+	if ((cover = tcp_covering(r, &s)) != NP_IDMAP_END)
+		return fail(r, "signature already covered by line %u", db->tcp[r->dir][cover].line_no);
+	if (PUSH(r, db->tcp[r->dir], n, r->cap_tcp[r->dir]) ||
+	    (!db->labels[s.label].generic && np_idmap_add(&r->tcp_map[r->dir], tcp_filing_key(&s), n)))
 		return -ENOMEM;
 	db->tcp[r->dir][db->n_tcp[r->dir]++] = s;
 	return 0;
+}
+
+/* HTTP: filed by version and the last-named of its mandatory headers, which a
+ * covered signature must carry too. */
+static uint64_t
+http_key(int8_t ver, uint32_t anchor)
+{
+	uint64_t h = np_idmap_hash(NP_IDMAP_SEED, &ver, sizeof(ver));
+
+	return np_idmap_hash(h, &anchor, sizeof(anchor));
+}
+
+static uint64_t
+http_filing_key(const struct np_http_sig *s)
+{
+	uint32_t anchor = NP_IDMAP_END;
+
+	for (unsigned i = 0; i < s->hdr_cnt; i++)
+		if (!s->hdr[i].optional && (anchor == NP_IDMAP_END || s->hdr[i].id > anchor))
+			anchor = s->hdr[i].id;
+	return http_key(s->http_ver, anchor);
+}
+
+static uint32_t
+http_covering(struct reader *r, const struct np_http_sig *s)
+{
+	const struct np_idmap *map = &r->http_map[r->dir];
+	uint32_t best = NP_IDMAP_END;
+
+	for (int v = 0; v < 2; v++) {
+		int8_t ver = v ? -1 : s->http_ver;
+
+		if (v && s->http_ver == -1)
+			break;
+		for (unsigned h = 0; h <= s->hdr_cnt; h++) {
+			uint32_t anchor = h < s->hdr_cnt ? s->hdr[h].id : NP_IDMAP_END;
+			bool seen = false;
+
+			if (h < s->hdr_cnt && s->hdr[h].optional)
+				continue;
+			for (unsigned e = 0; e < h && !seen; e++)
+				seen = s->hdr[e].id == anchor && !s->hdr[e].optional;
+			if (seen)
+				continue;
+			uint64_t key = http_key(ver, anchor);
+			for (uint32_t i = np_idmap_first(map, key); i != NP_IDMAP_END;
+			     i = np_idmap_next(map, i)) {
+				r->db->load_compares++;
+				if (i < best && np_http_sig_matches(&r->db->http[r->dir][i], s, true))
+					best = i;
+			}
+		}
+	}
+	return best;
 }
 
 static int
@@ -376,38 +555,51 @@ add_http_sig(struct reader *r, const char *val)
 	struct np_db *db = r->db;
 	struct np_http_sig s;
 	const char *err = np_http_sig_parse(val, &s, hdr_id, arena_strdup, r);
+	uint32_t n = db->n_http[r->dir], cover;
 
 	if (err)
 		return fail(r, "%s", err);
 	s.line_no = r->line_no;
 	s.label = (uint32_t)r->cur_label;
-	for (uint32_t i = 0; i < db->n_http[r->dir]; i++) {
-		const struct np_http_sig *ref = &db->http[r->dir][i];
-
-		if (!db->labels[ref->label].generic && np_http_sig_matches(ref, &s, true))
-			return fail(r, "signature already covered by line %u", ref->line_no);
-	}
-	if (PUSH(r, db->http[r->dir], db->n_http[r->dir], r->cap_http[r->dir]))
+	if ((cover = http_covering(r, &s)) != NP_IDMAP_END)
+		return fail(r, "signature already covered by line %u", db->http[r->dir][cover].line_no);
+	if (PUSH(r, db->http[r->dir], n, r->cap_http[r->dir]) ||
+	    (!db->labels[s.label].generic &&
+	     np_idmap_add(&r->http_map[r->dir], http_filing_key(&s), n)))
 		return -ENOMEM;
 	db->http[r->dir][db->n_http[r->dir]++] = s;
 	return 0;
+}
+
+/* TLS: a line covers another when both give the same parts, the same values. */
+static uint64_t
+tls_key(const struct np_tls_sig *s)
+{
+	uint64_t h = np_idmap_hash(NP_IDMAP_SEED, &s->parts, sizeof(s->parts));
+
+	return np_idmap_hash(h, s->text, strlen(s->text));
 }
 
 static int
 add_tls_sig(struct reader *r, const char *val)
 {
 	struct np_db *db = r->db;
+	struct np_idmap *map = &r->tls_map[r->dir];
 	struct np_tls_sig s;
 	const char *err = np_tls_sig_parse(val, r->dir == NP_DIR_REQUEST, &s);
+	uint32_t n = db->n_tls[r->dir];
 
 	if (err)
 		return fail(r, "%s", err);
 	s.line_no = r->line_no;
 	s.label = (uint32_t)r->cur_label;
-	for (uint32_t i = 0; i < db->n_tls[r->dir]; i++)
+	for (uint32_t i = np_idmap_first(map, tls_key(&s)); i != NP_IDMAP_END;
+	     i = np_idmap_next(map, i)) {
+		db->load_compares++;
 		if (np_tls_sig_same(&db->tls[r->dir][i], &s))
 			return fail(r, "signature already covered by line %u", db->tls[r->dir][i].line_no);
-	if (PUSH(r, db->tls[r->dir], db->n_tls[r->dir], r->cap_tls[r->dir]))
+	}
+	if (PUSH(r, db->tls[r->dir], n, r->cap_tls[r->dir]) || np_idmap_add(map, tls_key(&s), n))
 		return -ENOMEM;
 	db->tls[r->dir][db->n_tls[r->dir]++] = s;
 	return 0;
@@ -575,47 +767,43 @@ reader_begin(struct reader *r, char *err, size_t err_len)
 	return 0;
 }
 
-/* One file's text: its sections start afresh, what it defines is kept. */
-static int
-reader_feed(struct reader *r, const char *name, const char *text)
+/* A file begins: its sections start afresh, what earlier files defined is kept. */
+static void
+reader_open(struct reader *r, const char *name)
 {
-	const char *cur = text;
-	int rc = 0;
-
 	r->file = name;
 	r->line_no = 0;
 	r->sec = SEC_NONE;
 	r->state = NEED_SECT;
-	while (!rc) {
-		const char *eol;
+}
 
-		r->line_no++;
-		while (*cur == ' ' || *cur == '\t')
-			cur++;
-		for (eol = cur; *eol && *eol != '\n'; eol++)
-			;
-		if (*cur != ';' && cur != eol) {
-			size_t len = (size_t)(eol - cur);
+/* The next line of the file, without its newline (NUL-terminated, may be edited). */
+static int
+reader_line(struct reader *r, char *line)
+{
+	r->line_no++;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return *line == ';' || !*line ? 0 : parse_line(r, line);
+}
 
-			if (len + 1 > r->line_cap) {
-				char *nl = realloc(r->line, len + 1);
+static int
+reader_close(struct reader *r)
+{
+	return r->state == NEED_SYS ? fail(r, "label without its 'sys' line at end of file") : 0;
+}
 
-				if (!nl)
-					return -ENOMEM;
-				r->line = nl;
-				r->line_cap = len + 1;
-			}
-			memcpy(r->line, cur, len);
-			r->line[len] = 0;
-			rc = parse_line(r, r->line);
-		}
-		if (!*eol)
-			break;
-		cur = eol + 1;
+static void
+reader_free_maps(struct reader *r)
+{
+	np_idmap_free(&r->name_map);
+	np_idmap_free(&r->class_map);
+	np_idmap_free(&r->hdr_map);
+	for (int d = 0; d < 2; d++) {
+		np_idmap_free(&r->tcp_map[d]);
+		np_idmap_free(&r->http_map[d]);
+		np_idmap_free(&r->tls_map[d]);
 	}
-	if (!rc && r->state == NEED_SYS)
-		rc = fail(r, "label without its 'sys' line at end of file");
-	return rc;
 }
 
 /* Compile what was read; on failure free it, say why, set errno. */
@@ -623,6 +811,7 @@ static struct np_db *
 reader_end(struct reader *r, int rc, const char *name)
 {
 	free(r->line);
+	reader_free_maps(r);
 	if (!rc && r->db && !r->db->n_sigs) {
 		snprintf(r->err, r->err_len, "%s: no signatures found", name);
 		rc = -EINVAL;
@@ -634,7 +823,7 @@ reader_end(struct reader *r, int rc, const char *name)
 	if (!rc)
 		rc = np_tls_index_build(r->db);
 	if (rc) {
-		if (rc == -ENOMEM && r->file)
+		if (rc == -ENOMEM && r->file && r->line_no)
 			snprintf(r->err, r->err_len, "%s:%u: out of memory", r->file, r->line_no);
 		else if (rc == -ENOMEM)
 			snprintf(r->err, r->err_len, "%s: out of memory", name);
@@ -652,54 +841,110 @@ np_db_load_buf(const char *name, const char *text, char *err, size_t err_len)
 	int rc = reader_begin(&r, err, err_len);
 
 	if (!rc)
-		rc = reader_feed(&r, name, text);
+		reader_open(&r, name);
+	while (!rc) {
+		size_t len = strcspn(text, "\n");
+
+		if (len + 1 > r.line_cap) {
+			char *nl = realloc(r.line, len + 1);
+
+			if (!nl) {
+				rc = -ENOMEM;
+				break;
+			}
+			r.line = nl;
+			r.line_cap = len + 1;
+		}
+		memcpy(r.line, text, len);
+		r.line[len] = 0;
+		rc = reader_line(&r, r.line);
+		if (!text[len])
+			break;
+		text += len + 1;
+	}
+	if (!rc)
+		rc = reader_close(&r);
 	return reader_end(&r, rc, name);
 }
 
-/* A whole file as a NUL-terminated string; NULL with err set on failure. */
-static char *
-read_file(const char *path, char *err, size_t err_len)
+/* Does the line read so far start, after blanks, with ';'? */
+static bool
+starts_comment(const char *line, size_t len)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	char *text;
+	size_t i = 0;
 
-	if (!f) {
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return i < len && line[i] == ';';
+}
+
+/*
+ * One file, line by line: memory stays bounded by the longest line allowed
+ * whatever the file's size, and a bad line stops the read there. Opened
+ * without blocking, so that a FIFO or a device put where the database was
+ * is refused, not waited on.
+ */
+static int
+reader_file(struct reader *r, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+	int rc = 0;
+
+	if (fd < 0) {
 		int e = errno;
 
-		snprintf(err, err_len, "%s: cannot open: %s", path, strerror(e));
-		errno = e;
-		return NULL;
+		snprintf(r->err, r->err_len, "%s: cannot open: %s", path, strerror(e));
+		return -e;
 	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, err_len, "%s: not a regular file", path);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(r->err, r->err_len, "%s: not a regular file", path);
+		close(fd);
+		return -EINVAL;
+	}
+	reader_open(r, path);
+	if (!(f = fdopen(fd, "r"))) {
+		close(fd);
+		return -ENOMEM;
+	}
+	if (!r->line && !(r->line = malloc(NP_DB_LINE_MAX + 1))) {
 		fclose(f);
-		errno = EINVAL;
-		return NULL;
+		return -ENOMEM;
 	}
-	if (!(text = malloc((size_t)st.st_size + 1))) {
-		fclose(f);
-		snprintf(err, err_len, "%s: out of memory", path);
-		errno = ENOMEM;
-		return NULL;
+	for (size_t len = 0; !rc;) {
+		int c = getc_unlocked(f);
+
+		if (c != EOF && c != '\n') {
+			if (!c) {
+				r->line_no++;
+				rc = fail(r, "NUL byte in line");
+			} else if (len < NP_DB_LINE_MAX) {
+				r->line[len++] = (char)c;
+			} else if (starts_comment(r->line, len)) {
+				r->line[0] = ';';	/* a long comment: the rest is dropped */
+				len = 1;
+			} else {
+				r->line_no++;
+				rc = fail(r, "line longer than %d bytes", NP_DB_LINE_MAX);
+			}
+			continue;
+		}
+		if (c == EOF && ferror(f)) {
+			snprintf(r->err, r->err_len, "%s:%u: read error", path, r->line_no + 1);
+			rc = -EIO;
+			break;
+		}
+		if (c == EOF && !len)
+			break;
+		r->line[len] = 0;
+		rc = reader_line(r, r->line);
+		len = 0;
+		if (c == EOF)
+			break;
 	}
-	size_t n = fread(text, 1, (size_t)st.st_size, f);
-	int rerr = ferror(f);
 	fclose(f);
-	if (rerr) {
-		free(text);
-		snprintf(err, err_len, "%s: read error", path);
-		errno = EIO;
-		return NULL;
-	}
-	text[n] = 0;
-	if (memchr(text, 0, n)) {
-		free(text);
-		snprintf(err, err_len, "%s: contains a NUL byte", path);
-		errno = EINVAL;
-		return NULL;
-	}
-	return text;
+	return rc ? rc : reader_close(r);
 }
 
 struct np_db *
@@ -708,20 +953,8 @@ np_db_load_files(const char *const *paths, unsigned n, char *err, size_t err_len
 	struct reader r;
 	int rc = reader_begin(&r, err, err_len);
 
-	for (unsigned i = 0; i < n && !rc; i++) {
-		char *text = read_file(paths[i], err, err_len);
-
-		if (!text) {
-			int e = errno;
-
-			free(r.line);
-			np_db_free(r.db);
-			errno = e;
-			return NULL;
-		}
-		rc = reader_feed(&r, paths[i], text);
-		free(text);
-	}
+	for (unsigned i = 0; i < n && !rc; i++)
+		rc = reader_file(&r, paths[i]);
 	return reader_end(&r, rc, n ? paths[n - 1] : "(no file)");
 }
 

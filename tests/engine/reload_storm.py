@@ -8,7 +8,8 @@ netprint replays CAPTURE endlessly (net_pcap infinite_rx, EAL arguments
 before "--"), while this script rewrites its two -f databases (p0f's and
 the TLS one: a reload reads them all), alternately valid and broken (the
 one or the other), and sends SIGHUP (every tenth time it asks through the
-API socket instead). Each reload must be reported (a new generation, or
+API socket instead); last, the database is replaced by a FIFO (refused at
+once) and restored. Each reload must be reported (a new generation, or
 "reload failed" with FILE:LINE of the broken file and the old generation
 kept); at the end,
 after SIGTERM, netprint must exit 0 with every packet accounted for in its
@@ -92,6 +93,22 @@ def main():
                     fail_msgs += 1
                 else:
                     ok_msgs += 1
+            # The database replaced by a FIFO: refused at once, not waited on.
+            os.unlink(fp)
+            os.mkfifo(fp)
+            proc.send_signal(signal.SIGHUP)
+            n_events = ok_msgs + fail_msgs
+            check(wait_for(err, events, n_events + 1) and
+                  re.search(r"reload failed, keeping database generation \d+: .*p0f.fp: not a "
+                            r"regular file", open(err, errors="replace").read()),
+                  "a FIFO in the database's place is refused, not waited on")
+            fail_msgs += 1
+            os.unlink(fp)
+            open(fp, "wb").write(good)
+            open(tls_fp, "wb").write(tls_good)
+            proc.send_signal(signal.SIGHUP)
+            check(wait_for(err, events, n_events + 2), "the next reload is served")
+            ok_msgs += 1
             text = open(err, errors="replace").read()
             for name, n in bad_files.items():
                 check(len(re.findall(r"reload failed, keeping database generation \d+: .*%s:\d+: "

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -783,4 +784,238 @@ Test(dupes, http_wildcard_version_covers_specific)
 	expect_error(HTTP_PRE "sig = *:Host::App\nsig = 0:Host::App\n", 6,
 		     "already covered by line 5");
 	expect_ok(HTTP_PRE "sig = 0:Host::App\nsig = 1:Host::App\n");
+}
+
+/* Where the key lookups of the duplicate check have to look: every wildcard
+ * an earlier line may hold, and the earliest of several covering lines. */
+Test(dupes, earlier_any_version_covers_ipv4)
+{
+	expect_error(TCP_PRE "sig = *:64:0:1460:8192,0:mss:ecn:0\nsig = 4:64:0:1460:8192,0:mss:ecn:0\n",
+		     5, "already covered by line 4");
+}
+
+Test(dupes, earlier_modulo_window_covers_a_multiple)
+{
+	expect_error(TCP_PRE "sig = 4:64:0:1460:%8192,0:mss::0\nsig = 4:64:0:1460:16384,0:mss::0\n",
+		     5, "already covered by line 4");
+}
+
+Test(dupes, earlier_any_window_covers)
+{
+	expect_error(TCP_PRE "sig = 4:64:0:1460:*,0:mss::0\nsig = " GOOD_SIG "\n", 5,
+		     "already covered by line 4");
+}
+
+Test(dupes, earlier_mtu_multiple_covers_matching_window)
+{
+	expect_error(TCP_PRE "sig = 4:64:0:*:mtu*4,0:mss::0\nsig = 4:64:0:1460:6000,0:mss::0\n", 5,
+		     "already covered by line 4");
+}
+
+Test(dupes, the_earliest_covering_line_is_named)
+{
+	expect_error(TCP_PRE "sig = 4:64:0:*:8192,0:mss::0\nsig = 4:64:0:1460:*,0:mss::0\n"
+			     "sig = " GOOD_SIG "\n",
+		     6, "already covered by line 4");
+}
+
+Test(dupes, http_sig_with_a_subset_of_headers_covers_later)
+{
+	expect_error(HTTP_PRE "sig = 1:User-Agent::App\nsig = 1:Host,User-Agent,Accept::App\n", 6,
+		     "already covered by line 5");
+	expect_error(HTTP_PRE "sig = 1:?Cookie,Host::App\nsig = 1:Host::App\n", 6,
+		     "already covered by line 5");
+	expect_ok(HTTP_PRE "sig = 1:Host,Accept::App\nsig = 1:Host::App\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Files as they come: big, odd or not files at all                   */
+/* ------------------------------------------------------------------ */
+
+/* A file holding text, then size bytes in all (a sparse tail of zeros). */
+static void
+write_file(char *path, const char *text, off_t size)
+{
+	int fd = mkstemp(path);
+
+	cr_assert(ge(int, fd, 0));
+	cr_assert(eq(sz, (size_t)write(fd, text, strlen(text)), strlen(text)));
+	if (size)
+		cr_assert(eq(int, ftruncate(fd, size), 0));
+	close(fd);
+}
+
+/* The process's peak resident memory, kB (VmHWM). */
+static long
+peak_rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	cr_assert(f != NULL);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Loading p0f.fp when a FIFO stands in its place must not wait for a writer
+ * (a reload did, forever, with the control thread and SIGTERM stuck). */
+Test(files, a_fifo_is_refused_at_once, .timeout = 20)
+{
+	char path[] = "/tmp/np_test_fifo_XXXXXX";
+	int fd = mkstemp(path);
+
+	close(fd);
+	unlink(path);
+	cr_assert(eq(int, mkfifo(path, 0600), 0));
+	struct np_db *db = np_db_load(path, g_err, sizeof(g_err));
+	unlink(path);
+	cr_assert(db == NULL);
+	cr_assert(strstr(g_err, "not a regular file") != NULL, "error: %s", g_err);
+}
+
+Test(files, a_directory_is_refused)
+{
+	cr_assert(np_db_load("/tmp", g_err, sizeof(g_err)) == NULL);
+	assert_str(g_err, "/tmp: not a regular file");
+}
+
+/* A 2 GiB file whose first line is wrong: refused at that line, without
+ * reading the rest into memory (the whole file was read first: 2.1 GB). */
+Test(files, a_huge_file_stops_at_its_first_bad_line, .timeout = 60)
+{
+	char path[] = "/tmp/np_test_huge_XXXXXX", want[64];
+	long before = peak_rss_kb();
+
+	write_file(path, "classes = win\nthis is not p0f.fp\n", (off_t)2 << 30);
+	struct np_db *db = np_db_load(path, g_err, sizeof(g_err));
+	long grown = peak_rss_kb() - before;
+	unlink(path);
+	snprintf(want, sizeof(want), "%s:2: ", path);
+	cr_assert(db == NULL);
+	cr_assert(eq(int, strncmp(g_err, want, strlen(want)), 0), "error: %s", g_err);
+	cr_assert(lt(long, grown, 16 * 1024), "peak RSS grew by %ld kB", grown);
+}
+
+/* 48 MB of comments around a valid database: read in bounded memory. */
+Test(files, memory_is_bounded_by_a_line_not_the_file, .timeout = 60)
+{
+	char path[] = "/tmp/np_test_long_XXXXXX";
+	int fd = mkstemp(path);
+	static char chunk[1 << 20];
+
+	cr_assert(ge(int, fd, 0));
+	for (size_t i = 0; i < sizeof(chunk); i += 64)
+		memcpy(chunk + i, "; a comment line, padded to sixty-four bytes with this text....\n", 64);
+	const char *head = TCP_PRE "sig = " GOOD_SIG "\n";
+	cr_assert(eq(sz, (size_t)write(fd, head, strlen(head)), strlen(head)));
+	for (int i = 0; i < 48; i++)
+		cr_assert(eq(sz, (size_t)write(fd, chunk, sizeof(chunk)), sizeof(chunk)));
+	close(fd);
+
+	long before = peak_rss_kb();
+	struct np_db *db = np_db_load(path, g_err, sizeof(g_err));
+	long grown = peak_rss_kb() - before;
+	unlink(path);
+	cr_assert(db != NULL, "%s", g_err);
+	cr_assert(eq(u32, db->n_sigs, 1));
+	np_db_free(db);
+	cr_assert(lt(long, grown, 16 * 1024), "peak RSS grew by %ld kB", grown);
+}
+
+Test(files, a_line_too_long_is_named, .timeout = 20)
+{
+	char path[] = "/tmp/np_test_line_XXXXXX", want[96];
+	size_t n = NP_DB_LINE_MAX + 10;
+	char *text = malloc(n + 64);
+
+	cr_assert(text != NULL);
+	strcpy(text, "classes = win\nlabel = ");
+	memset(text + strlen(text), 'x', n);
+	text[strlen("classes = win\nlabel = ") + n] = 0;
+	write_file(path, text, 0);
+	free(text);
+	struct np_db *db = np_db_load(path, g_err, sizeof(g_err));
+	unlink(path);
+	snprintf(want, sizeof(want), "%s:2: line longer than %d bytes", path, NP_DB_LINE_MAX);
+	cr_assert(db == NULL);
+	assert_str(g_err, want);
+}
+
+Test(files, a_long_comment_is_still_a_comment, .timeout = 20)
+{
+	char path[] = "/tmp/np_test_comment_XXXXXX";
+	size_t n = 3 * NP_DB_LINE_MAX;
+	char *text = malloc(n + 256);
+
+	cr_assert(text != NULL);
+	strcpy(text, "  ;");
+	memset(text + 3, 'x', n);
+	strcpy(text + 3 + n, "\n" TCP_PRE "sig = " GOOD_SIG "\n");
+	write_file(path, text, 0);
+	free(text);
+	struct np_db *db = np_db_load(path, g_err, sizeof(g_err));
+	unlink(path);
+	cr_assert(db != NULL, "%s", g_err);
+	cr_assert(eq(u32, db->tcp[NP_DIR_REQUEST][0].line_no, 5));
+	np_db_free(db);
+}
+
+Test(files, a_nul_byte_is_named_with_its_line)
+{
+	char path[] = "/tmp/np_test_nul_XXXXXX", want[96];
+
+	/* ftruncate's zeros after the text: line 3 holds the NUL */
+	write_file(path, "classes = win\n[tcp:request]\n", 40);
+	struct np_db *db = np_db_load(path, g_err, sizeof(g_err));
+	unlink(path);
+	snprintf(want, sizeof(want), "%s:3: NUL byte in line", path);
+	cr_assert(db == NULL);
+	assert_str(g_err, want);
+}
+
+/* ------------------------------------------------------------------ */
+/* Load work grows with the file, not with its square                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * 20,000 signatures in each of TCP, HTTP and TLS, each with its own label
+ * name: every name and every signature used to be compared with all those
+ * before it (40,000 TCP signatures: 14 s). The loader counts its
+ * comparisons; a few per line is linear.
+ */
+Test(scale, load_work_is_linear_in_signatures, .timeout = 120)
+{
+	enum { N = 20000 };
+	size_t cap = (size_t)N * 3 * 128, len = 0;
+	char *text = malloc(cap);
+
+	cr_assert(text != NULL);
+	len += (size_t)snprintf(text + len, cap - len, "classes = win,unix\n[tcp:request]\n");
+	for (unsigned i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"label = s:unix:Tcp%u:x\nsig = 4:64:0:%u:%u,7:mss,ws:df:0\n", i,
+					100 + i % 5000, 1000 + i / 5000);
+	len += (size_t)snprintf(text + len, cap - len, "[http:request]\n");
+	for (unsigned i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"label = s:!:Http%u:\nsys = Tcp%u\nsig = 1:Host,X-H%u::\n", i, i,
+					i);
+	len += (size_t)snprintf(text + len, cap - len, "[tls:client]\n");
+	for (unsigned i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"label = s:!:Tls%u:\nsys = Http%u\nsig = t13d1516h2_%012x_*\n",
+					i, i, i);
+	cr_assert(lt(sz, len, cap));
+	const struct np_db *db = load_text(text);
+	free(text);
+	cr_assert(db != NULL, "%s", g_err);
+	cr_assert(eq(u32, db->n_sigs, 3 * N));
+	cr_assert(eq(u32, db->n_names, 3 * N));
+	cr_assert(le(u64, db->load_compares, 8ull * db->n_sigs),
+		  "%llu comparisons for %u signatures", (unsigned long long)db->load_compares,
+		  db->n_sigs);
 }
