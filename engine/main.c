@@ -276,8 +276,7 @@ build(struct engine *e)
 			uint64_t ts;
 
 			while (np_capture_next(&e->cap[i], &f, &len, &ts) > 0)
-				;
-			e->cap[i].truncated = false;	/* said once; net_pcap stops there too */
+				;	/* a damaged record is said here; net_pcap stops there too */
 		}
 		if (build_ports(e))
 			return -1;
@@ -343,7 +342,8 @@ teardown(struct engine *e)
 		rte_mempool_free(e->pool);
 }
 
-/* Did every worker read its whole file? */
+/* Did every worker read its whole file? 1 if not, NP_EXIT_DAMAGED if one ended
+ * on a damaged record, else 0. */
 static int
 check_files(const struct engine *e)
 {
@@ -358,6 +358,8 @@ check_files(const struct engine *e)
 			fprintf(stderr, "netprint: error: the capture device delivered %llu of %llu frames\n",
 				(unsigned long long)got, (unsigned long long)e->cap[i].frames);
 			status = 1;
+		} else if (e->cap[i].truncated && !status) {
+			status = NP_EXIT_DAMAGED;
 		}
 	}
 	return status;

@@ -50,8 +50,11 @@ usage(FILE *out)
 		"  --stats N    print counters every N seconds (and always at exit)\n"
 		"  --mbufs N    packet buffers per RX queue (default 4096; net_pcap's\n"
 		"               infinite_rx needs one per frame of its file)\n"
-		"Live capture runs until SIGINT or SIGTERM; SIGHUP reloads the database.\n",
-		NP_DEFAULT_FP, NP_DEFAULT_TLS_FP, NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT);
+		"Live capture runs until SIGINT or SIGTERM; SIGHUP reloads the database.\n"
+		"Exit status: 0 done, 1 an error, 2 bad usage, %d a capture ended on a damaged\n"
+		"record (the frames before it were read).\n",
+		NP_DEFAULT_FP, NP_DEFAULT_TLS_FP, NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT,
+		NP_EXIT_DAMAGED);
 }
 
 /* "A,B" with A in 1..max_a and B in 1..max_b, as p0f's -m and -t. */

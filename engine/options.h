@@ -15,6 +15,9 @@
 #define NP_MAX_FILES 16
 #define NP_MAX_FP_FILES 16
 
+/* Exit status: 0 done, 1 an error (said on stderr), 2 bad usage, and: */
+#define NP_EXIT_DAMAGED 3	/* a capture ended on a damaged record; what came before was read */
+
 struct np_options {
 	const char *read_files[NP_MAX_FILES];	/* -r, one worker each */
 	unsigned n_read_files;

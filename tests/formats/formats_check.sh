@@ -5,7 +5,8 @@
 # files must give p0f's reference log of the original capture; a file
 # whose records outgrow its snapshot length (read by libpcap from the first
 # such record on) and a file cut in the middle of a frame must give what
-# p0f 3.09b itself logs on them. TAP output.
+# p0f 3.09b itself logs on them; a damaged capture (cut short, impossible
+# record length) ends with exit status 3. TAP output.
 #
 # Usage: formats_check.sh NETPRINT DB CAPTURE REFERENCE_LOG
 set -u
@@ -22,10 +23,15 @@ check() {	# check DESCRIPTION COMMAND...
     if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; failed=$((failed + 1)); fi
 }
 
-np_log() {	# np_log CAPTURE LOG: netprint's log of a capture, p0f's record kinds
+np_log() {	# np_log CAPTURE LOG: netprint's log of a capture, p0f's record kinds;
+    # its exit status in LOG.rc, and the status of the call: 0 if it was 0
     rm -f "$2" "$2.all"
-    TZ=UTC "$np" -r "$1" -f "$db" -o "$2.all" >/dev/null 2>"$2.err" && touch "$2.all" &&
-        { grep -v '\] mod=tls \(client\|server\)|' "$2.all" >"$2" || true; }
+    TZ=UTC "$np" -r "$1" -f "$db" -o "$2.all" >/dev/null 2>"$2.err"
+    local rc=$?
+    echo $rc >"$2.rc"
+    touch "$2.all"
+    { grep -v '\] mod=tls \(client\|server\)|' "$2.all" >"$2" || true; }
+    return $rc
 }
 
 same() {	# same A B: identical files, else the first differences
@@ -66,6 +72,19 @@ p0f_log "$work/cut.pcap" "$work/cut.p0f"
 check "a file cut inside a frame: netprint's log equals p0f's" same "$work/cut.np" "$work/cut.p0f"
 check "a file cut inside a frame: netprint says it is truncated" \
     grep -q "truncated capture after" "$work/cut.np.err"
+check "a file cut inside a frame: exit status 3 (damaged capture)" \
+    test "$(cat "$work/cut.np.rc")" = 3
+
+# A record claiming an impossible length half-way through: the frames before
+# it are read, the damage is said, and the exit status is 3.
+python3 "$here/rewrite_pcap.py" badlen "$cap" "$work/badlen.pcap"
+np_log "$work/badlen.pcap" "$work/badlen.np"
+check "an impossible record length: exit status 3 after the frames before it" \
+    sh -c "test \"\$(cat $work/badlen.np.rc)\" = 3 && grep -q 'truncated capture after [1-9]' $work/badlen.np.err"
+python3 "$here/rewrite_pcap.py" pcapng-cut "$cap" "$work/ngcut.cap"
+np_log "$work/ngcut.cap" "$work/ngcut.np"
+check "a pcapng file cut inside a block: exit status 3" test "$(cat "$work/ngcut.np.rc")" = 3
+check "an intact capture: exit status 0" test "$(cat "$work/snap.np.rc")" = 0
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
