@@ -495,31 +495,81 @@ add_tcp_sig(struct reader *r, const char *val)
 	return 0;
 }
 
-/* HTTP: filed by version and the last-named of its mandatory headers, which a
- * covered signature must carry too. */
+/*
+ * HTTP: a covering signature's mandatory headers are all mandatory in the
+ * covered one, and each value it gives is a substring of the covered one's
+ * value of that header. So a signature with values is filed under one of
+ * its headers and a piece of that header's value (HTTP_GRAM bytes, or the
+ * whole value if shorter): the piece filed least often so far, so that
+ * signatures differing only in their values spread out. One without values
+ * is filed under its last-named mandatory header. A new signature looks up
+ * each of its mandatory headers, and each piece of each of their values.
+ */
+#define HTTP_GRAM 4
+
 static uint64_t
-http_key(int8_t ver, uint32_t anchor)
+http_key(int8_t ver, uint32_t hdr, const char *piece, size_t len)
 {
 	uint64_t h = np_idmap_hash(NP_IDMAP_SEED, &ver, sizeof(ver));
 
-	return np_idmap_hash(h, &anchor, sizeof(anchor));
+	h = np_idmap_hash(h, &hdr, sizeof(hdr));
+	return np_idmap_hash(h, piece, len);
+}
+
+static uint32_t
+filed_under(const struct np_idmap *map, uint64_t key)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = np_idmap_first(map, key); i != NP_IDMAP_END; i = np_idmap_next(map, i))
+		n++;
+	return n;
 }
 
 static uint64_t
-http_filing_key(const struct np_http_sig *s)
+http_filing_key(const struct np_idmap *map, const struct np_http_sig *s)
 {
-	uint32_t anchor = NP_IDMAP_END;
+	uint32_t last = NP_IDMAP_END, fewest = UINT32_MAX;
+	uint64_t key = 0;
 
-	for (unsigned i = 0; i < s->hdr_cnt; i++)
-		if (!s->hdr[i].optional && (anchor == NP_IDMAP_END || s->hdr[i].id > anchor))
-			anchor = s->hdr[i].id;
-	return http_key(s->http_ver, anchor);
+	for (unsigned i = 0; i < s->hdr_cnt; i++) {
+		const struct np_http_hdr *h = &s->hdr[i];
+
+		if (h->optional)
+			continue;
+		if (last == NP_IDMAP_END || h->id > last)
+			last = h->id;
+		size_t len = h->value ? strlen(h->value) : 0;
+		size_t piece = len < HTTP_GRAM ? len : HTTP_GRAM;
+		for (size_t at = 0; len && at + piece <= len && fewest; at++) {
+			uint64_t k = http_key(s->http_ver, h->id, h->value + at, piece);
+			uint32_t n = filed_under(map, k);
+
+			if (n < fewest) {
+				fewest = n;
+				key = k;
+			}
+		}
+	}
+	return fewest != UINT32_MAX ? key : http_key(s->http_ver, last, "", 0);
+}
+
+/* Look up key; keep in *best the earliest signature found that covers s. */
+static void
+http_try(struct reader *r, uint64_t key, const struct np_http_sig *s, uint32_t *best)
+{
+	const struct np_idmap *map = &r->http_map[r->dir];
+
+	for (uint32_t i = np_idmap_first(map, key); i != NP_IDMAP_END; i = np_idmap_next(map, i)) {
+		r->db->load_compares++;
+		if (i < *best && np_http_sig_matches(&r->db->http[r->dir][i], s, true))
+			*best = i;
+	}
 }
 
 static uint32_t
 http_covering(struct reader *r, const struct np_http_sig *s)
 {
-	const struct np_idmap *map = &r->http_map[r->dir];
 	uint32_t best = NP_IDMAP_END;
 
 	for (int v = 0; v < 2; v++) {
@@ -527,23 +577,17 @@ http_covering(struct reader *r, const struct np_http_sig *s)
 
 		if (v && s->http_ver == -1)
 			break;
-		for (unsigned h = 0; h <= s->hdr_cnt; h++) {
-			uint32_t anchor = h < s->hdr_cnt ? s->hdr[h].id : NP_IDMAP_END;
-			bool seen = false;
+		http_try(r, http_key(ver, NP_IDMAP_END, "", 0), s, &best);	/* no mandatory header */
+		for (unsigned i = 0; i < s->hdr_cnt; i++) {
+			const struct np_http_hdr *h = &s->hdr[i];
+			size_t len = h->value ? strlen(h->value) : 0;
 
-			if (h < s->hdr_cnt && s->hdr[h].optional)
+			if (h->optional)
 				continue;
-			for (unsigned e = 0; e < h && !seen; e++)
-				seen = s->hdr[e].id == anchor && !s->hdr[e].optional;
-			if (seen)
-				continue;
-			uint64_t key = http_key(ver, anchor);
-			for (uint32_t i = np_idmap_first(map, key); i != NP_IDMAP_END;
-			     i = np_idmap_next(map, i)) {
-				r->db->load_compares++;
-				if (i < best && np_http_sig_matches(&r->db->http[r->dir][i], s, true))
-					best = i;
-			}
+			http_try(r, http_key(ver, h->id, "", 0), s, &best);
+			for (size_t at = 0; at < len; at++)
+				for (size_t piece = 1; piece <= HTTP_GRAM && at + piece <= len; piece++)
+					http_try(r, http_key(ver, h->id, h->value + at, piece), s, &best);
 		}
 	}
 	return best;
@@ -565,7 +609,7 @@ add_http_sig(struct reader *r, const char *val)
 		return fail(r, "signature already covered by line %u", db->http[r->dir][cover].line_no);
 	if (PUSH(r, db->http[r->dir], n, r->cap_http[r->dir]) ||
 	    (!db->labels[s.label].generic &&
-	     np_idmap_add(&r->http_map[r->dir], http_filing_key(&s), n)))
+	     np_idmap_add(&r->http_map[r->dir], http_filing_key(&r->http_map[r->dir], &s), n)))
 		return -ENOMEM;
 	db->http[r->dir][db->n_http[r->dir]++] = s;
 	return 0;
