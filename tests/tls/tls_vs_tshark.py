@@ -9,7 +9,9 @@ For each capture (one TAP line each):
  1. tshark reads it once (-T json -x; out-of-order TCP segments reassembled,
     heuristic dissectors first, so TLS on a port tshark gives to another
     protocol is still seen): every ClientHello and ServerHello over TCP,
-    QUIC and DTLS, with tshark's JA3 / JA3S and the fields JA4 needs.
+    QUIC and DTLS, with tshark's JA3 / JA3S and the fields JA4 needs. For
+    the bundled captures tshark's answer is kept in tshark-ref.jsonl
+    (tshark_ref.py; a capture whose bytes changed is read by tshark again).
     ja4_spec.py computes the fingerprints from those fields, and its JA3 /
     JA3S must equal tshark's (both oracles agree).
  2. hello_parse.py reads the same capture (TCP reassembled by sequence
@@ -46,7 +48,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, ".."))
 import hello_parse  # noqa: E402
 import ja4_spec  # noqa: E402
-import tshark_hellos  # noqa: E402
+import tshark_ref  # noqa: E402
 from tap import check, finish  # noqa: E402
 
 TRANSPORTS = {"t": "tcp", "q": "quic", "d": "dtls"}
@@ -179,7 +181,7 @@ def oracle(capture):
     "server": hello entry}, each entry {"frame", "hello", "tshark", "parse",
     "syn"}; problems lists oracle disagreements as (flow, kind, text)."""
     problems = []
-    ts, _ = tshark_hellos.tshark_hellos(capture)
+    ts, _ = tshark_ref.hellos_of(capture)
     counts = defaultdict(int)
     conns = defaultdict(dict)    # (transport, client, server, stream) -> {kind: entry}
     for h in ts:
