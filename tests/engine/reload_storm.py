@@ -55,7 +55,7 @@ def main():
         errf = open(err, "w")
         proc = subprocess.Popen(
             [np, "--no-huge", "-m", "512", "--no-pci", "--no-shconf", "--log-level=*:error",
-             "-l", "0-1", "--vdev=net_pcap0,rx_pcap=%s,infinite_rx=1" % cap,
+             "--file-prefix", "npstorm%d" % os.getpid(), "-l", "0-1", "--vdev=net_pcap0,rx_pcap=%s,infinite_rx=1" % cap,
              "--", "-f", fp, "-f", tls_fp, "-s", sock, "-o", os.devnull],
             stdout=subprocess.DEVNULL, stderr=errf)
         try:

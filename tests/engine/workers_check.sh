@@ -17,53 +17,66 @@ shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0 failed=0
 # EAL without hugepages or PCI: the main lcore (logger) and two workers on 2 CPUs
 eal=(--no-huge -m 256 --no-pci --no-shconf --no-telemetry --log-level='*:error'
      --lcores='0@0,1@1,2@1')
 
-for cap in "$@"; do
+# check_one N CAPTURE: the TAP line (and diagnostics) of one capture, in $work/N.tap
+check_one() {
+    local n=$1 cap=$2 name w=$work/$1
     name=$(basename "$cap")
-    n=$((n + 1))
+    mkdir -p "$w"
+    exec >"$work/$n.tap"
     if [ "${cap#gen:}" != "$cap" ]; then	# gen:SEED:FLOWS, a random HTTP capture
         IFS=: read -r _ seed flows <<<"$cap"
         name="random HTTP seed $seed"
-        python3 "$here/../random/gen_http_pcap.py" --seed "$seed" --flows "$flows" -o "$work/gen.pcap"
-        cap=$work/gen.pcap
+        python3 "$here/../random/gen_http_pcap.py" --seed "$seed" --flows "$flows" -o "$w/gen.pcap"
+        cap=$w/gen.pcap
     fi
-    rm -f "$work/one.log" "$work/two.log" "$work/eal.log"
-    split=$(python3 "$here/split_by_rss.py" "$cap" 2 "$work/q")
-    TZ=UTC "$np" -r "$cap" -f "$db" -o "$work/one.log" >/dev/null 2>"$work/one.err"
+    split=$(python3 "$here/split_by_rss.py" "$cap" 2 "$w/q")
+    TZ=UTC "$np" -r "$cap" -f "$db" -o "$w/one.log" >/dev/null 2>"$w/one.err"
     r1=$?
-    TZ=UTC "$np" -r "$work/q0.pcap" -r "$work/q1.pcap" -f "$db" -o "$work/two.log" \
-        >/dev/null 2>"$work/two.err"
+    TZ=UTC "$np" -r "$w/q0.pcap" -r "$w/q1.pcap" -f "$db" -o "$w/two.log" \
+        >/dev/null 2>"$w/two.err"
     r2=$?
-    TZ=UTC "$np" "${eal[@]}" -- -r "$work/q0.pcap" -r "$work/q1.pcap" -f "$db" \
-        -o "$work/eal.log" >/dev/null 2>"$work/eal.err"
+    TZ=UTC "$np" "${eal[@]}" --file-prefix="npw$$-$n" -- -r "$w/q0.pcap" -r "$w/q1.pcap" \
+        -f "$db" -o "$w/eal.log" >/dev/null 2>"$w/eal.err"
     r3=$?
-    touch "$work/one.log" "$work/two.log" "$work/eal.log"
-    LC_ALL=C sort "$work/one.log" >"$work/one.sorted"
-    LC_ALL=C sort "$work/two.log" >"$work/two.sorted"
-    LC_ALL=C sort "$work/eal.log" >"$work/eal.sorted"
-    lines=$(wc -l <"$work/one.sorted")
+    touch "$w/one.log" "$w/two.log" "$w/eal.log"
+    LC_ALL=C sort "$w/one.log" >"$w/one.sorted"
+    LC_ALL=C sort "$w/two.log" >"$w/two.sorted"
+    LC_ALL=C sort "$w/eal.log" >"$w/eal.sorted"
+    lines=$(wc -l <"$w/one.sorted")
     why=$(awk -F'\t' -v f="$name" 'NR > 1 && $1 == f { print $2 }' "$dev")
     if [ $r1 -ne 0 ] || [ $r2 -ne 0 ] || [ $r3 -ne 0 ]; then
         echo "not ok $n - $name: netprint failed ($r1, $r2, $r3)"
-        sed 's/^/# /' "$work/two.err" "$work/eal.err" | tail -5
-        failed=$((failed + 1))
-    elif ! cmp -s "$work/two.sorted" "$work/eal.sorted"; then
+        sed 's/^/# /' "$w/two.err" "$w/eal.err" | tail -5
+    elif ! cmp -s "$w/two.sorted" "$w/eal.sorted"; then
         echo "not ok $n - $name: 2 worker threads and 2 worker lcores (net_pcap) differ"
-        diff "$work/two.sorted" "$work/eal.sorted" | head -10 | sed 's/^/# /'
-        failed=$((failed + 1))
-    elif cmp -s "$work/one.sorted" "$work/two.sorted"; then
+        diff "$w/two.sorted" "$w/eal.sorted" | head -10 | sed 's/^/# /'
+    elif cmp -s "$w/one.sorted" "$w/two.sorted"; then
         echo "ok $n - $name: $lines lines, the same with 2 workers, threads and lcores (frames split $split)"
     elif [ -n "$why" ]; then
         echo "ok $n - $name: differs with 2 workers, documented: $why"
     else
         echo "not ok $n - $name: 1 worker and 2 workers differ"
-        diff "$work/one.sorted" "$work/two.sorted" | head -10 | sed 's/^/# /'
-        failed=$((failed + 1))
+        diff "$w/one.sorted" "$w/two.sorted" | head -10 | sed 's/^/# /'
     fi
+    rm -rf "$w"
+}
+
+# Two captures at a time (each its own files and EAL prefix); TAP in order.
+n=0
+for cap in "$@"; do
+    n=$((n + 1))
+    [ "$(jobs -rp | wc -l)" -ge 2 ] && wait -n
+    check_one "$n" "$cap" &
+done
+wait
+failed=0
+for i in $(seq "$n"); do
+    cat "$work/$i.tap" 2>/dev/null || echo "not ok $i - no result"
+    grep -q "^ok " "$work/$i.tap" 2>/dev/null || failed=$((failed + 1))
 done
 echo "1..$n"
 [ "$failed" -eq 0 ]
