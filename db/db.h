@@ -142,6 +142,11 @@ struct np_db *np_db_load_files(const char *const *paths, unsigned n, char *err, 
 /* Same, from a NUL-terminated buffer; name is used in error messages. */
 struct np_db *np_db_load_buf(const char *name, const char *text, char *err, size_t err_len);
 
+/* Several buffers read as one, as np_db_load_files reads its files (a
+ * caller that opens the files itself: relative to directories it keeps). */
+struct np_db *np_db_load_bufs(const char *const *names, const char *const *texts, unsigned n,
+			      char *err, size_t err_len);
+
 void np_db_free(struct np_db *db);
 
 /* Zeroed memory owned by the database (freed with it), for what load builds. */

@@ -656,6 +656,18 @@ np_db_load_buf(const char *name, const char *text, char *err, size_t err_len)
 	return reader_end(&r, rc, name);
 }
 
+struct np_db *
+np_db_load_bufs(const char *const *names, const char *const *texts, unsigned n, char *err,
+		size_t err_len)
+{
+	struct reader r;
+	int rc = reader_begin(&r, err, err_len);
+
+	for (unsigned i = 0; i < n && !rc; i++)
+		rc = reader_feed(&r, names[i], texts[i]);
+	return reader_end(&r, rc, n ? names[n - 1] : "(no file)");
+}
+
 /* A whole file as a NUL-terminated string; NULL with err set on failure. */
 static char *
 read_file(const char *path, char *err, size_t err_len)
