@@ -348,7 +348,10 @@ drop_privileges(struct engine *e)
 		/* EAL's worker threads exist already: with -u the uid switch has
 		 * cleared their capabilities; without, each clears its own */
 		RTE_LCORE_FOREACH_WORKER(lcore)
-			rte_eal_remote_launch(clear_lcore_caps, NULL, lcore);
+			if (rte_eal_remote_launch(clear_lcore_caps, NULL, lcore)) {
+				fprintf(stderr, "netprint: lcore %u is busy\n", lcore);
+				return -1;
+			}
 		RTE_LCORE_FOREACH_WORKER(lcore)
 			if (rte_eal_wait_lcore(lcore) < 0) {
 				fprintf(stderr, "netprint: lcore %u cannot clear its capabilities\n", lcore);
