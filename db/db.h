@@ -145,6 +145,16 @@ struct np_db *np_db_load_files(const char *const *paths, unsigned n, char *err, 
 /* Same, from a NUL-terminated buffer; name is used in error messages. */
 struct np_db *np_db_load_buf(const char *name, const char *text, char *err, size_t err_len);
 
+/*
+ * The same, for a caller that opens the files itself (relative to
+ * directories it keeps, say): open_file(ctx, i, flags) opens the i-th,
+ * named names[i] in messages, and returns its descriptor (closed when
+ * read), or -1 with errno set.
+ */
+typedef int (*np_db_open_fn)(void *ctx, unsigned i, int flags);
+struct np_db *np_db_load_opened(const char *const *names, unsigned n, np_db_open_fn open_file,
+				void *ctx, char *err, size_t err_len);
+
 void np_db_free(struct np_db *db);
 
 /* Zeroed memory owned by the database (freed with it), for what load builds. */

@@ -923,15 +923,15 @@ starts_comment(const char *line, size_t len)
 }
 
 /*
- * One file, line by line: memory stays bounded by the longest line allowed
- * whatever the file's size, and a bad line stops the read there. Opened
- * without blocking, so that a FIFO or a device put where the database was
- * is refused, not waited on.
+ * One file (fd, or -1 with errno when it could not be opened), line by
+ * line: memory stays bounded by the longest line allowed whatever the
+ * file's size, and a bad line stops the read there. Opened without
+ * blocking, so that a FIFO or a device put where the database was is
+ * refused, not waited on.
  */
 static int
-reader_file(struct reader *r, const char *path)
+reader_file(struct reader *r, const char *path, int fd)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	FILE *f;
 	int rc = 0;
@@ -992,14 +992,27 @@ reader_file(struct reader *r, const char *path)
 }
 
 struct np_db *
-np_db_load_files(const char *const *paths, unsigned n, char *err, size_t err_len)
+np_db_load_opened(const char *const *names, unsigned n, np_db_open_fn open_file, void *ctx,
+		  char *err, size_t err_len)
 {
 	struct reader r;
 	int rc = reader_begin(&r, err, err_len);
 
 	for (unsigned i = 0; i < n && !rc; i++)
-		rc = reader_file(&r, paths[i]);
-	return reader_end(&r, rc, n ? paths[n - 1] : "(no file)");
+		rc = reader_file(&r, names[i], open_file(ctx, i, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+	return reader_end(&r, rc, n ? names[n - 1] : "(no file)");
+}
+
+static int
+open_path(void *paths, unsigned i, int flags)
+{
+	return open(((const char *const *)paths)[i], flags);
+}
+
+struct np_db *
+np_db_load_files(const char *const *paths, unsigned n, char *err, size_t err_len)
+{
+	return np_db_load_opened(paths, n, open_path, (void *)paths, err, err_len);
 }
 
 struct np_db *

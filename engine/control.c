@@ -38,15 +38,17 @@ np_control_request_reload(void)
 }
 
 /*
- * Build the new database off the packet path; on any error keep the old
- * one and say why. Then swap, wait until no worker can still hold the old
+ * Build the new database off the packet path, each file opened again by
+ * its name in the directory kept from start (so after a chroot or a uid
+ * switch too, if that user may read it); on any error keep the old one and
+ * say why. Then swap, wait until no worker can still hold the old
  * pointer (every worker passes a quiescent state each loop), and free it.
  */
 static void
 reload(struct np_control *c)
 {
 	char err[NP_DB_ERR_MAX];
-	struct np_db *nd = np_db_load_files(c->fp_files, c->n_fp_files, err, sizeof(err));
+	struct np_db *nd = np_db_load_kept(c->fp_paths, c->n_fp_files, err, sizeof(err));
 
 	if (!nd) {
 		c->reload_failures++;
@@ -61,7 +63,7 @@ reload(struct np_control *c)
 	c->reloads++;
 	fprintf(stderr, "netprint: database generation %u loaded from", nd->generation);
 	for (unsigned i = 0; i < c->n_fp_files; i++)
-		fprintf(stderr, "%s %s", i ? "," : "", c->fp_files[i]);
+		fprintf(stderr, "%s %s", i ? "," : "", c->fp_paths[i].path);
 	fprintf(stderr, " (%u signatures)\n", nd->n_sigs);
 }
 

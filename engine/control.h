@@ -16,7 +16,8 @@
 #include "engine.h"
 
 struct np_control {
-	const char *const *fp_files;	/* read as one database, in order */
+	const struct np_kept_path *fp_paths;	/* read as one database, in order,
+						 * reopened by name at each reload */
 	unsigned n_fp_files;
 	struct np_worker **workers;
 	unsigned n_workers;

@@ -13,6 +13,7 @@
 #include "api.h"
 #include "format.h"
 #include "hosts.h"
+#include "privs.h"
 #include "worker.h"
 
 /* The database workers read: published with RCU (QSBR), see control.c. */
@@ -41,6 +42,8 @@ struct np_logger {
 	FILE *blocks;		/* stdout blocks, or NULL */
 	FILE *log;		/* -o file, or NULL */
 	FILE *json;		/* --json file, or NULL */
+	const struct np_kept_path *log_path, *json_path;	/* reopened on SIGUSR1 */
+	uint64_t reopens, reopen_failures;
 	int cpu;		/* where the logger ran */
 	uint64_t written;
 	uint64_t json_errors;	/* records JSON could not encode */
@@ -52,5 +55,12 @@ struct np_logger {
 
 /* Runs on the calling lcore until every worker is done and drained. */
 void np_logger_run(struct np_logger *lg);
+
+/* Ask for the -o and --json files to be reopened (signal handler safe). */
+void np_logger_request_reopen(void);
+
+/* Reopen them now if asked: between two records, on the logger's thread
+ * (np_logger_run does it; call it where the logger has stopped running). */
+void np_logger_reopen_if_asked(struct np_logger *lg);
 
 #endif /* NP_ENGINE_H */

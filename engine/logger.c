@@ -3,10 +3,15 @@
  * The logger: takes records from every worker's ring in turn, runs the
  * per-host logic on them (hosts.c), and writes what results as p0f blocks
  * (stdout) and p0f log lines (-o). It is the only place that does output,
- * so workers never block on I/O.
+ * so workers never block on I/O. It also reopens the output files when
+ * asked (SIGUSR1, for log rotation), between two records.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_pause.h>
 #include <rte_ring.h>
@@ -16,6 +21,57 @@
 #include "json_out.h"
 
 #define NP_LOG_BURST 64
+
+static atomic_bool reopen_requested;
+
+void
+np_logger_request_reopen(void)
+{
+	atomic_store(&reopen_requested, true);
+}
+
+/*
+ * Flush what was written to the old file, open the path again (relative to
+ * the directory kept from start: the same name after a chroot or a uid
+ * switch) and put the new file under the old descriptor, so the FILE and
+ * its buffer stay. Every record so far is in the old file, every later one
+ * goes to the new. A file that cannot be opened is reported, and writing
+ * goes on to the old one.
+ */
+static void
+reopen_one(struct np_logger *lg, FILE *f, const struct np_kept_path *k)
+{
+	int fd;
+
+	if (fflush(f))
+		lg->write_errors++;
+	fd = np_kept_path_open(k, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+				     O_NOCTTY, 0600);
+	if (fd < 0 || dup3(fd, fileno(f), O_CLOEXEC) < 0) {
+		lg->reopen_failures++;
+		fprintf(stderr, "netprint: %s: cannot reopen, still writing to the file opened before: %s\n",
+			k->path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	clearerr(f);
+	lg->reopens++;
+	fprintf(stderr, "netprint: %s: reopened\n", k->path);
+}
+
+void
+np_logger_reopen_if_asked(struct np_logger *lg)
+{
+	if (!atomic_load_explicit(&reopen_requested, memory_order_relaxed) ||
+	    !atomic_exchange(&reopen_requested, false))
+		return;
+	if (lg->log && lg->log_path)
+		reopen_one(lg, lg->log, lg->log_path);
+	if (lg->json && lg->json_path)
+		reopen_one(lg, lg->json, lg->json_path);
+}
 
 static void
 write_record(void *ctx, const struct np_record *r, const char *tail)
@@ -147,6 +203,8 @@ np_logger_run(struct np_logger *lg)
 	lg->cpu = sched_getcpu();
 	for (unsigned busy = 0;;) {
 		bool finished = all_done(lg);
+
+		np_logger_reopen_if_asked(lg);
 
 		/* Once every worker is done, one more pass empties the rings. */
 		if (drain(lg) == 0) {

@@ -4,7 +4,9 @@
  * beside it; run until the captures are read or a signal stops it. Capture
  * files given alone are read directly, one worker thread each, without
  * DPDK; otherwise EAL starts (netprint's own arguments for -i, or the
- * operator's) and one worker lcore polls each RX queue.
+ * operator's) and one worker lcore polls each RX queue. Everything is
+ * opened first; then, before any packet is read, netprint gives up its
+ * privileges (privs.c): -u's user, -c's chroot, no capability.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +33,7 @@
 #include "engine.h"
 #include "options.h"
 #include "port.h"
+#include "privs.h"
 
 #define NP_RING_SIZE 16384	/* elements; a worker's batch fits many times */
 _Static_assert(NP_WORKER_BATCH < NP_RING_SIZE, "a batch fits in the ring");
@@ -57,6 +60,10 @@ on_signal(int sig)
 		np_control_request_reload();
 		return;
 	}
+	if (sig == SIGUSR1) {
+		np_logger_request_reopen();
+		return;
+	}
 	if (np_engine_quit()) {
 		signal(sig, SIG_DFL);	/* a second signal forces the exit */
 		raise(sig);
@@ -64,13 +71,34 @@ on_signal(int sig)
 	np_engine_request_quit();
 }
 
-/* An output file, appended to and created 0600 as p0f does its log. */
+/*
+ * An output file, appended to and created 0600 as p0f does its log; its
+ * directory is kept for reopening it after a rotation. One that netprint
+ * creates belongs to -u's user, as it would had the user created it: then
+ * a SIGUSR1 without rotation reopens it too.
+ */
 static FILE *
-open_output(const char *path, const char *what)
+open_output(struct np_kept_path *k, const char *path, const char *what, const struct np_user *u)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+	char err[NP_DB_ERR_MAX];
+	int fd;
+	FILE *f;
 
+	if (np_kept_path_init(k, path, err, sizeof(err))) {
+		fprintf(stderr, "netprint: %s\n", err);
+		return NULL;
+	}
+	fd = np_kept_path_open(k, flags | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0 && u && fchown(fd, u->uid, u->gid)) {
+		fprintf(stderr, "netprint: %s: cannot give it to %s: %s\n", path, u->name,
+			strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (fd < 0 && errno == EEXIST)
+		fd = np_kept_path_open(k, flags, 0);
+	f = fd >= 0 ? fdopen(fd, "a") : NULL;
 	if (!f) {
 		fprintf(stderr, "netprint: %s: cannot open %s: %s\n", path, what, strerror(errno));
 		if (fd >= 0)
@@ -95,6 +123,8 @@ struct engine {
 	struct np_control ctl;
 	FILE *log, *json;
 	struct np_api *api;
+	struct np_kept_path fp_paths[NP_MAX_FP_FILES], log_path, json_path;
+	struct np_user user;	/* -u */
 };
 
 /* Checks that need no DPDK: database, captures, outputs. */
@@ -104,7 +134,12 @@ prepare(struct engine *e, struct np_db **db)
 	char err[NP_DB_ERR_MAX];
 	const struct np_options *o = &e->opt;
 
-	if (!(*db = np_db_load_files(o->fp_files, o->n_fp_files, err, sizeof(err)))) {
+	for (unsigned i = 0; i < o->n_fp_files; i++)
+		if (np_kept_path_init(&e->fp_paths[i], o->fp_files[i], err, sizeof(err))) {
+			fprintf(stderr, "netprint: %s\n", err);
+			return -1;
+		}
+	if (!(*db = np_db_load_kept(e->fp_paths, o->n_fp_files, err, sizeof(err)))) {
 		fprintf(stderr, "netprint: %s\n", err);
 		return -1;
 	}
@@ -124,10 +159,12 @@ prepare(struct engine *e, struct np_db **db)
 			return -1;
 		}
 	}
-	if (o->log_file && !(e->log = open_output(o->log_file, "log")))
+	const struct np_user *u = o->user ? &e->user : NULL;
+
+	if (o->log_file && !(e->log = open_output(&e->log_path, o->log_file, "log", u)))
 		return -1;
 	if (o->json_file && !(e->json = strcmp(o->json_file, "-") ?
-						open_output(o->json_file, "JSON output") : stdout))
+			      open_output(&e->json_path, o->json_file, "JSON output", u) : stdout))
 		return -1;
 	if (o->api_sock && !(e->api = np_api_open(o->api_sock, err, sizeof(err)))) {
 		fprintf(stderr, "netprint: %s\n", err);
@@ -243,6 +280,8 @@ build_workers(struct engine *e)
 	e->lg = (struct np_logger){
 		.workers = e->workers, .n_workers = e->n_workers, .hosts = &e->hosts,
 		.api = e->api, .log = e->log, .json = e->json,
+		.log_path = e->log ? &e->log_path : NULL,
+		.json_path = e->json && e->json != stdout ? &e->json_path : NULL,
 		.blocks = e->json == stdout ? NULL : stdout,
 		.heads = calloc(e->n_workers, sizeof(struct np_logger_head)),
 		.text = malloc(NP_RECORD_TEXT_MAX),
@@ -282,6 +321,55 @@ build(struct engine *e)
 			return -1;
 	}
 	return build_workers(e);
+}
+
+/* A worker lcore's thread clears its own capabilities (they are per thread). */
+static int
+clear_lcore_caps(void *arg)
+{
+	(void)arg;
+	return np_privs_clear_caps() ? -1 : 0;
+}
+
+/*
+ * Everything is open (ports started, sockets bound, files and databases
+ * read): give up what was needed for it, before any packet is looked at.
+ */
+static int
+drop_privileges(struct engine *e)
+{
+	const struct np_user *u = e->opt.user ? &e->user : NULL;
+	unsigned lcore;
+
+	if (np_privs_drop(u, e->opt.chroot_dir))
+		return -1;
+	if (!e->direct) {
+		/* EAL's worker threads exist already: with -u the uid switch has
+		 * cleared their capabilities; without, each clears its own */
+		RTE_LCORE_FOREACH_WORKER(lcore)
+			if (rte_eal_remote_launch(clear_lcore_caps, NULL, lcore)) {
+				fprintf(stderr, "netprint: lcore %u is busy\n", lcore);
+				return -1;
+			}
+		RTE_LCORE_FOREACH_WORKER(lcore)
+			if (rte_eal_wait_lcore(lcore) < 0) {
+				fprintf(stderr, "netprint: lcore %u cannot clear its capabilities\n", lcore);
+				return -1;
+			}
+	}
+	if (np_privs_check_threads(u))
+		return -1;
+	/* A reload opens the databases again, as the user we are now. */
+	for (unsigned i = 0; i < e->opt.n_fp_files; i++) {
+		int fd = np_kept_path_open(&e->fp_paths[i], O_RDONLY | O_CLOEXEC, 0);
+
+		if (fd < 0)
+			fprintf(stderr, "netprint: warning: %s: cannot be read now (%s): a reload will fail until it can\n",
+				e->fp_paths[i].path, strerror(errno));
+		else
+			close(fd);
+	}
+	return 0;
 }
 
 static int
@@ -372,8 +460,12 @@ main(int argc, char **argv)
 	struct np_db *db = NULL;
 	int status = 1, rc;
 
+	if (np_privs_init())
+		return 1;
 	if ((rc = np_options_parse(argc, argv, &e.opt)))
 		return rc;
+	if (e.opt.user && np_privs_lookup(e.opt.user, &e.user))
+		return 1;
 	if (prepare(&e, &db))
 		goto out_files;
 
@@ -381,16 +473,17 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
+	signal(SIGUSR1, on_signal);
 	e.direct = e.opt.n_read_files && !e.opt.eal_argc;
 	if (!e.direct && np_eal_start(argv[0], &e.opt, e.opt.n_read_files ? e.opt.n_read_files : 1))
 		goto out_files;
 
 	np_control_publish_first(db);
 	db = NULL;
-	if (build(&e))
+	if (build(&e) || drop_privileges(&e))
 		goto out_eal;
 	e.ctl = (struct np_control){
-		.fp_files = e.opt.fp_files, .n_fp_files = e.opt.n_fp_files, .workers = e.workers, .n_workers = e.n_workers,
+		.fp_paths = e.fp_paths, .n_fp_files = e.opt.n_fp_files, .workers = e.workers, .n_workers = e.n_workers,
 		.ports = e.ports, .n_ports = e.n_ports, .telemetry = !e.direct,
 		.logger = &e.lg, .stats_period = e.opt.stats_period,
 	};
@@ -408,8 +501,10 @@ main(int argc, char **argv)
 	if (e.api && !np_engine_quit()) {
 		fprintf(stderr, "netprint: capture done; answering queries on %s until stopped\n",
 			e.opt.api_sock);
-		while (!np_engine_quit())
+		while (!np_engine_quit()) {
 			np_api_poll(e.api, &e.hosts, 200);
+			np_logger_reopen_if_asked(&e.lg);
+		}
 	}
 	if (e.lg.json_errors)
 		fprintf(stderr, "netprint: warning: %llu records could not be written as JSON\n",
@@ -437,5 +532,9 @@ out_files:
 		fprintf(stderr, "netprint: %s: %s\n", e.opt.json_file, strerror(errno));
 		status = 1;
 	}
+	for (unsigned i = 0; i < e.opt.n_fp_files; i++)
+		np_kept_path_fini(&e.fp_paths[i]);
+	np_kept_path_fini(&e.log_path);
+	np_kept_path_fini(&e.json_path);
 	return status;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Command-line parsing: p0f's options where p0f has them (-r -f -o -s -m
- * -t), and the EAL arguments of an operator's own ports before "--".
+ * -t -u), and the EAL arguments of an operator's own ports before "--".
  */
 #include <errno.h>
 #include <getopt.h>
@@ -50,7 +50,11 @@ usage(FILE *out)
 		"  --stats N    print counters every N seconds (and always at exit)\n"
 		"  --mbufs N    packet buffers per RX queue (default 4096; net_pcap's\n"
 		"               infinite_rx needs one per frame of its file)\n"
-		"Live capture runs until SIGINT or SIGTERM; SIGHUP reloads the database.\n"
+		"  -u USER      once every port, socket and file is open, switch to USER's\n"
+		"               uid and primary group (no other group, no capability)\n"
+		"  -c DIR       with -u: chroot to DIR (a dedicated empty directory) first\n"
+		"Live capture runs until SIGINT or SIGTERM; SIGHUP reloads the database;\n"
+		"SIGUSR1 reopens the -o and --json files (log rotation).\n"
 		"Exit status: 0 done, 1 an error, 2 bad usage, %d a capture ended on a damaged\n"
 		"record (the frames before it were read).\n",
 		NP_DEFAULT_FP, NP_DEFAULT_TLS_FP, NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT,
@@ -112,7 +116,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 			break;
 		}
 
-	while ((c = getopt_long(argc, argv, "r:i:f:o:s:m:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:i:f:o:s:m:t:u:c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (o->n_read_files == NP_MAX_FILES) {
@@ -132,6 +136,8 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		case 'o': o->log_file = optarg; break;
 		case 'J': o->json_file = optarg; break;
 		case 's': o->api_sock = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'c': o->chroot_dir = optarg; break;
 		case 'm':
 			if (parse_pair("-m", optarg, NP_MAX_CONN_LIMIT, NP_MAX_HOSTS_LIMIT, &o->max_conn,
 				       &o->max_hosts))
@@ -172,6 +178,11 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 	if (!o->eal_argc && !o->n_read_files && !o->iface) {
 		fprintf(stderr, "netprint: nothing to read: give -r FILE, -i IFACE, or EAL ports before --\n");
 		usage(stderr);
+		return 2;
+	}
+	if (o->chroot_dir && !o->user) {
+		/* root in a chroot can leave it: the uid switch is what confines */
+		fprintf(stderr, "netprint: -c needs -u\n");
 		return 2;
 	}
 	if ((o->n_read_files > 0) + (o->iface != NULL) > 1) {

@@ -27,6 +27,8 @@ struct np_options {
 	const char *log_file;			/* -o */
 	const char *json_file;			/* --json, "-" for stdout */
 	const char *api_sock;			/* -s */
+	const char *user;			/* -u: switch to this user after start */
+	const char *chroot_dir;			/* -c: chroot here first (needs -u) */
 	uint32_t max_conn, max_hosts;		/* -m */
 	uint32_t conn_max_age, host_idle_limit;	/* -t */
 	unsigned stats_period;			/* --stats N seconds, 0 = at exit only */
