@@ -140,10 +140,12 @@ def main():
     check(keys.get("SystemCallFilter") == ["@system-service"] and
           keys.get("SystemCallErrorNumber") == ["EPERM"],
           "unit: SystemCallFilter=@system-service, other calls fail with EPERM")
-    check(re.search(r"^ExecStart=\S+/netprint -u netprint .*\$NETPRINT_OPTS$", text, re.M) and
+    check(re.search(r"^ExecStart=\S+/netprint \$NETPRINT_EAL -u netprint .* \$NETPRINT_DB "
+                    r"\$NETPRINT_OPTS$", text, re.M) and
           keys.get("EnvironmentFile") == ["-/etc/default/netprint"] and
           keys.get("ExecReload") == ["/bin/kill -HUP $MAINPID"],
-          "unit: -u netprint, options from /etc/default/netprint, reload by SIGHUP")
+          "unit: EAL arguments first, -u netprint, options from /etc/default/netprint, "
+          "reload by SIGHUP")
 
     analyze = shutil.which("systemd-analyze")
     tmp = tempfile.mkdtemp(prefix="np-unit-")
