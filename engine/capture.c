@@ -67,6 +67,70 @@ open_classic(struct np_capture *c)
 	c->snaplen = rd32(c, hdr + 16);
 }
 
+/*
+ * p0f's capture filter for a link type it guesses the offset of: "tcp"
+ * (p0f adds "or (vlan and tcp)" for Ethernet only), optimised, netmask 0,
+ * as p0f's prepare_bpf() compiles it. 0, or -1 with libpcap's reason.
+ */
+static int
+compile_tcp_filter(struct np_capture *c, char *err, size_t err_len)
+{
+	struct bpf_program *prog = calloc(1, sizeof(*prog));
+	const char *name = pcap_datalink_val_to_name(c->dlt);
+
+	if (!prog) {
+		snprintf(err, err_len, "%s: out of memory", c->path);
+		return -1;
+	}
+	if (pcap_compile(c->pcap, prog, "tcp", 1, 0)) {
+		snprintf(err, err_len,
+			 "%s: unsupported link type %d (%s): libpcap cannot filter TCP on it (%s),"
+			 " so p0f cannot read it either", c->path, c->dlt, name ? name : "unknown",
+			 pcap_geterr(c->pcap));
+		free(prog);
+		return -1;
+	}
+	c->tcp_filter = prog;
+	return 0;
+}
+
+static bool
+tcp_filter(const void *ctx, const uint8_t *frame, uint32_t len)
+{
+	const struct np_capture *c = ctx;
+	struct pcap_pkthdr h = { .caplen = len, .len = len };
+
+	return pcap_offline_filter(c->tcp_filter, &h, frame) != 0;
+}
+
+void
+np_capture_link(const struct np_capture *c, struct np_link *lk)
+{
+	np_link_init(lk, c->dlt);
+	if (c->tcp_filter)
+		np_link_set_filter(lk, tcp_filter, c);
+}
+
+void
+np_capture_report_link(const struct np_capture *c, const struct np_link *lk, FILE *out)
+{
+	const char *name = pcap_datalink_val_to_name(c->dlt);
+	unsigned long long n = lk->unplaced;
+
+	if (!lk->guess)
+		return;
+	fprintf(out, "netprint: %s: %slink type %d (%s), read as p0f reads it: ", c->path,
+		lk->off < 0 && n ? "warning: " : "", c->dlt, name ? name : "unknown");
+	if (lk->off >= 0)
+		fprintf(out, "IP header guessed at byte %d from TCP frame %llu (frames before it"
+			" are dropped, as p0f drops them)\n", lk->off, n + 1);
+	else if (n)
+		fprintf(out, "no IP header found in any of its %llu TCP frames, so nothing was read"
+			" (p0f finds none either)\n", n);
+	else
+		fprintf(out, "no frame passed p0f's TCP filter, so nothing was read\n");
+}
+
 int
 np_capture_open(struct np_capture *c, const char *path, char *err, size_t err_len)
 {
@@ -82,6 +146,10 @@ np_capture_open(struct np_capture *c, const char *path, char *err, size_t err_le
 	c->path = path;
 	c->pcap = p;
 	c->dlt = pcap_datalink(p);
+	if (!np_link_dlt_supported(c->dlt) && compile_tcp_filter(c, err, err_len)) {
+		np_capture_close(c);
+		return -1;
+	}
 	open_classic(c);
 	return 0;
 }
@@ -102,6 +170,9 @@ np_capture_close(struct np_capture *c)
 	if (!c->pcap)
 		return;		/* never opened */
 	stop_block_reads(c);
+	if (c->tcp_filter)
+		pcap_freecode(c->tcp_filter);
+	free(c->tcp_filter);
 	pcap_close(c->pcap);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;

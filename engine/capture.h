@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "packet.h"
 
 struct np_capture {
 	const char *path;
@@ -28,10 +31,26 @@ struct np_capture {
 	bool swapped, nsec;		/* byte order and time unit of the records */
 	uint64_t frames;		/* delivered so far */
 	bool truncated;			/* ended on a damaged record */
+	void *tcp_filter;		/* struct bpf_program: p0f's "tcp", for a
+					 * link type with no fixed offset */
 };
 
-/* Returns 0, or -1 with a message in err. */
+/*
+ * Returns 0, or -1 with a message in err. A link type with no fixed offset
+ * is read as p0f reads it, through p0f's filter ("tcp") compiled by libpcap
+ * for that link type; where libpcap cannot compile it, p0f stops and the
+ * capture is refused.
+ */
 int np_capture_open(struct np_capture *c, const char *path, char *err, size_t err_len);
+
+/* The link state of a worker reading this capture (np_link_init, and the
+ * capture's TCP filter when the offset is to be guessed). */
+void np_capture_link(const struct np_capture *c, struct np_link *lk);
+
+/* After the capture was read through lk: for a guessed link type, where the
+ * IP header was found, or a warning that it never was (p0f warns too, and
+ * reads nothing). Nothing for a link type with a fixed offset. */
+void np_capture_report_link(const struct np_capture *c, const struct np_link *lk, FILE *out);
 
 /* Safe on a zeroed struct that was never opened. */
 void np_capture_close(struct np_capture *c);

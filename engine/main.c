@@ -153,11 +153,6 @@ prepare(struct engine *e, struct np_db **db)
 			fprintf(stderr, "netprint: %s\n", err);
 			return -1;
 		}
-		if (!np_link_dlt_supported(e->cap[i].dlt)) {
-			fprintf(stderr, "netprint: %s: unsupported link type %d\n", o->read_files[i],
-				e->cap[i].dlt);
-			return -1;
-		}
 	}
 	const struct np_user *u = o->user ? &e->user : NULL;
 
@@ -255,7 +250,10 @@ build_workers(struct engine *e)
 		w->ts_offset = -1;
 		/* A file is read whole; live traffic is never waited for. */
 		w->lossless = o->n_read_files > 0;
-		np_link_init(&w->link, o->n_read_files > i ? e->cap[i].dlt : 1 /* Ethernet */);
+		if (o->n_read_files > i)
+			np_capture_link(&e->cap[i], &w->link);
+		else
+			np_link_init(&w->link, 1 /* Ethernet */);
 		if (e->direct) {
 			w->lcore = NP_NO_LCORE;
 			w->capture = &e->cap[i];
@@ -442,6 +440,7 @@ check_files(const struct engine *e)
 
 		fprintf(stderr, "netprint: %s: %llu frames read%s\n", e->opt.read_files[i],
 			(unsigned long long)got, e->cap[i].truncated ? " (truncated capture)" : "");
+		np_capture_report_link(&e->cap[i], &e->workers[i]->link, stderr);
 		if (got != e->cap[i].frames && !np_engine_quit()) {
 			fprintf(stderr, "netprint: error: the capture device delivered %llu of %llu frames\n",
 				(unsigned long long)got, (unsigned long long)e->cap[i].frames);

@@ -336,13 +336,16 @@ np_ip_carries_tcp(const uint8_t *ip, uint32_t len, uint8_t ip_ver)
 }
 
 enum np_parse_result
-np_parse_frame(const struct np_link *lk, const uint8_t *frame, uint32_t len,
+np_parse_frame(struct np_link *lk, const uint8_t *frame, uint32_t len,
 	       struct np_packet *pk)
 {
 	uint8_t ver;
-	int off = np_link_ip_offset(lk, frame, len, &ver);
+	int off;
 	enum np_parse_result r;
 
+	if (!np_link_tcp_frame(lk, frame, len))
+		return NP_SKIP_NOT_TCP;
+	off = np_link_ip_offset(lk, frame, len, &ver);
 	if (off < 0)
 		return off == NP_LINK_SHORT ? NP_SKIP_SHORT : NP_SKIP_LINK;
 	if ((r = np_ip_carries_tcp(frame + off, len - (uint32_t)off, ver)) != NP_PARSE_OK)

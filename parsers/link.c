@@ -2,8 +2,9 @@
 /*
  * Link layers: where the IP header starts in a captured frame. Fixed header
  * sizes per DLT as p0f 3.09b uses them, and Ethernet with up to four
- * 802.1Q / 802.1ad / 0x9100 tags. A DLT outside the table is refused when
- * the capture is opened rather than guessed at packet by packet.
+ * 802.1Q / 802.1ad / 0x9100 tags. Any other DLT is read as p0f reads it:
+ * the offset is guessed from the first frames the capture's TCP filter
+ * passes (p0f's find_offset()), with p0f's rules, quirks included.
  */
 #include <stddef.h>
 
@@ -68,14 +69,70 @@ fixed_offset(int dlt)
 void
 np_link_init(struct np_link *lk, int dlt)
 {
-	lk->dlt = dlt;
-	lk->off = fixed_offset(dlt);
+	*lk = (struct np_link){ .dlt = dlt, .off = fixed_offset(dlt) };
+	lk->guess = lk->off < 0;
+}
+
+void
+np_link_set_filter(struct np_link *lk, np_link_filter_fn filter, const void *ctx)
+{
+	lk->filter = filter;
+	lk->filter_ctx = ctx;
 }
 
 bool
 np_link_dlt_supported(int dlt)
 {
 	return fixed_offset(dlt) >= 0;
+}
+
+#define GUESS_MAX_OFF 40	/* offsets 0, 2, ..., 38 */
+#define GUESS_MIN_V4 40		/* p0f's MIN_TCP4: IPv4 + TCP headers */
+#define GUESS_MIN_V6 60		/* p0f's MIN_TCP6 */
+
+/*
+ * p0f's find_offset() on one frame: the first even offset below 40 where
+ * an IPv6 header whose next header is TCP (with 60 bytes from there) or an
+ * IPv4 header whose protocol is TCP (with 40) begins, judged by the
+ * version nibble and the protocol byte alone. The scan stops where fewer
+ * than 40 bytes are left. When found at i >= 4 and the two bytes at i - 4
+ * read 0x81 0x00 (p0f takes them for an 802.1Q tag), the offset is i - 4:
+ * p0f's adjustment, wrong for real tags (the TPID sits 4 bytes earlier) but
+ * what p0f then reads every frame at. -1 when nothing is found.
+ */
+int
+np_link_find_offset(const uint8_t *frame, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < GUESS_MAX_OFF; i += 2) {
+		if (len < i + GUESS_MIN_V4)
+			return -1;
+		if (len - i >= GUESS_MIN_V6 && frame[i] >> 4 == 6 && frame[i + 6] == 6)
+			break;
+		if (frame[i] >> 4 == 4 && frame[i + 9] == 6)
+			break;
+	}
+	if (i == GUESS_MAX_OFF)
+		return -1;
+	if (i >= 4 && frame[i - 4] == 0x81 && frame[i - 3] == 0x00)
+		return (int)i - 4;
+	return (int)i;
+}
+
+bool
+np_link_tcp_frame(struct np_link *lk, const uint8_t *frame, uint32_t len)
+{
+	if (!lk->guess || !lk->filter)
+		return true;	/* without a filter the offset stays unknown */
+	if (!lk->filter(lk->filter_ctx, frame, len))
+		return false;
+	if (lk->off < 0) {
+		lk->off = np_link_find_offset(frame, len);
+		if (lk->off < 0)
+			lk->unplaced++;
+	}
+	return true;
 }
 
 static inline uint16_t
@@ -137,7 +194,10 @@ bool
 np_link_is_tcp(const struct np_link *lk, const uint8_t *frame, uint32_t len)
 {
 	uint8_t ver;
-	int off = np_link_ip_offset(lk, frame, len, &ver);
+	int off;
 
+	if (lk->guess)
+		return lk->filter && lk->filter(lk->filter_ctx, frame, len);
+	off = np_link_ip_offset(lk, frame, len, &ver);
 	return off >= 0 && np_ip_carries_tcp(frame + off, len - (uint32_t)off, ver) == NP_PARSE_OK;
 }

@@ -112,16 +112,52 @@ struct np_packet {
 /*
  * Link layer: a fixed header length per DLT, as p0f reads it. Unlike p0f,
  * Ethernet frames with 802.1Q / 802.1ad tags are followed to the IP header.
+ *
+ * Any other DLT is read as p0f 3.09b reads it: p0f's capture filter ("tcp",
+ * compiled by libpcap for that DLT) decides which frames are seen at all,
+ * and the IP header offset is guessed from the first frames it passes
+ * (find_offset() in p0f's process.c, np_link_find_offset() here), one frame
+ * after another until one shows it; the frames before are dropped, and if
+ * none ever does, nothing is read. The filter is the caller's (the engine
+ * compiles it with libpcap); without one, such a DLT reads nothing.
  */
+typedef bool (*np_link_filter_fn)(const void *ctx, const uint8_t *frame, uint32_t len);
+
 struct np_link {
 	int dlt;
-	int off;		/* fixed offset; -1 for an unsupported DLT */
+	int off;		/* IP header offset; -1 while unknown */
+	bool guess;		/* no fixed offset: off is guessed from the frames */
+	uint64_t unplaced;	/* frames the filter passed while off was unknown
+				 * that did not show it (p0f dropped them) */
+	np_link_filter_fn filter;	/* p0f's capture filter, for a guessed DLT */
+	const void *filter_ctx;
 };
 
 void np_link_init(struct np_link *lk, int dlt);
 
-/* True when netprint knows how to read this DLT. */
+/* The capture's TCP filter, called on every frame of a guessed DLT. */
+void np_link_set_filter(struct np_link *lk, np_link_filter_fn filter, const void *ctx);
+
+/* True when the DLT has a fixed offset; any other is guessed. */
 bool np_link_dlt_supported(int dlt);
+
+/*
+ * p0f's offset guess on one frame: the first even offset below 40 where a
+ * TCP-carrying IPv4 header (40 bytes left) or IPv6 header (60 bytes left)
+ * seems to start, by the version nibble and the protocol byte; 4 less when
+ * the two bytes 4 before it are 0x81 0x00 (p0f's VLAN adjustment). -1 when
+ * there is none, or fewer than 40 bytes are left before one is found.
+ */
+int np_link_find_offset(const uint8_t *frame, uint32_t len);
+
+/*
+ * A frame arrives on the link: does p0f's capture filter pass it? Always
+ * true for a DLT with a fixed offset (that filter is judged from the
+ * headers, below) and for a guessed DLT with no filter (whose offset then
+ * stays unknown). On a guessed DLT, a frame the filter passes while the
+ * offset is unknown is guessed from, as p0f does, and may fix lk->off.
+ */
+bool np_link_tcp_frame(struct np_link *lk, const uint8_t *frame, uint32_t len);
 
 #define NP_LINK_NOT_IP (-1)	/* no IPv4 / IPv6 packet in this frame */
 #define NP_LINK_SHORT (-2)	/* frame ends inside the link header */
@@ -129,7 +165,8 @@ bool np_link_dlt_supported(int dlt);
 /*
  * Offset of the IP header in the frame, or NP_LINK_NOT_IP / NP_LINK_SHORT.
  * *ip_ver is the IP version the link header announces (EtherType, SLL
- * protocol), or 0 where only the IP header itself can tell.
+ * protocol), or 0 where only the IP header itself can tell. On a guessed
+ * DLT: the guessed offset, NP_LINK_NOT_IP while there is none.
  */
 int np_link_ip_offset(const struct np_link *lk, const uint8_t *frame, uint32_t len,
 		      uint8_t *ip_ver);
@@ -137,7 +174,8 @@ int np_link_ip_offset(const struct np_link *lk, const uint8_t *frame, uint32_t l
 /*
  * Does the frame carry TCP? This is what p0f's capture filter ("tcp or
  * (vlan and tcp)") passes, for the frames p0f can read: p0f counts only those
- * packets, and its cache expiry runs every 50 of them.
+ * packets, and its cache expiry runs every 50 of them. On a guessed DLT it
+ * is the filter's own answer (false without a filter), offset known or not.
  */
 bool np_link_is_tcp(const struct np_link *lk, const uint8_t *frame, uint32_t len);
 
@@ -154,8 +192,10 @@ enum np_parse_result np_ip_carries_tcp(const uint8_t *ip, uint32_t len, uint8_t 
 enum np_parse_result np_parse_ip(const uint8_t *ip, uint32_t len, struct np_packet *pk);
 
 /* Link layer then IP and TCP; frames p0f's capture filter would not pass
- * (not TCP by the link's own account) are skipped first. */
-enum np_parse_result np_parse_frame(const struct np_link *lk, const uint8_t *frame, uint32_t len,
+ * (not TCP by the link's own account) are skipped first. Each frame is
+ * given once, in capture order: on a guessed DLT it may fix the offset
+ * (np_link_tcp_frame()), so lk is not const. */
+enum np_parse_result np_parse_frame(struct np_link *lk, const uint8_t *frame, uint32_t len,
 				    struct np_packet *pk);
 
 /*
