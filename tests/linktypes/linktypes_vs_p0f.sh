@@ -14,17 +14,18 @@
 # records). A link type libpcap cannot filter TCP on (Linux IrDA) must be
 # refused by both. TAP output.
 #
-# Usage: linktypes_vs_p0f.sh NETPRINT DB CAPTURES_DIR WORKDIR [EVERY]
+# Usage: linktypes_vs_p0f.sh NETPRINT DB CAPTURES_DIR WORKDIR [EVERY [FULL]]
 #   EVERY  compare every EVERY-th capture only, except for ARCnet (BSD)
-#          and Cisco HDLC, plain and led, and Frame Relay, plain (whose TCP
-#          filter passes few frames): all of them there (default 6; 1 = all)
+#          and Cisco HDLC, plain and led: every FULL-th there (defaults 6
+#          and 1, all of them); Frame Relay, plain (whose TCP filter passes
+#          frames of four captures only), all of them always
 set -u
 
-if [ $# -lt 4 ] || [ $# -gt 5 ]; then
-    echo "usage: $0 NETPRINT DB CAPTURES_DIR WORKDIR [EVERY]" >&2
+if [ $# -lt 4 ] || [ $# -gt 6 ]; then
+    echo "usage: $0 NETPRINT DB CAPTURES_DIR WORKDIR [EVERY [FULL]]" >&2
     exit 1
 fi
-np=$(realpath "$1") db=$(realpath "$2") caps=$(realpath "$3") wd=$4 every=${5:-6}
+np=$(realpath "$1") db=$(realpath "$2") caps=$(realpath "$3") wd=$4 every=${5:-6} full=${6:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 p0f=$(command -v p0f || echo /usr/sbin/p0f)
 if [ ! -x "$p0f" ]; then
@@ -44,13 +45,15 @@ check() {	# check DESCRIPTION COMMAND...
     if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; failed=$((failed + 1)); fi
 }
 
-all=("$caps"/*.pcap)
-some=()
-for ((i = 0; i < ${#all[@]}; i += every)); do some+=("${all[i]}"); done
+every_pcap=("$caps"/*.pcap)
+all=() some=()
+for ((i = 0; i < ${#every_pcap[@]}; i += full)); do all+=("${every_pcap[i]}"); done
+for ((i = 0; i < ${#every_pcap[@]}; i += every)); do some+=("${every_pcap[i]}"); done
 decoy_links=arcnet,c_hdlc,ieee802,frelay,arcnet_linux,fddi,netanalyzer,ipnet,sunatm,atm_rfc1483
 decoy_links=$decoy_links,ppp_pppd,sll2
 python3 "$here/relink.py" --to links arcnet,c_hdlc plain,lead "${all[@]}" || exit 1
-python3 "$here/relink.py" --to links frelay plain "${all[@]}" || exit 1
+# all of them for Frame Relay: its TCP filter passes frames of four only
+python3 "$here/relink.py" --to links frelay plain "${every_pcap[@]}" || exit 1
 python3 "$here/relink.py" --to links frelay lead "${some[@]}" || exit 1
 python3 "$here/relink.py" --to links \
     ieee802,arcnet_linux,fddi,netanalyzer,ipnet,sunatm,atm_rfc1483,ppp_pppd,sll2 plain,lead \
@@ -68,28 +71,45 @@ kinds() {
         }' "$1" 2>/dev/null | LC_ALL=C sort
 }
 
-# compare DIR: every capture in DIR, p0f against netprint; prints a summary
-# and the first differences; fails on any difference. NP_LINES / P0F_WARN
-# are left for the caller.
+# compare_one FILE: p0f and netprint on one capture; leaves FILE's base
+# name .want / .got (the lines), .warn (p0f's guess failed), .fail (why
+# netprint failed).
+compare_one() {
+    local f=$1 base=${1%.pcap}
+    rm -f "$base.p0f" "$base.np" "$base.warn" "$base.fail"
+    TZ=UTC LD_PRELOAD="$wd/isdst0.so" "$p0f" -r "$f" -f "$db" -o "$base.p0f" \
+        >"$base.p0f.out" 2>&1
+    grep -q 'Unable to find link-specific packet offset' "$base.p0f.out" && touch "$base.warn"
+    if ! TZ=UTC "$np" -r "$f" -f "$db" -o "$base.np" >/dev/null 2>"$base.np.err"; then
+        head -1 "$base.np.err" >"$base.fail"
+        return
+    fi
+    kinds "$base.p0f" >"$base.want"
+    kinds "$base.np" >"$base.got"
+}
+
+# compare DIR: every capture in DIR (two at a time), p0f against netprint;
+# prints a summary and the first differences; fails on any difference.
+# NP_LINES / P0F_WARN are left for the caller.
 compare() {
     local dir=$1 f base bad=0 files=0
     NP_LINES=0 P0F_WARN=0
     for f in "$dir"/*.pcap; do
         [ -e "$f" ] || continue
+        [ "$(jobs -rp | wc -l)" -ge 2 ] && wait -n
+        compare_one "$f" &
+    done
+    wait
+    for f in "$dir"/*.pcap; do
+        [ -e "$f" ] || continue
         files=$((files + 1))
         base=${f%.pcap}
-        rm -f "$base.p0f" "$base.np"
-        TZ=UTC LD_PRELOAD="$wd/isdst0.so" "$p0f" -r "$f" -f "$db" -o "$base.p0f" \
-            >"$base.p0f.out" 2>&1
-        grep -q 'Unable to find link-specific packet offset' "$base.p0f.out" &&
-            P0F_WARN=$((P0F_WARN + 1))
-        if ! TZ=UTC "$np" -r "$f" -f "$db" -o "$base.np" >/dev/null 2>"$base.np.err"; then
-            echo "# $f: netprint failed: $(head -1 "$base.np.err")"
+        [ -e "$base.warn" ] && P0F_WARN=$((P0F_WARN + 1))
+        if [ -e "$base.fail" ]; then
+            echo "# $f: netprint failed: $(cat "$base.fail")"
             bad=$((bad + 1))
             continue
         fi
-        kinds "$base.p0f" >"$base.want"
-        kinds "$base.np" >"$base.got"
         NP_LINES=$((NP_LINES + $(wc -l <"$base.got")))
         if ! cmp -s "$base.want" "$base.got"; then
             bad=$((bad + 1))
