@@ -21,6 +21,7 @@
 
 #include "api.h"
 #include "format.h"
+#include "json_out.h"
 
 #define NP_API_OUT_MAX 4096
 
@@ -88,7 +89,7 @@ str32(const char *s)
 {
 	size_t n = strnlen(s, NP_STR_MAX);
 
-	return n ? json_stringn(s, n) : json_null();
+	return n ? np_json_string(s, n) : json_null();	/* a cut may split a character */
 }
 
 /* Unix time, or null for p0f's 0 = never. */

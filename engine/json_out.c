@@ -18,12 +18,8 @@
 #include "json_out.h"
 #include "matcher.h"
 
-/*
- * A JSON string from bytes that may not be UTF-8: valid sequences are kept,
- * every other byte becomes U+FFFD.
- */
-static json_t *
-jstr(const char *s, size_t len)
+json_t *
+np_json_string(const char *s, size_t len)
 {
 	char stack[2048];
 	size_t cap = 3 * len + 4, o = 0;	/* a byte becomes 3 at most */
@@ -65,6 +61,12 @@ jstr(const char *s, size_t len)
 	if (out != stack)
 		free(out);
 	return j;
+}
+
+static json_t *
+jstr(const char *s, size_t len)
+{
+	return np_json_string(s, len);
 }
 
 static json_t *

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "format.h"
 #include "record.h"
 
@@ -20,5 +22,12 @@
  */
 size_t np_json_record(char *buf, size_t len, const struct np_record *r, const char *tail,
 		      const struct np_tls_out *tls);
+
+/*
+ * A JSON string from bytes that may not be UTF-8 (database labels, traffic,
+ * a name cut inside a character): valid sequences are kept, every other
+ * byte becomes U+FFFD. NULL only when memory runs out.
+ */
+json_t *np_json_string(const char *s, size_t len);
 
 #endif /* NP_JSON_OUT_H */

@@ -293,3 +293,31 @@ Test(api, tls_clients_bounded)
 	cr_assert(not(eq(ptr, strstr(json_answer("{\"addr\":\"10.0.0.150\"}", out, sizeof(out)),
 				     "\"status\":\"ok\""), NULL)), "%s", out);
 }
+
+/*
+ * Found by fuzz_db and fuzz_api: a name that is not UTF-8 (any database but
+ * the bundled one), or one whose 32-byte cut splits a character, made the
+ * JSON answer drop "os" altogether. Such bytes read as U+FFFD, as in --json.
+ */
+Test(api, json_keeps_os_when_a_name_is_not_utf8)
+{
+	char out[2048];
+
+	syn_from(1000, 60, "Linux\x8a", "3.x");
+	json_answer("{\"addr\":\"192.0.2.7\"}", out, sizeof(out));
+	cr_assert(not(eq(ptr, strstr(out, "\"os\":{\"name\":\"Linux\xef\xbf\xbd\",\"flavor\":\"3.x\""),
+			 NULL)), "%s", out);
+}
+
+Test(api, json_keeps_os_when_the_32_byte_cut_splits_a_character)
+{
+	char out[2048], flavor[64] = "", want[128];
+
+	for (int i = 0; i < 15; i++)
+		strcat(flavor, "\xc3\xa9");	/* é */
+	strcat(flavor, "x\xc3\xa9");		/* 33 bytes: the cut falls inside the last é */
+	syn_from(1000, 60, "Linux", flavor);
+	json_answer("{\"addr\":\"192.0.2.7\"}", out, sizeof(out));
+	snprintf(want, sizeof(want), "\"flavor\":\"%.31s\xef\xbf\xbd\"", flavor);
+	cr_assert(not(eq(ptr, strstr(out, want), NULL)), "%s", out);
+}
