@@ -105,7 +105,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	uint64_t ts;
 
 	(void)argc, (void)argv;
-	np_fuzz_fixed_zone();
+	np_fuzz_setup();
 	db = np_db_load_files(paths, 2, err, sizeof(err));
 	NP_FUZZ_CHECK(db != NULL, "bundled databases: %s", err);
 	NP_FUZZ_CHECK(np_capture_open(&c, NP_FUZZ_API_TRACE, err, sizeof(err)) == 0, "%s", err);

@@ -39,6 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	volatile uint8_t sink = 0;
 
 	if (fd < 0) {
+		np_fuzz_setup();
 		fd = memfd_create("np-fuzz-capture", MFD_CLOEXEC);
 		NP_FUZZ_CHECK(fd >= 0, "memfd_create: %s", strerror(errno));
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);

@@ -20,7 +20,7 @@
 #include "fuzz_common.h"
 #include "json_out.h"
 
-uint64_t np_fuzz_records;
+uint64_t np_fuzz_records[NP_REC_KIND_COUNT];
 uint32_t np_fuzz_tls_bufs = 2;
 
 struct np_tls_track;
@@ -55,10 +55,29 @@ np_fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 }
 
 void
-np_fuzz_fixed_zone(void)
+np_fuzz_report_records(const char *what)
+{
+	static int verbose = -1;
+
+	if (verbose < 0)
+		verbose = getenv("NP_FUZZ_VERBOSE") != NULL;
+	if (verbose) {
+		fprintf(stderr, "%s:", what);
+		for (unsigned k = 0; k < NP_REC_KIND_COUNT; k++)
+			if (np_fuzz_records[k])
+				fprintf(stderr, " %s=%llu", np_rec_kind_names[k],
+					(unsigned long long)np_fuzz_records[k]);
+		fputc('\n', stderr);
+	}
+	memset(np_fuzz_records, 0, sizeof(np_fuzz_records));
+}
+
+void
+np_fuzz_setup(void)
 {
 	setenv("TZ", "UTC", 1);
 	tzset();
+	json_object_seed(0x6e70);
 }
 
 /* Kept between records, as the logger keeps its own. */
@@ -144,7 +163,7 @@ np_fuzz_format_record(const struct np_record *r, const char *tail)
 		g_again = malloc(NP_RECORD_TEXT_MAX);
 		NP_FUZZ_CHECK(g_text && g_again, "out of memory");
 	}
-	np_fuzz_records++;
+	np_fuzz_records[r->kind]++;
 
 	/* engine/logger.c's write_record() */
 	if (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER)

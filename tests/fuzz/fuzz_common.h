@@ -30,8 +30,12 @@
 __attribute__((noreturn, format(printf, 4, 5)))
 void np_fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...);
 
-/* TZ=UTC, as the tests run p0f and netprint: log lines are local time. */
-void np_fuzz_fixed_zone(void);
+/*
+ * TZ=UTC, as the tests run p0f and netprint (log lines are local time),
+ * and jansson's hash seed fixed rather than read from /dev/urandom: the
+ * same input runs the same way in every process.
+ */
+void np_fuzz_setup(void);
 
 /*
  * Format r (tail: its text tail, or NULL) the way engine/logger.c does,
@@ -68,7 +72,13 @@ void np_fuzz_query_api(const struct np_hosts *hs, const uint8_t *addr, uint8_t i
  */
 void np_fuzz_query_seen(const struct np_hosts *hs);
 
-/* Records formatted so far (a target's sanity count). */
-extern uint64_t np_fuzz_records;
+/* Records formatted so far, by kind. */
+extern uint64_t np_fuzz_records[NP_REC_KIND_COUNT];
+
+/*
+ * With NP_FUZZ_VERBOSE set in the environment: the records an input made,
+ * by kind, on stderr (to see what a seed reaches); then the counts restart.
+ */
+void np_fuzz_report_records(const char *what);
 
 #endif /* NP_FUZZ_COMMON_H */

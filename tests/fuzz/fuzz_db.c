@@ -75,7 +75,7 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
-	np_fuzz_fixed_zone();
+	np_fuzz_setup();
 	load_trace(&g_traces[0], NP_FUZZ_DB_TRACE_HTTP);
 	load_trace(&g_traces[1], NP_FUZZ_DB_TRACE_TLS);
 	return 0;

@@ -18,9 +18,19 @@
  *       rather than every 50
  *   u8  ages: bits 0-5 connection max age 1..64 s, bits 6-7 host idle 1..4 min
  *   u32 first frame's time, seconds (big-endian)
- *   then frames: u8 time step, u16 length (big-endian, cut to what is
- *   left), the frame. Step 0x00-0x7f: that many ms later; 0x80-0xfe:
- *   (step & 0x7f) s later; 0xff: 10 s earlier (captures go back in time).
+ *   then frames: u8 time step, u16 length (big-endian; its low 14 bits,
+ *   cut to what is left), the frame. Step 0x00-0x7f: that many ms later;
+ *   0x80-0xfe: (step & 0x7f) s later; 0xff: 10 s earlier (captures go back
+ *   in time). The length's top two bits seal the frame's QUIC Initial
+ *   packets before it goes in, so that mutations of their plaintext get
+ *   past AES-GCM to the CRYPTO frame walk, the reassembly and the hello
+ *   parser: 0xc000 with the client keys of the packet's own Destination
+ *   Connection ID, remembered for its UDP flow; 0x8000 with the client keys
+ *   of the flow's remembered DCID (its own if none); 0x4000 with the server
+ *   keys of the flow's remembered DCID. A sealed packet is written as plain
+ *   text: header with the packet number unprotected, frames, 16 bytes whose
+ *   place the tag takes (make_seeds.py opens the generator's QUIC flights
+ *   that way).
  * Each frame is copied into a buffer of its own length, so a read past a
  * frame's end is an ASan report rather than a read of the next frame.
  */
@@ -29,15 +39,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "db.h"
 #include "fuzz_common.h"
 #include "packet.h"
 #include "pipeline.h"
+#include "quic.h"
 
 #define HDR_LEN 8
 #define MAX_FRAMES 4096
 
+#define LEN_MASK 0x3fff
+#define SEAL_OWN 0xc000		/* client keys of the packet's DCID, remembered */
+#define SEAL_CLIENT 0x8000	/* client keys of the flow's DCID */
+#define SEAL_SERVER 0x4000	/* server keys of the flow's DCID */
+#define SEAL_FLOWS 16
+
 static struct np_db *g_db;
+static struct np_quic_crypto *g_quic;
+static EVP_CIPHER_CTX *g_gcm, *g_ecb;
+
+/* A UDP flow's remembered client DCID, whichever way its packets go. */
+static struct seal_flow {
+	uint8_t ip_ver, dcid_len;
+	uint16_t port[2];
+	uint8_t addr[2][16];
+	uint32_t version;
+	uint8_t dcid[NP_QUIC_CID_MAX];
+} g_flows[SEAL_FLOWS];
+static unsigned g_n_flows;
 static int g_dlts[64];
 static unsigned g_n_dlts;
 static struct np_pipeline g_p;		/* big (an observation's tails): not on the stack */
@@ -52,7 +83,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	char err[NP_DB_ERR_MAX];
 
 	(void)argc, (void)argv;
-	np_fuzz_fixed_zone();
+	np_fuzz_setup();
 	g_db = np_db_load_files(paths, 2, err, sizeof(err));
 	NP_FUZZ_CHECK(g_db != NULL, "bundled databases: %s", err);
 	g_db->generation = 1;
@@ -61,7 +92,107 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (np_link_dlt_supported(dlt))
 			g_dlts[g_n_dlts++] = dlt;
 	NP_FUZZ_CHECK(g_n_dlts > 0, "no supported link type");
+	g_quic = np_quic_crypto_new();
+	g_gcm = EVP_CIPHER_CTX_new();
+	g_ecb = EVP_CIPHER_CTX_new();
+	NP_FUZZ_CHECK(g_quic && g_gcm && g_ecb &&
+			      EVP_EncryptInit_ex(g_gcm, EVP_aes_128_gcm(), NULL, NULL, NULL) &&
+			      EVP_EncryptInit_ex(g_ecb, EVP_aes_128_ecb(), NULL, NULL, NULL),
+		      "libcrypto");
+	EVP_CIPHER_CTX_set_padding(g_ecb, 0);
 	return 0;
+}
+
+static struct seal_flow *
+seal_flow(const struct np_udp *u)
+{
+	unsigned alen = u->ip_ver == 4 ? 4 : 16;
+	struct seal_flow *f;
+
+	for (unsigned i = 0; i < g_n_flows; i++) {
+		f = &g_flows[i];
+		for (int d = 0; d < 2; d++)
+			if (f->ip_ver == u->ip_ver && f->port[d] == u->sport &&
+			    f->port[!d] == u->dport && !memcmp(f->addr[d], u->src, alen) &&
+			    !memcmp(f->addr[!d], u->dst, alen))
+				return f;
+	}
+	f = &g_flows[g_n_flows < SEAL_FLOWS ? g_n_flows++ : SEAL_FLOWS - 1];
+	memset(f, 0, sizeof(*f));
+	f->ip_ver = u->ip_ver;
+	f->port[0] = u->sport;
+	f->port[1] = u->dport;
+	memcpy(f->addr[0], u->src, alen);
+	memcpy(f->addr[1], u->dst, alen);
+	return f;
+}
+
+/* RFC 9001 section 5: AEAD over the payload, then header protection. */
+static void
+seal_packet(uint8_t *pkt, const struct np_quic_long *h, const struct np_quic_keys *k)
+{
+	uint32_t pn_len = (pkt[0] & 3u) + 1, ct_off = h->pn_off + pn_len, ct_len;
+	uint8_t nonce[12], mask[16];
+	uint64_t pn = 0;
+	int n;
+
+	if (h->pkt_len < h->pn_off + 4 + 16 || h->pkt_len < ct_off + 16)
+		return;		/* too short to sample: netprint refuses it anyway */
+	ct_len = h->pkt_len - ct_off - 16;
+	for (uint32_t i = 0; i < pn_len; i++)
+		pn = pn << 8 | pkt[h->pn_off + i];
+	memcpy(nonce, k->iv, sizeof(nonce));
+	for (unsigned i = 0; i < 8; i++)
+		nonce[11 - i] ^= (uint8_t)(pn >> (8 * i));
+	NP_FUZZ_CHECK(EVP_EncryptInit_ex(g_gcm, NULL, NULL, k->key, nonce) &&
+			      EVP_EncryptUpdate(g_gcm, NULL, &n, pkt, (int)ct_off) &&
+			      EVP_EncryptUpdate(g_gcm, pkt + ct_off, &n, pkt + ct_off, (int)ct_len) &&
+			      EVP_EncryptFinal_ex(g_gcm, pkt + ct_off + ct_len, &n) &&
+			      EVP_CIPHER_CTX_ctrl(g_gcm, EVP_CTRL_AEAD_GET_TAG, 16,
+						  pkt + ct_off + ct_len),
+		      "AES-GCM");
+	NP_FUZZ_CHECK(EVP_EncryptInit_ex(g_ecb, NULL, NULL, k->hp, NULL) &&
+			      EVP_EncryptUpdate(g_ecb, mask, &n, pkt + h->pn_off + 4, 16),
+		      "AES-ECB");
+	pkt[0] ^= mask[0] & 0x0f;
+	for (uint32_t i = 0; i < pn_len; i++)
+		pkt[h->pn_off + i] ^= mask[1 + i];
+}
+
+/* Seal every Initial packet of the frame's UDP datagram (see the top). */
+static void
+seal_frame(const struct np_link *lk, uint8_t *frame, uint32_t len, unsigned how)
+{
+	struct np_udp u;
+	struct np_quic_keys k;
+
+	if (np_parse_udp_frame(lk, frame, len, &u) != NP_PARSE_OK || !u.payload)
+		return;
+
+	struct seal_flow *f = seal_flow(&u);
+	uint8_t *p = frame + (u.payload - frame);
+	uint32_t left = u.pay_len;
+
+	while (left && np_quic_starts_long(p, left)) {
+		struct np_quic_long h;
+
+		if (np_quic_parse_long(p, left, &h))
+			break;
+		if (h.type == NP_QUIC_INITIAL) {
+			bool server = how == SEAL_SERVER;
+
+			if (how == SEAL_OWN || (how == SEAL_CLIENT && !f->dcid_len)) {
+				f->version = h.version;
+				f->dcid_len = h.dcid_len;
+				memcpy(f->dcid, h.dcid, h.dcid_len);
+			}
+			if (f->dcid_len &&
+			    !np_quic_initial_keys(g_quic, f->version, f->dcid, f->dcid_len, server, &k))
+				seal_packet(p, &h, &k);
+		}
+		p += h.pkt_len;
+		left -= h.pkt_len;
+	}
 }
 
 static void
@@ -103,10 +234,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		np_observer_share(&p->obs, 50);		/* p0f's expiry on every frame */
 
 	np_fuzz_query_seen(NULL);
+	g_n_flows = 0;
 	size_t off = HDR_LEN;
 	for (unsigned n = 0; off + 3 <= size && n < MAX_FRAMES; n++) {
 		uint8_t step = data[off];
-		uint32_t len = rd16(data + off + 1);
+		uint32_t len = rd16(data + off + 1) & LEN_MASK, seal = rd16(data + off + 1) & ~LEN_MASK;
 
 		off += 3;
 		if (len > size - off)
@@ -122,6 +254,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		NP_FUZZ_CHECK(frame != NULL, "out of memory");
 		memcpy(frame, data + off, len);
+		if (seal)
+			seal_frame(&p->link, frame, len, seal);
 		np_pipeline_frame(p, frame, len, ts);
 		free(frame);
 		off += len;
@@ -130,5 +264,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	NP_FUZZ_CHECK(p->parsed <= p->frames, "parsed %llu of %llu frames",
 		      (unsigned long long)p->parsed, (unsigned long long)p->frames);
 	np_pipeline_fini(p);
+	np_fuzz_report_records("records");
 	return 0;
 }

@@ -37,13 +37,17 @@ LIMITS_ROOMY = 0x3f              # 64 connections, 1000 hosts, 32 buffers
 AGES_P0F = 29 | 3 << 6           # 30 s connections, 4 min hosts
 
 
+LEN_MASK = 0x3fff                # a frame's length; the top two bits seal QUIC
+SEAL_OWN, SEAL_CLIENT, SEAL_SERVER = 0xc000, 0x8000, 0x4000
+
+
 def pipeline_input(dlt, frames, limits=LIMITS_ROOMY, ages=AGES_P0F, cap=MAX_PIPELINE_SEED):
-    """frames: [(ts_us, bytes)]; as many as fit in cap bytes."""
+    """frames: [(ts_us, bytes[, seal])]; as many as fit in cap bytes."""
     t0 = frames[0][0] if frames else 0
     out = bytearray(struct.pack(">HBBI", dlt, limits, ages, (t0 // 1000000) & 0xffffffff))
     prev = (t0 // 1000000) * 1000000
-    for ts, data in frames:
-        data = data[:0xffff]
+    for ts, data, *seal in frames:
+        data = data[:LEN_MASK]
         if len(out) + 3 + len(data) > cap:
             break
         d = ts - prev
@@ -54,7 +58,7 @@ def pipeline_input(dlt, frames, limits=LIMITS_ROOMY, ages=AGES_P0F, cap=MAX_PIPE
         else:
             s = min(d // 1000000, 126)
             step, prev = 0x80 | s, prev + s * 1000000
-        out += struct.pack(">BH", step, len(data)) + data
+        out += struct.pack(">BH", step, len(data) | (seal[0] if seal else 0)) + data
     return bytes(out)
 
 
@@ -193,6 +197,8 @@ def pipeline_seeds(outdir):
             if not pcap or not pcap[2]:
                 continue
             dlt, frames = frames_of(pcap)
+            if name == "tls-quic":
+                frames = unseal_quic(frames)
             # consecutive slices, each a seed; tiny tables on every other one
             i = n = 0
             while i < len(frames) and n < 6:
@@ -208,9 +214,115 @@ def pipeline_seeds(outdir):
 def count_frames(data):
     off, n = 8, 0
     while off + 3 <= len(data):
-        off += 3 + struct.unpack(">H", data[off + 1:off + 3])[0]
+        off += 3 + (struct.unpack(">H", data[off + 1:off + 3])[0] & LEN_MASK)
         n += 1
     return n
+
+
+# ---- QUIC Initials opened, for fuzz_pipeline to seal again ---------------------
+
+def qvarint(b, o):
+    n = 1 << (b[o] >> 6)
+    v = b[o] & 0x3f
+    for i in range(1, n):
+        v = v << 8 | b[o + i]
+    return v, o + n
+
+
+def udp_payload(frame):
+    """Offset and length of an Ethernet frame's UDP payload, or None."""
+    s = strip_ethernet(frame)
+    if not s:
+        return None
+    et, ip = s
+    base = len(frame) - len(ip)
+    if et == 0x0800 and len(ip) >= 20 and ip[9] == 17:
+        off = (ip[0] & 15) * 4
+        addrs = (ip[12:16], ip[16:20])
+    elif et == 0x86dd and len(ip) >= 40 and ip[6] == 17:
+        off, addrs = 40, (ip[8:24], ip[24:40])
+    else:
+        return None
+    if len(ip) < off + 8:
+        return None
+    ports = struct.unpack(">HH", ip[off:off + 4])
+    flow = frozenset(((addrs[0], ports[0]), (addrs[1], ports[1])))
+    return base + off + 8, len(ip) - off - 8, flow
+
+
+def open_initial(pkt, pn_off, keys):
+    """The packet with its protection removed and its payload in clear
+    (tag bytes zeroed), or None when these keys do not open it."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    key, iv, hp = keys
+    if len(pkt) < pn_off + 20:
+        return None
+    enc = Cipher(algorithms.AES(hp), modes.ECB()).encryptor()
+    mask = enc.update(pkt[pn_off + 4:pn_off + 20]) + enc.finalize()
+    first = pkt[0] ^ (mask[0] & 0x0f)
+    pn_len = (first & 3) + 1
+    pnb = bytes(b ^ m for b, m in zip(pkt[pn_off:pn_off + pn_len], mask[1:1 + pn_len]))
+    hdr = bytes([first]) + pkt[1:pn_off] + pnb
+    nonce = (int.from_bytes(iv, "big") ^ int.from_bytes(pnb, "big")).to_bytes(12, "big")
+    try:
+        clear = AESGCM(key).decrypt(nonce, pkt[pn_off + pn_len:], hdr)
+    except (InvalidTag, ValueError):
+        return None
+    return hdr + clear + bytes(16)
+
+
+def unseal_quic(frames):
+    """Frames with their QUIC Initials opened and the seal flag each needs."""
+    sys.path.insert(0, os.path.join(TESTS, "random"))
+    import gen_tls_pcap as g
+    remembered, out = {}, []
+    for ts, frame in frames:
+        u = udp_payload(frame)
+        if not u:
+            out.append((ts, frame))
+            continue
+        off, left, flow = u
+        buf, seal = bytearray(frame), 0
+        while left >= 7 and buf[off] & 0x80:
+            p = bytes(buf[off:off + left])
+            version = struct.unpack(">I", p[1:5])[0]
+            if version not in g.QUIC_SALT or 6 + p[5] >= len(p):
+                break
+            dcid = p[6:6 + p[5]]
+            o = 6 + p[5]
+            o += 1 + p[o]
+            ptype = (p[0] >> 4) & 3
+            initial = ptype == (1 if version == g.QUIC_V2 else 0)
+            try:
+                if initial:
+                    tlen, o = qvarint(p, o)
+                    o += tlen
+                length, pn_off = qvarint(p, o)
+            except IndexError:
+                break
+            pkt_len = pn_off + length
+            if pkt_len > len(p):
+                break
+            if initial:
+                tries = []
+                if flow in remembered:
+                    v, d = remembered[flow]
+                    tries += [(SEAL_CLIENT, v, d, False), (SEAL_SERVER, v, d, True)]
+                tries.append((SEAL_OWN, version, dcid, False))
+                for how, v, d, server in tries:
+                    clear = open_initial(p[:pkt_len], pn_off, g.quic_keys(v, d, server))
+                    if clear:
+                        buf[off:off + pkt_len] = clear
+                        if how == SEAL_OWN:
+                            remembered[flow] = (version, dcid)
+                        seal = seal or how
+                        break
+            off += pkt_len
+            left -= pkt_len
+        out.append((ts, bytes(buf), seal) if seal else (ts, frame))
+    return out
 
 
 # ---- fuzz_db -----------------------------------------------------------------

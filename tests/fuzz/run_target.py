@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: MIT
 """One libFuzzer target as a test of the 'fuzz' suite: every input of its
 seed and regression corpora, then RUNS mutations from random seed 1, with
-the flags of TARGET.options (dictionary, max_len...). Deterministic: the same inputs
-in the same order every time, and no timer that a busy machine could trip
-(an input may take 60 s before it counts as hung). Fails only on a finding
-(crash, sanitizer report, leak, hang, memory blow-up), whose input is left
-in WORK/artifacts and named on stderr.
+the flags of TARGET.options (dictionary, max_len...). Deterministic: the
+same inputs in the same order every time (nothing that depends on addresses
+or on the clock steers the mutations), and no timer that a busy machine
+could trip (an input may take 60 s before it counts as hung). Fails only on
+a finding (crash, sanitizer report, leak, hang, memory blow-up), whose input
+is left in WORK/artifacts and named on stderr.
 
   run_target.py TARGET_EXE SOURCE_DIR SEEDS_DIR WORK_DIR RUNS
 
@@ -40,8 +41,10 @@ def main():
     for d in (corpus, artifacts):
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
-    cmd = [exe, "-seed=1", "-runs=" + runs, "-timeout=60", "-rss_limit_mb=2048",
-           "-print_final_stats=1", "-artifact_prefix=" + artifacts + "/"]
+    # -use_cmp=0: comparison operands include pointers, which ASLR changes from
+    # run to run; -reload=0: no time-driven rereading of the corpus directory
+    cmd = [exe, "-seed=1", "-runs=" + runs, "-use_cmp=0", "-reload=0", "-timeout=60",
+           "-rss_limit_mb=2048", "-print_final_stats=1", "-artifact_prefix=" + artifacts + "/"]
     cmd += options(src, name)
     cmd += [corpus, os.path.join(seeds, name), os.path.join(src, "regression", name)]
     env = dict(os.environ, TZ="UTC")
