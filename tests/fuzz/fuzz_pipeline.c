@@ -5,8 +5,9 @@
  * collection, TLS/QUIC/DTLS hello tracking and reassembly, matching
  * against the bundled p0f.fp + tls.fp, hosts, uptime, NAT scores), every
  * record it emits formatted by every output (fuzz_common.c), and the query
- * API asked about the hosts those records name. The tables
- * are tiny and expiry runs often, so eviction, pool-empty and expiry paths
+ * API asked about the hosts those records name. The tables are tiny (the
+ * TLS reassembly pool too, through fuzz_common.c's link-time wrap) and
+ * expiry can run on every frame, so eviction, pool-empty and expiry paths
  * run on short inputs. Each input starts from a fresh pipeline, so a
  * finding replays alone.
  *

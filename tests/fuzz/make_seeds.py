@@ -186,6 +186,13 @@ def pipeline_seeds(outdir):
             for i, k in enumerate(("tls", "starttls", "hrr", "tls-gap", "tls-bad", "quic", "dtls",
                                    "noise"))
         ]
+        # one conversation a seed, so that mutations stay on one QUIC or DTLS handshake
+        for kind in ("quic", "dtls"):
+            for i in range(10):
+                jobs.append((f"{kind}1-{i}", [
+                    os.path.join(gen, "gen_tls_pcap.py"), str(200 + i), "1",
+                    os.path.join(tmp, f"{kind}1-{i}.pcap"), os.path.join(tmp, f"{kind}1-{i}.jsonl"),
+                    "--kinds", kind]))
         jobs.append(("http", [os.path.join(gen, "gen_http_pcap.py"), "--seed", "7", "--flows",
                               "40", "-o", os.path.join(tmp, "http.pcap")]))
         jobs.append(("syn", [os.path.join(gen, "gen_syn_pcap.py"), "--seed", "7", "--flows",
@@ -197,7 +204,7 @@ def pipeline_seeds(outdir):
             if not pcap or not pcap[2]:
                 continue
             dlt, frames = frames_of(pcap)
-            if name == "tls-quic":
+            if name == "tls-quic" or name.startswith("quic1-"):
                 frames = unseal_quic(frames)
             # consecutive slices, each a seed; tiny tables on every other one
             i = n = 0
