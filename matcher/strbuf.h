@@ -57,7 +57,7 @@ np_sb_int(struct np_sb *b, int64_t v)
 {
 	if (v < 0) {
 		np_sb_mem(b, "-", 1);
-		np_sb_uint(b, (uint64_t)-v);
+		np_sb_uint(b, 0 - (uint64_t)v);	/* INT64_MIN too */
 	} else {
 		np_sb_uint(b, (uint64_t)v);
 	}

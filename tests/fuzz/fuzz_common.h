@@ -56,8 +56,7 @@ extern uint32_t np_fuzz_tls_bufs;
 /*
  * Check a JSON answer of the query API (np_api_answer_json): one object
  * ending in '\n', with a "status"; an "ok" answer has every key the API
- * documents, null when unknown, never missing (built with -DNP_FUZZ_PENDING
- * only while that finding is open: pending/README.md). Returns its status.
+ * documents, null when unknown, never missing. Returns its status.
  */
 struct np_hosts;
 const char *np_fuzz_check_api_json(const char *answer, size_t n);
