@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Memory per tracked connection: the whole p0f logic of one worker and
- * the logger's host table (engine/pipeline.c) sized for FLOWS connections
+ * the logger's host table (core/pipeline.c) sized for FLOWS connections
  * (-m FLOWS,...), then fed FLOWS SYNs, each opening a connection that
  * stays tracked, from HOSTS client addresses to 16 servers. Prints the
  * resident size before and after and the bytes each connection costs,
@@ -18,7 +18,7 @@
 static uint64_t records;
 
 static void
-count_record(void *ctx, const struct np_record *r, const char *tail)
+count_record(void *ctx, const struct np_rec *r, const char *tail)
 {
 	(void)ctx, (void)r, (void)tail;
 	records++;

@@ -28,7 +28,7 @@ void np_engine_request_quit(void);
 /* A record taken from a worker's ring, waiting for its turn. */
 struct np_logger_head {
 	bool valid;
-	struct np_record rec;
+	struct np_rec rec;
 	char tail[NP_TAIL_MAX + 1];
 };
 

@@ -74,7 +74,7 @@ np_logger_reopen_if_asked(struct np_logger *lg)
 }
 
 static void
-write_record(void *ctx, const struct np_record *r, const char *tail)
+write_record(void *ctx, const struct np_rec *r, const char *tail)
 {
 	struct np_logger *lg = ctx;
 	struct np_fields *fs = &lg->fields;
@@ -109,14 +109,14 @@ write_record(void *ctx, const struct np_record *r, const char *tail)
  * bulk operation, so the tail elements are there once the record is.
  */
 static bool
-take_record(struct rte_ring *ring, struct np_record *r, char *tail)
+take_record(struct rte_ring *ring, struct np_rec *r, char *tail)
 {
 	if (!rte_ring_sc_dequeue_bulk_elem(ring, r, sizeof(*r), 1, NULL))
 		return false;
 	tail[0] = 0;
 	if (r->tail_len) {
-		unsigned slots = np_record_slots(r->tail_len) - 1;
-		struct np_record buf[NP_TAIL_MAX / sizeof(struct np_record) + 1];
+		unsigned slots = np_rec_slots(r->tail_len) - 1;
+		struct np_rec buf[NP_TAIL_MAX / sizeof(struct np_rec) + 1];
 
 		if (r->tail_len > NP_TAIL_MAX ||
 		    !rte_ring_sc_dequeue_bulk_elem(ring, buf, sizeof(buf[0]), slots, NULL)) {

@@ -149,7 +149,7 @@ prepare(struct engine *e, struct np_db **db)
 				o->read_files[i]);
 			return -1;
 		}
-		if (np_capture_open(&e->cap[i], o->read_files[i], err, sizeof(err))) {
+		if (np_capture_init(&e->cap[i], o->read_files[i], err, sizeof(err))) {
 			fprintf(stderr, "netprint: %s\n", err);
 			return -1;
 		}
@@ -206,7 +206,7 @@ static struct rte_ring *
 ring_new(unsigned index)
 {
 	char name[32];
-	size_t size = (size_t)rte_ring_get_memsize_elem(sizeof(struct np_record), NP_RING_SIZE);
+	size_t size = (size_t)rte_ring_get_memsize_elem(sizeof(struct np_rec), NP_RING_SIZE);
 	struct rte_ring *r = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE));
 
 	snprintf(name, sizeof(name), "np_ring%u", index);
@@ -239,13 +239,13 @@ build_workers(struct engine *e)
 			fprintf(stderr, "netprint: out of memory\n");
 			return -1;
 		}
-		if (np_observer_init(&w->obs, o->max_conn, o->conn_max_age, o->max_hosts,
+		if (np_tracker_init(&w->obs, o->max_conn, o->conn_max_age, o->max_hosts,
 				     o->host_idle_limit, np_worker_event, w)) {
 			fprintf(stderr, "netprint: out of memory for the flow table\n");
 			return -1;
 		}
 		w->obs.worker = (uint8_t)i;
-		np_observer_share(&w->obs, e->n_workers);
+		np_tracker_share(&w->obs, e->n_workers);
 		w->index = i;
 		w->ts_offset = -1;
 		/* A file is read whole; live traffic is never waited for. */
@@ -270,7 +270,7 @@ build_workers(struct engine *e)
 			w->ts_offset = -1;
 	}
 	if (np_hosts_init(&e->hosts,
-			  e->n_workers * np_observer_host_capacity(o->max_conn, o->max_hosts),
+			  e->n_workers * np_tracker_host_capacity(o->max_conn, o->max_hosts),
 			  e->n_workers, np_flow_capacity(&e->workers[0]->obs.flows))) {
 		fprintf(stderr, "netprint: out of memory for the host table\n");
 		return -1;
@@ -412,7 +412,7 @@ teardown(struct engine *e)
 
 		if (!w)
 			continue;
-		np_observer_fini(&w->obs);
+		np_tracker_fini(&w->obs);
 		free(w->ring);
 		free(w->scratch);
 		free(w->observation);
@@ -520,7 +520,7 @@ out_eal:
 		rte_eal_cleanup();
 out_files:
 	for (unsigned i = 0; i < e.opt.n_read_files; i++)
-		np_capture_close(&e.cap[i]);
+		np_capture_fini(&e.cap[i]);
 	np_db_free(db);
 	np_api_close(e.api);
 	if (e.log && fclose(e.log)) {

@@ -23,7 +23,7 @@
 #define NP_MAX_HOSTS 10000
 #define NP_CONN_MAX_AGE 30	/* seconds */
 #define NP_HOST_IDLE_LIMIT 120	/* minutes */
-/* p0f stops at 100000,500000; netprint's tables take more (see observer.h) */
+/* p0f stops at 100000,500000; netprint's tables take more (see tracker.h) */
 #define NP_MAX_CONN_LIMIT 16000000
 #define NP_MAX_HOSTS_LIMIT 16000000
 

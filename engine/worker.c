@@ -46,7 +46,7 @@ packet_time_us(const struct np_worker *w, const struct rte_mbuf *m)
  * elements; a batch goes whole or not at all, so a record never arrives
  * without its tail. Reading a file, wait for room; live, count the drops.
  */
-_Static_assert(NP_WORKER_BATCH >= NP_OBSERVE_MAX_RECORDS * (1 + NP_TAIL_MAX / sizeof(struct np_record) + 1),
+_Static_assert(NP_WORKER_BATCH >= NP_OBSERVE_MAX_RECORDS * (1 + NP_TAIL_MAX / sizeof(struct np_rec) + 1),
 	       "a packet's records and their tails fit in a batch");
 
 static void
@@ -88,7 +88,7 @@ batch_observation(struct np_worker *w, const struct np_observation *obs)
 	unsigned need = 0;
 
 	for (unsigned i = 0; i < obs->n; i++)
-		need += np_record_slots(obs->rec[i].tail_len);
+		need += np_rec_slots(obs->rec[i].tail_len);
 	batch_room(w, need);
 	const char *tail = obs->tail;
 
@@ -98,16 +98,16 @@ batch_observation(struct np_worker *w, const struct np_observation *obs)
 		w->batch[w->n_batch++] = obs->rec[i];
 		if (len) {
 			memcpy(&w->batch[w->n_batch], tail, len);
-			w->n_batch += np_record_slots(len) - 1;
+			w->n_batch += np_rec_slots(len) - 1;
 			tail += len + 1;
 		}
 	}
 	w->batch_records += obs->n;
 }
 
-/* Host drops from the observer, in order with the packets' records. */
+/* Host drops from the tracker, in order with the packets' records. */
 void
-np_worker_event(void *ctx, const struct np_record *r)
+np_worker_event(void *ctx, const struct np_rec *r)
 {
 	struct np_worker *w = ctx;
 
@@ -120,7 +120,7 @@ static inline void
 count_records(struct np_worker *w, const struct np_observation *obs)
 {
 	for (unsigned i = 0; i < obs->n; i++) {
-		const struct np_record *rec = &obs->rec[i];
+		const struct np_rec *rec = &obs->rec[i];
 
 		switch (rec->kind) {
 		case NP_REC_SYN:
@@ -165,7 +165,7 @@ process_udp(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t ts
 		return;
 	}
 	w->ctr[NP_CTR_UDP]++;
-	np_observe_udp(&w->obs, w->db, w->db->generation, &u, ts, w->observation);
+	np_track_udp(&w->obs, w->db, w->db->generation, &u, ts, w->observation);
 	take_observation(w);
 }
 
@@ -181,7 +181,7 @@ process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t 
 	/* p0f's cache expiry counts the TCP frames its filter passes. */
 	enum np_parse_result r = np_parse_frame(&w->link, frame, len, &pk);
 	if (r == NP_PARSE_OK || np_link_is_tcp(&w->link, frame, len))
-		np_observer_tick(&w->obs, ts);
+		np_tracker_tick(&w->obs, ts);
 	if (r != NP_PARSE_OK) {
 		if (r == NP_SKIP_NOT_TCP)
 			process_udp(w, frame, len, ts);
@@ -191,7 +191,7 @@ process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t 
 	}
 	w->ctr[NP_CTR_PARSED]++;
 
-	np_observe(&w->obs, w->db, w->db->generation, &pk, ts, w->observation);
+	np_track(&w->obs, w->db, w->db->generation, &pk, ts, w->observation);
 	take_observation(w);
 }
 

@@ -16,7 +16,7 @@
 
 #include "capture.h"
 #include "db.h"
-#include "observer.h"
+#include "tracker.h"
 #include "packet.h"
 
 /* Per-worker counters; the control side sums and prints them. */
@@ -64,7 +64,7 @@ struct np_worker {
 	struct rte_ring *ring;		/* to the logger */
 	const struct np_db *db;		/* this burst's database (RCU) */
 	struct np_link link;
-	struct np_observer obs;
+	struct np_tracker obs;
 	int ts_offset;			/* Rx-timestamp dynfield, -1 if none */
 	uint64_t ts_flag;
 	bool lossless;			/* wait for ring space instead of dropping */
@@ -75,7 +75,7 @@ struct np_worker {
 	uint64_t watermark_us;		/* records to come are not older */
 	uint8_t *scratch;		/* linearised multi-segment frames */
 	struct np_observation *observation;	/* one packet's records */
-	struct np_record *batch;	/* this burst's records, as ring elements */
+	struct np_rec *batch;	/* this burst's records, as ring elements */
 	unsigned n_batch, batch_records;	/* elements, records among them */
 	uint64_t ctr[NP_CTR_COUNT];
 } __rte_cache_aligned;
@@ -90,7 +90,7 @@ int np_worker_main(void *arg);
 /* The worker loop on a thread of its own: w->capture, to its end. */
 void *np_worker_read_file(void *arg);
 
-/* The observer's event callback (ctx: the worker). */
-void np_worker_event(void *ctx, const struct np_record *r);
+/* The tracker's event callback (ctx: the worker). */
+void np_worker_event(void *ctx, const struct np_rec *r);
 
 #endif /* NP_WORKER_H */

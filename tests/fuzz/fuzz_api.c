@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: the query API's codecs (engine/api.c) against a host
+ * libFuzzer target: the query API's codecs (output/api.c) against a host
  * table that is filled once, at start: a bundled capture (SYNs, SYN+ACKs,
  * uptime, HTTP, TLS clients; IPv4 and IPv6) through the pipeline, then
  * hand-made records whose names stress the answers (32 bytes exactly, cut
@@ -37,13 +37,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-ignore(void *ctx, const struct np_record *r, const char *tail)
+ignore(void *ctx, const struct np_rec *r, const char *tail)
 {
 	(void)ctx, (void)r, (void)tail;
 }
 
 static void
-record(uint8_t kind, const char *cli, const char *srv, uint32_t t, struct np_record *r)
+record(uint8_t kind, const char *cli, const char *srv, uint32_t t, struct np_rec *r)
 {
 	int af = strchr(cli, ':') ? AF_INET6 : AF_INET;
 
@@ -62,7 +62,7 @@ record(uint8_t kind, const char *cli, const char *srv, uint32_t t, struct np_rec
 static void
 syn_named(const char *cli, uint32_t t, const char *name, const char *flavor)
 {
-	struct np_record r;
+	struct np_rec r;
 
 	record(NP_REC_SYN, cli, strchr(cli, ':') ? "2001:db8::80" : "198.51.100.80", t, &r);
 	r.tcp.flags = NP_RTCP_MATCHED | NP_RTCP_OS_SIG | NP_RTCP_HAS_MTU;
@@ -81,7 +81,7 @@ syn_named(const char *cli, uint32_t t, const char *name, const char *flavor)
 static void
 tls_named(const char *cli, uint32_t t, const char *name, const char *flavor, uint8_t flags)
 {
-	struct np_record r;
+	struct np_rec r;
 
 	record(NP_REC_TLS_CLIENT, cli, strchr(cli, ':') ? "2001:db8::80" : "198.51.100.80", t, &r);
 	strcpy(r.tls.sig, "t13d1516h2_8daaf6152771_e5627efa2ab1");
@@ -108,13 +108,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	np_fuzz_setup();
 	db = np_db_load_files(paths, 2, err, sizeof(err));
 	NP_FUZZ_CHECK(db != NULL, "bundled databases: %s", err);
-	NP_FUZZ_CHECK(np_capture_open(&c, NP_FUZZ_API_TRACE, err, sizeof(err)) == 0, "%s", err);
+	NP_FUZZ_CHECK(np_capture_init(&c, NP_FUZZ_API_TRACE, err, sizeof(err)) == 0, "%s", err);
 	np_fuzz_tls_bufs = NP_TLS_BUFS_DEFAULT;	/* the engine's, once */
 	NP_FUZZ_CHECK(np_pipeline_init(&g_p, db, c.dlt, 1000, 30, 10000, 120, ignore, NULL) == 0,
 		      "pipeline init");
 	while (np_capture_next(&c, &frame, &len, &ts) == 1)
 		np_pipeline_frame(&g_p, frame, len, ts);
-	np_capture_close(&c);
+	np_capture_fini(&c);
 	g_hosts = &g_p.hosts;
 	NP_FUZZ_CHECK(g_hosts->t.count > 0, "no hosts from %s", NP_FUZZ_API_TRACE);
 

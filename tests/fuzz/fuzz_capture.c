@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: the capture file reader (engine/capture.c, built into
+ * libFuzzer target: the capture file reader (core/capture.c, built into
  * this target: it needs libpcap only) on the input as a whole file, read
  * through a memfd (/proc/self/fd/N, which both libpcap and capture.c's own
  * block reader open by name): classic pcap in either byte order, micro- or
@@ -48,9 +48,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      "memfd write: %s", strerror(errno));
 
 	memset(err, 0, sizeof(err));
-	if (np_capture_open(&c, path, err, sizeof(err))) {
+	if (np_capture_init(&c, path, err, sizeof(err))) {
 		NP_FUZZ_CHECK(err[0] != 0, "open failed without a message");
-		np_capture_close(&c);	/* safe on one never opened */
+		np_capture_fini(&c);	/* safe on one never opened */
 		return 0;
 	}
 	while (frames < MAX_FRAMES && np_capture_next(&c, &frame, &len, &ts) == 1) {
@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	NP_FUZZ_CHECK(frames == c.frames, "delivered %llu frames, counted %llu",
 		      (unsigned long long)frames, (unsigned long long)c.frames);
-	np_capture_close(&c);
+	np_capture_fini(&c);
 	(void)sink;
 	return 0;
 }

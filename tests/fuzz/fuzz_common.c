@@ -29,7 +29,7 @@ int __real_np_tls_track_init(struct np_tls_track *t, uint32_t max_conn, uint32_t
 int __wrap_np_tls_track_init(struct np_tls_track *t, uint32_t max_conn, uint32_t n_bufs,
 			     uint32_t conn_max_age);
 
-/* The link-time seam of fuzz_common.h: observer.c's call lands here. */
+/* The link-time seam of fuzz_common.h: tracker.c's call lands here. */
 int
 __wrap_np_tls_track_init(struct np_tls_track *t, uint32_t max_conn, uint32_t n_bufs,
 			 uint32_t conn_max_age)
@@ -86,7 +86,7 @@ static struct np_fields g_fields;
 static char *g_text, *g_again;
 
 static void
-check_text(const char *what, const char *buf, size_t n, const struct np_record *r)
+check_text(const char *what, const char *buf, size_t n, const struct np_rec *r)
 {
 	NP_FUZZ_CHECK(n + 1 < NP_RECORD_TEXT_MAX, "%s of a %s record cut short at %zu bytes", what,
 		      np_rec_kind_names[r->kind], n);
@@ -95,7 +95,7 @@ check_text(const char *what, const char *buf, size_t n, const struct np_record *
 }
 
 static void
-check_json(const char *buf, size_t n, const struct np_record *r)
+check_json(const char *buf, size_t n, const struct np_rec *r)
 {
 	json_error_t err;
 	json_t *o;
@@ -150,7 +150,7 @@ np_fuzz_query_seen(const struct np_hosts *hs)
 }
 
 void
-np_fuzz_format_record(const struct np_record *r, const char *tail)
+np_fuzz_format_record(const struct np_rec *r, const char *tail)
 {
 	size_t n, m;
 

@@ -42,11 +42,11 @@ void np_fuzz_setup(void);
  * plus the one-shot np_format_log_line() / np_format_block(), and check
  * the results. Buffers are kept between calls, as the logger keeps them.
  */
-void np_fuzz_format_record(const struct np_record *r, const char *tail);
+void np_fuzz_format_record(const struct np_rec *r, const char *tail);
 
 /*
  * How many TLS reassembly buffers the next pipeline gets. The engine gives
- * every observer NP_TLS_BUFS_DEFAULT (20 MiB, which ASan poisons and
+ * every tracker NP_TLS_BUFS_DEFAULT (20 MiB, which ASan poisons and
  * unpoisons on every input): targets linked with
  * -Wl,--wrap=np_tls_track_init take this count instead, so few buffers
  * both run the pool-empty paths and keep a fresh pipeline per input cheap.

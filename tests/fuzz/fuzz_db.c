@@ -56,7 +56,7 @@ load_trace(struct trace *t, const char *path)
 	uint32_t len;
 	uint64_t ts;
 
-	NP_FUZZ_CHECK(np_capture_open(&c, path, err, sizeof(err)) == 0, "%s", err);
+	NP_FUZZ_CHECK(np_capture_init(&c, path, err, sizeof(err)) == 0, "%s", err);
 	t->dlt = c.dlt;
 	while (t->n < MAX_FRAMES && np_capture_next(&c, &frame, &len, &ts) == 1) {
 		struct frame *f = &t->f[t->n++];
@@ -67,7 +67,7 @@ load_trace(struct trace *t, const char *path)
 		f->len = len;
 		f->ts_us = ts;
 	}
-	np_capture_close(&c);
+	np_capture_fini(&c);
 	NP_FUZZ_CHECK(t->n > 0, "%s: no frames", path);
 }
 
@@ -260,7 +260,7 @@ check_lookups(const struct np_db *db)
 }
 
 static void
-emit(void *ctx, const struct np_record *r, const char *tail)
+emit(void *ctx, const struct np_rec *r, const char *tail)
 {
 	(void)ctx;
 	np_fuzz_format_record(r, tail);

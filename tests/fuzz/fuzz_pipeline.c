@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: frames through the whole single-thread pipeline
- * (engine/pipeline.h: link, IP, TCP, UDP parsing, p0f's flow rules, HTTP
+ * (core/pipeline.h: link, IP, TCP, UDP parsing, p0f's flow rules, HTTP
  * collection, TLS/QUIC/DTLS hello tracking and reassembly, matching
  * against the bundled p0f.fp + tls.fp, hosts, uptime, NAT scores), every
  * record it emits formatted by every output (fuzz_common.c), and the query
@@ -197,7 +197,7 @@ seal_frame(const struct np_link *lk, uint8_t *frame, uint32_t len, unsigned how)
 }
 
 static void
-emit(void *ctx, const struct np_record *r, const char *tail)
+emit(void *ctx, const struct np_rec *r, const char *tail)
 {
 	(void)ctx;
 	np_fuzz_format_record(r, tail);
@@ -230,9 +230,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	NP_FUZZ_CHECK(np_pipeline_init(p, g_db, dlt, max_conn, max_age, hosts[lim >> 2 & 3],
 				       1 + (ages >> 6), emit, NULL) == 0, "pipeline init");
 	if (lim & 0x40)
-		np_observer_limit_http(&p->obs, 1);
+		np_tracker_limit_http(&p->obs, 1);
 	if (lim & 0x80)
-		np_observer_share(&p->obs, 50);		/* p0f's expiry on every frame */
+		np_tracker_share(&p->obs, 50);		/* p0f's expiry on every frame */
 
 	np_fuzz_query_seen(NULL);
 	g_n_flows = 0;

@@ -41,7 +41,7 @@ teardown(void)
 TestSuite(api, .init = setup, .fini = teardown);
 
 static void
-ignore(void *ctx, const struct np_record *r, const char *tail)
+ignore(void *ctx, const struct np_rec *r, const char *tail)
 {
 	(void)ctx, (void)r, (void)tail;
 }
@@ -50,7 +50,7 @@ ignore(void *ctx, const struct np_record *r, const char *tail)
 static void
 syn_from(uint32_t t, uint8_t ttl, const char *name, const char *flavor)
 {
-	struct np_record r;
+	struct np_rec r;
 
 	memset(&r, 0, sizeof(r));
 	r.ts_us = (uint64_t)t * 1000000;
@@ -211,7 +211,7 @@ static void
 tls_client_from(const char *addr, uint32_t t, const char *ja4, const char *name,
 		const char *flavor, uint8_t flags)
 {
-	struct np_record r;
+	struct np_rec r;
 
 	memset(&r, 0, sizeof(r));
 	r.ts_us = (uint64_t)t * 1000000;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * p0f's host table limit (-m conns,HOSTS) and host idle expiry
- * (-t conns,MINUTES), decided in the observer next to the flows
- * (engine/observer.c) and carried out in the logger's hosts
+ * (-t conns,MINUTES), decided in the tracker next to the flows
+ * (core/tracker.c) and carried out in the logger's hosts
  * (NP_REC_HOST_DROP), driven frame by frame through np_pipeline_frame().
  *
  * What p0f 3.09b does (process.c):
@@ -34,7 +34,7 @@
 #include "format.h"
 #include "frames.h"
 #include "hosts.h"
-#include "observer.h"
+#include "tracker.h"
 #include "pipeline.h"
 
 #include <criterion/criterion.h>
@@ -65,7 +65,7 @@ static struct {
 } g;
 
 static void
-print_line(void *ctx, const struct np_record *r, const char *tail)
+print_line(void *ctx, const struct np_rec *r, const char *tail)
 {
 	static char buf[NP_FORMAT_MAX];
 
@@ -246,7 +246,7 @@ fill_to(uint64_t count, uint64_t ms)
 }
 
 /* Whether p0f would still have host 10.net.0.x: the logger's facts and the
- * observer's reference must agree. */
+ * tracker's reference must agree. */
 static bool
 known(uint8_t x)
 {
@@ -256,7 +256,7 @@ known(uint8_t x)
 	bool facts = np_hosts_lookup(&g.p.hosts, a, 4) != NULL;
 	bool ref = np_addr_lookup(&g.p.obs.hosts, a, 4) != NULL;
 
-	cr_assert(eq(int, facts, ref), "10.%u.0.%u: logger %d, observer %d", g.net, x, facts, ref);
+	cr_assert(eq(int, facts, ref), "10.%u.0.%u: logger %d, tracker %d", g.net, x, facts, ref);
 	return facts;
 }
 
@@ -277,7 +277,7 @@ uses(uint8_t x)
 static void
 expect_host_count(uint32_t n)
 {
-	cr_assert(eq(u32, g.p.obs.hosts.count, n), "observer: %u hosts, want %u",
+	cr_assert(eq(u32, g.p.obs.hosts.count, n), "tracker: %u hosts, want %u",
 		  g.p.obs.hosts.count, n);
 	cr_assert(eq(u32, g.p.hosts.t.count, n), "logger: %u hosts, want %u", g.p.hosts.t.count, n);
 }

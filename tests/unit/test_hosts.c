@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host logic tests (engine/hosts.c): records made by hand the way
- * engine/observer.c fills them go through np_hosts_process(), and what it
+ * Host logic tests (core/hosts.c): records made by hand the way
+ * core/tracker.c fills them go through np_hosts_process(), and what it
  * emits is collected and printed with np_format_log_line().
  *
  *  - uptime: p0f check_ts_tcp()
@@ -45,13 +45,13 @@ static struct np_hosts g_hs;
 /* What np_hosts_process() emitted, each record also printed as a line. */
 #define OUT_MAX 256
 static struct {
-	struct np_record rec[OUT_MAX];
+	struct np_rec rec[OUT_MAX];
 	char line[OUT_MAX][1024];
 	unsigned n;
 } g_out;
 
 static void
-collect(void *ctx, const struct np_record *r, const char *tail)
+collect(void *ctx, const struct np_rec *r, const char *tail)
 {
 	(void)ctx;
 	cr_assert(lt(u32, g_out.n, OUT_MAX));
@@ -64,7 +64,7 @@ collect(void *ctx, const struct np_record *r, const char *tail)
 static void
 hosts_init(uint32_t max_hosts, uint32_t idle_min)
 {
-	(void)idle_min;	/* idle expiry is the observer's: see test_host_limits.c */
+	(void)idle_min;	/* idle expiry is the tracker's: see test_host_limits.c */
 	np_hosts_fini(&g_hs);
 	cr_assert(eq(int, np_hosts_init(&g_hs, max_hosts + 8, 1, FLOW_SLOTS), 0));
 	memset(&g_out, 0, sizeof(g_out));
@@ -92,7 +92,7 @@ TestSuite(host_table, .init = setup, .fini = teardown);
 TestSuite(http_date, .init = setup, .fini = teardown);
 
 static void
-process(const struct np_record *r)
+process(const struct np_rec *r)
 {
 	np_hosts_process(&g_hs, r, NULL, collect, NULL);
 }
@@ -144,7 +144,7 @@ host(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 }
 
 /* ------------------------------------------------------------------ */
-/* Records as observer.c makes them                                   */
+/* Records as tracker.c makes them                                   */
 /* ------------------------------------------------------------------ */
 
 /* Stand-in ids (p0f only compares them). */
@@ -195,11 +195,11 @@ static const struct sig S_SA_UNK_URG = { false, 0, 0, 0, 0, "", "", 0,
 static uint32_t g_serial;
 
 /* The record head: addresses, ports, time, flow. */
-static struct np_record
+static struct np_rec
 head(enum np_rec_kind kind, bool to_srv, const uint8_t *cli, const uint8_t *srv, uint16_t cport,
      uint16_t sport, uint64_t ts_us, uint32_t serial)
 {
-	struct np_record r;
+	struct np_rec r;
 
 	memset(&r, 0, sizeof(r));
 	r.ts_us = ts_us;
@@ -226,7 +226,7 @@ struct pkt {
 
 /* fingerprint_tcp()'s record: the match, the packet fields, the MTU. */
 static void
-fill_tcp(struct np_record *r, const struct pkt *p)
+fill_tcp(struct np_rec *r, const struct pkt *p)
 {
 	const struct sig *s = p->sig;
 	struct np_rec_tcp *t = &r->tcp;
@@ -258,7 +258,7 @@ static uint32_t
 syn(const uint8_t *cli, const uint8_t *srv, uint16_t cport, uint16_t sport, uint64_t ts_us,
     const struct pkt *p)
 {
-	struct np_record r = head(NP_REC_SYN, true, cli, srv, cport, sport, ts_us, ++g_serial);
+	struct np_rec r = head(NP_REC_SYN, true, cli, srv, cport, sport, ts_us, ++g_serial);
 
 	fill_tcp(&r, p);
 	process(&r);
@@ -270,7 +270,7 @@ static void
 synack(const uint8_t *cli, const uint8_t *srv, uint16_t cport, uint16_t sport, uint64_t ts_us,
        uint32_t serial, const struct pkt *p)
 {
-	struct np_record r = head(NP_REC_SYNACK, false, cli, srv, cport, sport, ts_us, serial);
+	struct np_rec r = head(NP_REC_SYNACK, false, cli, srv, cport, sport, ts_us, serial);
 
 	fill_tcp(&r, p);
 	process(&r);
@@ -281,7 +281,7 @@ static void
 ts_sample(const uint8_t *cli, const uint8_t *srv, uint16_t cport, uint16_t sport, uint64_t ts_us,
 	  uint32_t serial, bool to_srv, uint32_t ts1)
 {
-	struct np_record r = head(NP_REC_TS, to_srv, cli, srv, cport, sport, ts_us, serial);
+	struct np_rec r = head(NP_REC_TS, to_srv, cli, srv, cport, sport, ts_us, serial);
 
 	r.ts1 = ts1;
 	process(&r);
@@ -637,7 +637,7 @@ Test(uptime, state_resets_when_a_new_flow_reuses_the_slot)
 {
 	const struct pkt s1 = { &S_L311_WS7, 61, 0, TS_A, false };
 	uint8_t cli[16], srv[16];
-	struct np_record r;
+	struct np_rec r;
 	const char *got[4];
 
 	tf_addr4(cli, 10, 76, 0, 1);
@@ -683,7 +683,7 @@ Test(uptime, sendsyn_and_out_of_range_flows_are_ignored)
 	const struct pkt lin = { &S_L311_WS7, 61, 0, TS_A, false };
 	uint8_t cli[16], srv[16];
 	const char *got[4];
-	struct np_record r;
+	struct np_rec r;
 
 	tf_addr4(cli, 10, 76, 2, 1);
 	tf_addr4(srv, 10, 76, 2, 2);
@@ -1272,7 +1272,7 @@ static void
 http_rec(bool to_srv, const uint8_t *cli, const uint8_t *srv, uint16_t cport, uint16_t sport,
 	 uint64_t ts_us, uint32_t serial, const struct http *h)
 {
-	struct np_record r = head(to_srv ? NP_REC_HTTP_REQUEST : NP_REC_HTTP_RESPONSE, to_srv, cli,
+	struct np_rec r = head(to_srv ? NP_REC_HTTP_REQUEST : NP_REC_HTTP_RESPONSE, to_srv, cli,
 				  srv, cport, sport, ts_us, serial);
 	struct np_rec_http *x = &r.http;
 
@@ -1657,7 +1657,7 @@ Test(host_table, lookup_compares_version_and_address)
 {
 	const struct pkt lin = { &S_L311_WS7, 61, 0, 1000, false };
 	uint8_t a4[16], b4[16], a6[16];
-	struct np_record r;
+	struct np_rec r;
 
 	tf_addr4(a4, 32, 1, 13, 184);	/* 2001:db8:: begins with these bytes */
 	tf_addr4(b4, 10, 79, 1, 2);
@@ -1703,7 +1703,7 @@ Test(host_table, sendsyn_probe_counts_a_connection_but_scores_nothing)
 	const struct pkt lin = { &S_L311_WS7, 61, 0, 1000, false };
 	const struct pkt win = { &S_WIN7, 120, 0, 0, false };
 	uint8_t cli[16], srv[16];
-	struct np_record r;
+	struct np_rec r;
 	const char *got[4];
 
 	tf_addr4(cli, 10, 79, 3, 1);
@@ -1711,7 +1711,7 @@ Test(host_table, sendsyn_probe_counts_a_connection_but_scores_nothing)
 	syn(cli, srv, 40000, 80, US(100), &lin);
 	r = head(NP_REC_SENDSYN_PROBE, true, cli, srv, 40001, 80, US(101), ++g_serial);
 	fill_tcp(&r, &win);
-	r.tcp.flags &= (uint16_t)~(NP_RTCP_OS_SIG | NP_RTCP_HAS_MTU);	/* as observer.c */
+	r.tcp.flags &= (uint16_t)~(NP_RTCP_OS_SIG | NP_RTCP_HAS_MTU);	/* as tracker.c */
 	r.sendsyn = 1;
 	process(&r);
 	cr_assert(eq(u32, host(10, 79, 3, 1)->total_conn, 2));
@@ -1725,7 +1725,7 @@ Test(host_table, distance_is_255_until_known)
 {
 	const struct pkt lin = { &S_L311_WS7, 55, 0, 1000, false };
 	uint8_t cli[16], srv[16];
-	struct np_record r;
+	struct np_rec r;
 
 	tf_addr4(cli, 10, 79, 4, 1);
 	tf_addr4(srv, 10, 79, 4, 2);
@@ -1769,7 +1769,7 @@ Test(host_table, mtu_record_and_link_type)
 {
 	const struct pkt lin = { &S_L311_WS7, 61, 0, 1000, false };
 	uint8_t cli[16], srv[16];
-	struct np_record r;
+	struct np_rec r;
 	const char *got[4];
 
 	tf_addr4(cli, 10, 79, 6, 1);
@@ -1798,7 +1798,7 @@ Test(host_table, match_quality_fuzzy_1_generic_2)
 {
 	const struct pkt fuzzy = { &S_L311_WS7, 61, 0, 1000, true };
 	uint8_t cli[16], srv[16];
-	struct np_record r;
+	struct np_rec r;
 
 	tf_addr4(cli, 10, 79, 7, 1);
 	tf_addr4(srv, 10, 79, 7, 2);
@@ -1819,7 +1819,7 @@ Test(host_table, tool_syn_updates_nothing)
 {
 	const struct pkt lin = { &S_L311_WS7, 61, 0, 1000, false };
 	uint8_t cli[16], srv[16];
-	struct np_record r;
+	struct np_rec r;
 	const char *got[4];
 
 	tf_addr4(cli, 10, 79, 8, 1);

@@ -8,7 +8,7 @@
  *    np_http_append/np_http_process, np_http_observe, np_match_http,
  *    np_format_http_sig and np_language_name, field by field against the
  *    app / lang / params / raw_sig p0f logged for it.
- *  - p0f_http: the same exchanges as frames through np_observe() and the
+ *  - p0f_http: the same exchanges as frames through np_track() and the
  *    host logic, printed with np_format_log_line(), against p0f's lines.
  *  - http_tables: np_language_name() and np_match_ua_os().
  *
@@ -32,7 +32,7 @@
 #include "hosts.h"
 #include "http.h"
 #include "http_match.h"
-#include "observer.h"
+#include "tracker.h"
 #include "pipeline.h"
 
 #include <criterion/criterion.h>
@@ -76,7 +76,7 @@ TestSuite(http_tables, .init = setup, .fini = teardown);
 /* One state, as a flow slot holds it (large: keep it off the stack). */
 static struct np_http_state g_st;
 
-/* Append one segment and run the collector, as the observer does. */
+/* Append one segment and run the collector, as the tracker does. */
 static bool
 push(bool to_srv, const void *data, size_t len, enum np_http_event *ev)
 {
@@ -2171,7 +2171,7 @@ Test(http_api, raw_sig_truncates_to_the_buffer)
 	}
 }
 
-/* ---- the same exchanges as frames, through np_observe() and hosts ---- */
+/* ---- the same exchanges as frames, through np_track() and hosts ---- */
 
 static struct tf
 hc_syn(unsigned i)
@@ -2241,7 +2241,7 @@ struct printed {
 };
 
 static void
-print_line(void *ctx, const struct np_record *r, const char *tail)
+print_line(void *ctx, const struct np_rec *r, const char *tail)
 {
 	struct printed *p = ctx;
 
@@ -2361,7 +2361,7 @@ Test(p0f_http, http_state_pool_bounds_the_flows_followed)
 	memset(&pl.out, 0, sizeof(pl.out));
 	cr_assert(eq(int, np_pipeline_init(&pl.p, g_db, 1, 1000, 30, 10000, 120, print_line,
 					   &pl.out), 0));
-	np_observer_limit_http(&pl.p.obs, 1);
+	np_tracker_limit_http(&pl.p.obs, 1);
 	open_and_request(&pl, a, t);
 	open_and_request(&pl, b, t + 10000);
 	cr_assert(eq(u32, requests_from(&pl.out, a), 1), "the first flow is followed");

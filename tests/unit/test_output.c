@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Output tests: handcrafted packets (output_cases.h) go through the parser,
- * np_observe() and the bundled database, and the records are formatted with
+ * np_track() and the bundled database, and the records are formatted with
  * np_format_log_line() / np_format_block() / np_format_tcp_sig(). The
  * expected text is p0f 3.09b's own output for the same frames; then p0f's
  * flow rules (flow_dispatch, create_flow_from_syn, expire_cache, nuke_flows)
- * through np_observe() and np_observer_tick().
+ * through np_track() and np_tracker_tick().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 
 #include "format.h"
 #include "hosts.h"
-#include "observer.h"
+#include "tracker.h"
 #include "output_cases.h"
 
 #include <criterion/criterion.h>
@@ -255,19 +255,19 @@ setup(void)
 	tzset();
 	g_db = np_db_load(NP_TEST_FP, err, sizeof(err));
 	cr_assert(g_db != NULL, "%s", err);
-	cr_assert(eq(int, np_hosts_init(&g_hosts, np_observer_host_capacity(100000, 10000), 1,
+	cr_assert(eq(int, np_hosts_init(&g_hosts, np_tracker_host_capacity(100000, 10000), 1,
 				       100002), 0));
 }
 
 static void
-ignore(void *ctx, const struct np_record *r, const char *tail)
+ignore(void *ctx, const struct np_rec *r, const char *tail)
 {
 	(void)ctx, (void)r, (void)tail;
 }
 
 /* Host drops go to the hosts, as the logger takes them. */
 static void
-to_hosts(void *ctx, const struct np_record *r)
+to_hosts(void *ctx, const struct np_rec *r)
 {
 	(void)ctx;
 	np_hosts_process(&g_hosts, r, NULL, ignore, NULL);
@@ -275,12 +275,12 @@ to_hosts(void *ctx, const struct np_record *r)
 
 /* Collects the records the logger would print. */
 struct printed {
-	struct np_record *out;
+	struct np_rec *out;
 	unsigned n;
 };
 
 static void
-collect(void *ctx, const struct np_record *r, const char *tail)
+collect(void *ctx, const struct np_rec *r, const char *tail)
 {
 	struct printed *p = ctx;
 
@@ -290,7 +290,7 @@ collect(void *ctx, const struct np_record *r, const char *tail)
 
 /* A worker's records through the host logic, as the logger runs them. */
 static unsigned
-print_records(struct np_observation *obs, struct np_record *out)
+print_records(struct np_observation *obs, struct np_rec *out)
 {
 	struct printed p = { out, 0 };
 
@@ -314,9 +314,9 @@ TestSuite(flow, .init = setup, .fini = teardown);
 
 #define MAX_RECS 16
 
-/* Ethernet frame -> parser -> np_observe(); the caller ticks. */
+/* Ethernet frame -> parser -> np_track(); the caller ticks. */
 static unsigned
-observe(struct np_observer *o, const struct tf *t, uint64_t ts_us, struct np_record *out)
+observe(struct np_tracker *o, const struct tf *t, uint64_t ts_us, struct np_rec *out)
 {
 	uint8_t b[TF_MAX];
 	size_t n = tf_eth(t, b);
@@ -327,13 +327,13 @@ observe(struct np_observer *o, const struct tf *t, uint64_t ts_us, struct np_rec
 
 	np_link_init(&lk, 1);
 	cr_assert(eq(int, np_parse_frame(&lk, b, (uint32_t)n, &pk), NP_PARSE_OK));
-	np_observe(o, g_db, 1, &pk, ts_us, &obs);
+	np_track(o, g_db, 1, &pk, ts_us, &obs);
 	return print_records(&obs, out);
 }
 
 /* As a worker does it: tick for every TCP frame, then observe. */
 static unsigned
-feed(struct np_observer *o, const struct tf *t, uint64_t ts_us, struct np_record *out)
+feed(struct np_tracker *o, const struct tf *t, uint64_t ts_us, struct np_rec *out)
 {
 	uint8_t b[TF_MAX];
 	size_t n = tf_eth(t, b);
@@ -341,25 +341,25 @@ feed(struct np_observer *o, const struct tf *t, uint64_t ts_us, struct np_record
 
 	np_link_init(&lk, 1);
 	if (np_link_is_tcp(&lk, b, (uint32_t)n))
-		np_observer_tick(o, ts_us);
+		np_tracker_tick(o, ts_us);
 	return observe(o, t, ts_us, out);
 }
 
-/* All packets of case i through a fresh observer (p0f's -m 1000 -t 30). */
+/* All packets of case i through a fresh pipeline (p0f's -m 1000 -t 30). */
 static unsigned
-run_case(unsigned i, struct np_record *recs)
+run_case(unsigned i, struct np_rec *recs)
 {
 	struct oc_case c;
-	struct np_observer o;
+	struct np_tracker o;
 	unsigned n = 0;
 
 	oc_build(i, &c);
-	cr_assert(eq(int, np_observer_init(&o, 1000, 30, 10000, 120, to_hosts, NULL), 0));
+	cr_assert(eq(int, np_tracker_init(&o, 1000, 30, 10000, 120, to_hosts, NULL), 0));
 	for (unsigned k = 0; k < c.n; k++) {
 		cr_assert(le(u32, n + NP_OBSERVE_MAX_RECORDS, MAX_RECS));
 		n += feed(&o, &c.p[k].t, c.p[k].ts_us, recs + n);
 	}
-	np_observer_fini(&o);
+	np_tracker_fini(&o);
 	return n;
 }
 
@@ -376,7 +376,7 @@ p0f_lines(unsigned i)
 static void
 check_log(unsigned i)
 {
-	struct np_record recs[MAX_RECS];
+	struct np_rec recs[MAX_RECS];
 	unsigned n = run_case(i, recs), want = p0f_lines(i);
 	char line[NP_FORMAT_MAX], exp[NP_FORMAT_MAX];
 
@@ -424,7 +424,7 @@ Test(p0f_log, raw_sig_equals_the_logged_field)
 	unsigned checked = 0;
 
 	for (unsigned i = 0; i < OC_COUNT; i++) {
-		struct np_record recs[MAX_RECS];
+		struct np_rec recs[MAX_RECS];
 		unsigned n = run_case(i, recs);
 
 		for (unsigned k = 0; k < n && p0f_log[i][k]; k++) {
@@ -449,7 +449,7 @@ Test(p0f_log, raw_sig_equals_the_logged_field)
 static void
 check_blocks(unsigned i, unsigned first, unsigned count, const char *want)
 {
-	struct np_record recs[MAX_RECS];
+	struct np_rec recs[MAX_RECS];
 	unsigned n = run_case(i, recs);
 	char out[4 * NP_FORMAT_MAX];
 	size_t pos = 0;
@@ -515,7 +515,7 @@ Test(format, ipv4_address_dotted_quad)
 /* A hand-made record with every param flag: p0f's dump_flags() order. */
 Test(format, params_in_p0f_order_and_random_ttl_distance)
 {
-	struct np_record r;
+	struct np_rec r;
 	char line[NP_FORMAT_MAX];
 
 	memset(&r, 0, sizeof(r));
@@ -541,7 +541,7 @@ Test(format, params_in_p0f_order_and_random_ttl_distance)
 
 Test(format, unmatched_record_has_question_marks_and_no_match_params)
 {
-	struct np_record r;
+	struct np_rec r;
 	char line[NP_FORMAT_MAX];
 
 	memset(&r, 0, sizeof(r));
@@ -559,7 +559,7 @@ Test(format, unmatched_record_has_question_marks_and_no_match_params)
 }
 
 /* ------------------------------------------------------------------ */
-/* Flow rules through np_observe()                                      */
+/* Flow rules through np_track()                                      */
 /* ------------------------------------------------------------------ */
 
 #define T(s) ((OC_T0 + (s)) * 1000000ull)
@@ -575,7 +575,7 @@ flow_syn(unsigned k)
 }
 
 static bool
-has_flow(struct np_observer *o, const struct tf *syn)
+has_flow(struct np_tracker *o, const struct tf *syn)
 {
 	uint8_t b[TF_MAX];
 	size_t n = tf_eth(syn, b);
@@ -588,17 +588,17 @@ has_flow(struct np_observer *o, const struct tf *syn)
 	return np_flow_lookup(&o->flows, &pk, &to_srv) != NULL;
 }
 
-static struct np_observer g_obs;
+static struct np_tracker g_obs;
 
 static void
 obs_init(uint32_t max_conn)
 {
-	cr_assert(eq(int, np_observer_init(&g_obs, max_conn, 30, 10000, 120, to_hosts, NULL), 0));
+	cr_assert(eq(int, np_tracker_init(&g_obs, max_conn, 30, 10000, 120, to_hosts, NULL), 0));
 }
 
 Test(flow, syn_then_synack_gives_syn_mtu_synack_mtu)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s);
 
 	obs_init(1000);
@@ -618,7 +618,7 @@ Test(flow, syn_then_synack_gives_syn_mtu_synack_mtu)
 
 Test(flow, retransmitted_syn_gives_nothing_and_keeps_the_flow)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s);
 
 	obs_init(1000);
@@ -630,7 +630,7 @@ Test(flow, retransmitted_syn_gives_nothing_and_keeps_the_flow)
 
 Test(flow, new_syn_with_other_seq_restarts_the_flow)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0);
 
 	obs_init(1000);
@@ -643,7 +643,7 @@ Test(flow, new_syn_with_other_seq_restarts_the_flow)
 
 Test(flow, synack_without_syn_gives_nothing)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s);
 
 	obs_init(1000);
@@ -653,7 +653,7 @@ Test(flow, synack_without_syn_gives_nothing)
 
 Test(flow, second_synack_gives_nothing)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s);
 
 	obs_init(1000);
@@ -667,7 +667,7 @@ Test(flow, second_synack_gives_nothing)
 
 Test(flow, synack_from_the_client_side_is_ignored)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s), wrong = s;
 
 	obs_init(1000);
@@ -680,7 +680,7 @@ Test(flow, synack_from_the_client_side_is_ignored)
 
 Test(flow, ack_before_synack_kills_the_flow)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s), k = oc_ack(&s);
 
 	obs_init(1000);
@@ -692,7 +692,7 @@ Test(flow, ack_before_synack_kills_the_flow)
 
 Test(flow, tool_syn_gives_only_the_syn_record_and_no_synack_later)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a;
 
 	/* NMap SYN scan: *:64-:0:1460:1024,0:mss::0 */
@@ -712,7 +712,7 @@ Test(flow, tool_syn_gives_only_the_syn_record_and_no_synack_later)
 
 Test(flow, rst_kills_the_flow)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s), rst = a;
 
 	rst.flags = TF_RST | TF_ACK;
@@ -726,7 +726,7 @@ Test(flow, rst_kills_the_flow)
 
 Test(flow, fin_kills_the_flow)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), fin = s;
 
 	fin.flags = TF_FIN | TF_ACK;
@@ -740,7 +740,7 @@ Test(flow, fin_kills_the_flow)
 
 Test(flow, syn_without_mss_gives_no_mtu_record_but_keeps_the_flow)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s);
 
 	s.opts.n = 0;
@@ -755,12 +755,12 @@ static void
 ticks(unsigned n, uint64_t ts_us)
 {
 	for (unsigned i = 0; i < n; i++)
-		np_observer_tick(&g_obs, ts_us);
+		np_tracker_tick(&g_obs, ts_us);
 }
 
 Test(flow, expires_after_30_s_on_the_50th_tick)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0);
 
 	obs_init(1000);
@@ -774,7 +774,7 @@ Test(flow, expires_after_30_s_on_the_50th_tick)
 
 Test(flow, kept_at_exactly_30_s)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0);
 
 	obs_init(1000);
@@ -786,7 +786,7 @@ Test(flow, kept_at_exactly_30_s)
 
 Test(flow, expiry_keeps_younger_flows)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s0 = flow_syn(0), s1 = flow_syn(1);
 
 	obs_init(1000);
@@ -799,7 +799,7 @@ Test(flow, expiry_keeps_younger_flows)
 
 Test(flow, expired_flow_gives_no_synack_record)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s);
 
 	obs_init(1000);
@@ -812,7 +812,7 @@ Test(flow, expired_flow_gives_no_synack_record)
  * 1 + 10 % go before a new one is made. */
 Test(flow, prunes_oldest_one_plus_ten_percent_over_max_conn)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s[14];
 
 	obs_init(10);
@@ -845,7 +845,7 @@ Test(flow, prunes_oldest_one_plus_ten_percent_over_max_conn)
 
 Test(flow, pruned_flow_gives_no_synack_record)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s[12];
 
 	obs_init(10);
@@ -881,7 +881,7 @@ data_from(const struct tf *hdr_src, uint32_t seq, uint32_t ack, const char *text
 
 /* Records of one kind among n. */
 static unsigned
-count_kind(const struct np_record *r, unsigned n, enum np_rec_kind kind)
+count_kind(const struct np_rec *r, unsigned n, enum np_rec_kind kind)
 {
 	unsigned c = 0;
 
@@ -897,7 +897,7 @@ count_kind(const struct np_record *r, unsigned n, enum np_rec_kind kind)
 static unsigned
 http_exchange(const struct tf *s, const char *req, const char *resp, uint64_t ts)
 {
-	struct np_record r[8];
+	struct np_rec r[8];
 	struct tf a = oc_synack(s), k = oc_ack(s);
 	unsigned http = 0, n;
 
@@ -1001,7 +1001,7 @@ Test(flow, response_before_request_headers_end_the_flow)
  */
 Test(flow, pruning_after_finished_http_exchange_matches_p0f)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf a = flow_syn(100), s[22];
 
 	tf_addr4(a.src, 10, 1, 0, 1);
@@ -1030,7 +1030,7 @@ Test(flow, pruning_after_finished_http_exchange_matches_p0f)
  */
 Test(flow, frames_passing_p0f_filter_count_towards_expiry)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s), g = flow_syn(99);
 	uint8_t b[TF_MAX];
 	size_t n = tf_eth(&g, b);
@@ -1043,7 +1043,7 @@ Test(flow, frames_passing_p0f_filter_count_towards_expiry)
 	out += feed(&g_obs, &s, T(0), r);
 	for (int k = 0; k < 48; k++)
 		if (np_link_is_tcp(&lk, b, (uint32_t)n))
-			np_observer_tick(&g_obs, T(40));
+			np_tracker_tick(&g_obs, T(40));
 	cr_assert(eq(u32, out, 2));
 	cr_assert(eq(u32, feed(&g_obs, &a, T(40), r), 0), "p0f expired the flow first");
 }
@@ -1051,8 +1051,8 @@ Test(flow, frames_passing_p0f_filter_count_towards_expiry)
 /* One frame the way engine/worker.c handles it: tick when the frame passes
  * p0f's filter, parse, observe. */
 static unsigned
-worker_frame(struct np_observer *o, const uint8_t *b, size_t n, uint64_t ts_us,
-	     struct np_record *out)
+worker_frame(struct np_tracker *o, const uint8_t *b, size_t n, uint64_t ts_us,
+	     struct np_rec *out)
 {
 	struct np_link lk;
 	struct np_packet pk;
@@ -1061,10 +1061,10 @@ worker_frame(struct np_observer *o, const uint8_t *b, size_t n, uint64_t ts_us,
 
 	np_link_init(&lk, 1);
 	if (np_link_is_tcp(&lk, b, (uint32_t)n))
-		np_observer_tick(o, ts_us);
+		np_tracker_tick(o, ts_us);
 	if (np_parse_frame(&lk, b, (uint32_t)n, &pk) != NP_PARSE_OK)
 		return 0;
-	np_observe(o, g_db, 1, &pk, ts_us, &obs);
+	np_track(o, g_db, 1, &pk, ts_us, &obs);
 	return print_records(&obs, out);
 }
 
@@ -1076,7 +1076,7 @@ worker_frame(struct np_observer *o, const uint8_t *b, size_t n, uint64_t ts_us,
  */
 Test(flow, mismatched_ethertype_frame_gives_no_record)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf g = flow_syn(99);
 	uint8_t b[TF_MAX];
 	size_t n = tf_eth(&g, b);
@@ -1089,7 +1089,7 @@ Test(flow, mismatched_ethertype_frame_gives_no_record)
 
 Test(flow, mismatched_ethertype_frames_do_not_count_towards_expiry)
 {
-	struct np_record r[4];
+	struct np_rec r[4];
 	struct tf s = flow_syn(0), a = oc_synack(&s), g = flow_syn(99);
 	uint8_t b[TF_MAX], f[TF_MAX];
 	size_t n = tf_eth(&g, b), fn;

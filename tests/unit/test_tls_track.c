@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hello tracker (engine/tls_track.c) on frames built here: hellos split
+ * The hello tracker (core/tls_track.c) on frames built here: hellos split
  * over segments and records in every order, STARTTLS, a first segment of a
  * few bytes, HelloRetryRequest, every way an attempt is given up (and the
  * counter it lands in), the buffer pool and the table's limits, QUIC
@@ -18,7 +18,7 @@
 
 #include "format.h"
 #include "frames.h"
-#include "observer.h"
+#include "tracker.h"
 #include "quic_vectors.h"
 #include "tls_track.h"
 
@@ -249,7 +249,7 @@ expect_record(const struct bytes *msg, char transport, uint8_t kind)
 	np_tls_hasher_free(hs);
 
 	cr_assert(eq(u32, g_out.n, 1));
-	const struct np_record *r = &g_out.rec[0];
+	const struct np_rec *r = &g_out.rec[0];
 
 	cr_assert(eq(u8, r->kind, kind));
 	cr_assert(eq(u8, r->tls.transport, (uint8_t)transport));
@@ -640,7 +640,7 @@ Test(track, quic_rfc9001_client_and_server_initials)
 
 	cr_assert(eq(sz, cn, 1200));
 	cr_assert(eq(u32, datagram(cli, 50000, srv, 443, true, cpkt, (uint32_t)cn, T0), 1));
-	const struct np_record *r = &g_out.rec[0];
+	const struct np_rec *r = &g_out.rec[0];
 
 	/* tests/tls/ja4_spec.py on the RFC's ClientHello (CRYPTO frame) */
 	cr_assert(eq(u8, r->kind, NP_REC_TLS_CLIENT));
@@ -740,10 +740,10 @@ Test(track, dtls_fragments_and_a_second_client_hello)
 	cr_assert(eq(u64, g_t.ctr[NP_TLS_CTR_HELLO_LATER], 1));
 }
 
-/* ---- os_mismatch, through the observer ---------------------------------- */
+/* ---- os_mismatch, through the tracker ---------------------------------- */
 
 static unsigned
-observe(struct np_observer *o, const struct conn *c, bool to_srv, uint32_t seq, uint8_t flags,
+observe(struct np_tracker *o, const struct conn *c, bool to_srv, uint32_t seq, uint8_t flags,
 	const uint8_t *p, uint32_t len, struct tf_opts *opts)
 {
 	uint8_t frame[TF_MAX];
@@ -768,12 +768,12 @@ observe(struct np_observer *o, const struct conn *c, bool to_srv, uint32_t seq, 
 	np_link_init(&lk, DLT_EN10MB_);
 	size_t n = tf_eth(&t, frame);
 	cr_assert(eq(int, np_parse_frame(&lk, frame, (uint32_t)n, &pk), NP_PARSE_OK));
-	np_observe(o, g_db, g_db->generation, &pk, c->ts, &g_out);
+	np_track(o, g_db, g_db->generation, &pk, c->ts, &g_out);
 	return g_out.n;
 }
 
 static void
-ignore(void *ctx, const struct np_record *r)
+ignore(void *ctx, const struct np_rec *r)
 {
 	(void)ctx, (void)r;
 }
@@ -800,12 +800,12 @@ mismatch_flags(const char *sys)
 		 sys, fp.ja4);
 	setup_db(text);
 
-	struct np_observer o;
+	struct np_tracker o;
 	struct conn c = conn4(30);
 	struct tf_opts opts = { .n = 0 };
 	uint8_t flags = 0;
 
-	cr_assert(eq(int, np_observer_init(&o, 100, 30, 100, 120, ignore, NULL), 0));
+	cr_assert(eq(int, np_tracker_init(&o, 100, 30, 100, 120, ignore, NULL), 0));
 	opt_linux(&opts, 1460, 1, 0, 7);
 	observe(&o, &c, true, c.cseq - 1, TF_SYN, NULL, 0, &opts);
 	cr_assert(eq(u32, g_out.n, 1));
@@ -820,7 +820,7 @@ mismatch_flags(const char *sys)
 			cr_assert(eq(str, g_out.rec[i].tls.label, "Client 1"));
 			flags = g_out.rec[i].tls.flags;
 		}
-	np_observer_fini(&o);
+	np_tracker_fini(&o);
 	return flags;
 }
 

@@ -58,7 +58,7 @@ struct np_rec_match {
 	uint8_t name_len;	/* the label text starts with the whole name */
 };
 
-/* A label's match as records carry it (observer.c). */
+/* A label's match as records carry it (tracker.c). */
 void np_rec_match_fill(struct np_rec_match *m, const struct np_db *db, const struct np_label *lb,
 		       uint32_t line_no);
 
@@ -181,7 +181,7 @@ enum np_nat_bit {
 
 extern const char *const np_nat_reason_names[NP_NAT_REASON_COUNT];
 
-struct np_record {
+struct np_rec {
 	uint64_t ts_us;		/* packet time, microseconds since the epoch */
 	uint32_t db_gen;	/* database generation that matched */
 	uint32_t flow_serial;	/* the flow, within its worker */
@@ -217,7 +217,7 @@ struct np_record {
 struct np_observation {
 	unsigned n;
 	uint32_t tail_used;
-	struct np_record rec[NP_OBSERVE_MAX_RECORDS];
+	struct np_rec rec[NP_OBSERVE_MAX_RECORDS];
 	char tail[2 * (NP_TAIL_MAX + 1)];
 };
 
@@ -273,9 +273,9 @@ np_api_strcpy(char *dst, const char *src)
 
 /* Ring elements a record with this tail occupies. */
 static inline unsigned
-np_record_slots(uint16_t tail_len)
+np_rec_slots(uint16_t tail_len)
 {
-	return 1 + (tail_len + sizeof(struct np_record) - 1) / sizeof(struct np_record);
+	return 1 + (tail_len + sizeof(struct np_rec) - 1) / sizeof(struct np_rec);
 }
 
 #endif /* NP_RECORD_H */

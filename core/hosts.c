@@ -114,7 +114,7 @@ touch_host(struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver, uint32_t no
 
 /* A host a record refers to; made anew if it is unknown (it should not be). */
 static struct np_host *
-record_host(struct np_hosts *hs, const struct np_record *r, bool client)
+record_host(struct np_hosts *hs, const struct np_rec *r, bool client)
 {
 	const uint8_t *addr = client ? r->cli : r->srv;
 	struct np_host *h = (struct np_host *)np_addr_lookup(&hs->t, addr, r->ip_ver);
@@ -128,7 +128,7 @@ record_host(struct np_hosts *hs, const struct np_record *r, bool client)
 
 /* p0f destroy_host(), once no worker's bookkeeping keeps the host. */
 static void
-drop_host(struct np_hosts *hs, const struct np_record *r)
+drop_host(struct np_hosts *hs, const struct np_rec *r)
 {
 	struct np_host *h = (struct np_host *)np_addr_lookup(&hs->t, r->cli, r->ip_ver);
 
@@ -149,9 +149,9 @@ struct emitter {
 };
 
 static void
-derive(struct np_record *d, const struct np_record *src, enum np_rec_kind kind)
+derive(struct np_rec *d, const struct np_rec *src, enum np_rec_kind kind)
 {
-	memcpy(d, src, offsetof(struct np_record, tcp));
+	memcpy(d, src, offsetof(struct np_rec, tcp));
 	d->kind = (uint8_t)kind;
 	d->tail_len = 0;
 	memset(&d->tcp, 0, sizeof(d->tcp));
@@ -160,13 +160,13 @@ derive(struct np_record *d, const struct np_record *src, enum np_rec_kind kind)
 /* ---- NAT scores (p0f add_nat_score) ------------------------------------- */
 
 static void
-add_nat_score(struct np_hosts *hs, const struct np_record *r, bool to_srv, uint16_t reason,
+add_nat_score(struct np_hosts *hs, const struct np_rec *r, bool to_srv, uint16_t reason,
 	      uint8_t score, const struct emitter *em)
 {
 	struct np_host *hd = record_host(hs, r, to_srv);
 	uint8_t *scores = to_srv ? hd->cli_scores : hd->srv_scores;
 	uint8_t over[4] = { 0 };	/* >= 6, >= 3, >= 2, >= 1 */
-	struct np_record out;
+	struct np_rec out;
 
 	memmove(scores, scores + 1, NP_NAT_SCORES - 1);
 	scores[NP_NAT_SCORES - 1] = score;
@@ -201,7 +201,7 @@ add_nat_score(struct np_hosts *hs, const struct np_record *r, bool to_srv, uint1
 
 /* p0f verify_tool_class(): does a tool run on the OS the host showed? */
 static void
-verify_tool_class(struct np_hosts *hs, const struct np_record *r, bool to_srv,
+verify_tool_class(struct np_hosts *hs, const struct np_rec *r, bool to_srv,
 		  const struct np_rec_match *m, const struct emitter *em)
 {
 	const struct np_host *hd = record_host(hs, r, to_srv);
@@ -235,7 +235,7 @@ layout_hash(const struct np_rec_tcp *t)
 }
 
 static void
-host_sig_from(struct np_host_sig *s, const struct np_record *r)
+host_sig_from(struct np_host_sig *s, const struct np_rec *r)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 
@@ -257,7 +257,7 @@ host_sig_from(struct np_host_sig *s, const struct np_record *r)
 
 /* p0f fp_tcp.c score_nat(), then the host updates it ends with. */
 static void
-score_nat_tcp(struct np_hosts *hs, const struct np_record *r, const struct emitter *em)
+score_nat_tcp(struct np_hosts *hs, const struct np_rec *r, const struct emitter *em)
 {
 	bool to_srv = r->to_srv;
 	const struct np_rec_tcp *t = &r->tcp;
@@ -367,7 +367,7 @@ log_and_update:
 
 /* p0f check_ts_tcp(): uptime from the host's last SYN / SYN+ACK. */
 static void
-check_ts(struct np_hosts *hs, const struct np_record *r, uint32_t ts1, const struct emitter *em)
+check_ts(struct np_hosts *hs, const struct np_rec *r, uint32_t ts1, const struct emitter *em)
 {
 	bool to_srv = r->to_srv;
 	struct np_host *hd;
@@ -416,7 +416,7 @@ check_ts(struct np_hosts *hs, const struct np_record *r, uint32_t ts1, const str
 		freq = (freq + 67) / 100 * 100;
 	ft->tps[to_srv] = (int16_t)freq;	/* at most MAX_TSCALE rounded: 1500 */
 
-	struct np_record out;
+	struct np_rec out;
 	derive(&out, r, NP_REC_UPTIME);
 	out.uptime.up_min = ts1 / freq / 60;
 	out.uptime.up_mod_days = 0xFFFFFFFFu / (freq * 60 * 60 * 24);
@@ -428,7 +428,7 @@ check_ts(struct np_hosts *hs, const struct np_record *r, uint32_t ts1, const str
 
 /* A SYN or SYN+ACK, with what p0f does around fingerprint_tcp(). */
 static void
-process_tcp(struct np_hosts *hs, const struct np_record *r, const struct emitter *em)
+process_tcp(struct np_hosts *hs, const struct np_rec *r, const struct emitter *em)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	bool to_srv = r->to_srv;
@@ -457,7 +457,7 @@ process_tcp(struct np_hosts *hs, const struct np_record *r, const struct emitter
 	score_nat_tcp(hs, r, em);
 
 	if (t->flags & NP_RTCP_HAS_MTU) {
-		struct np_record out;
+		struct np_rec out;
 
 		derive(&out, r, NP_REC_MTU);
 		out.mtu.mtu = t->mtu;
@@ -490,7 +490,7 @@ np_http_date(const char *s)
 
 /* p0f fp_http.c score_nat(). */
 static void
-score_nat_http(struct np_hosts *hs, const struct np_record *r, uint32_t date,
+score_nat_http(struct np_hosts *hs, const struct np_rec *r, uint32_t date,
 	       const struct emitter *em)
 {
 	const struct np_rec_http *h = &r->http;
@@ -580,7 +580,7 @@ header_check:
 
 /* p0f fingerprint_http(): print, score, then remember. */
 static void
-process_http(struct np_hosts *hs, const struct np_record *r, const char *tail,
+process_http(struct np_hosts *hs, const struct np_rec *r, const char *tail,
 	     const struct emitter *em)
 {
 	const struct np_rec_http *h = &r->http;
@@ -632,7 +632,7 @@ process_http(struct np_hosts *hs, const struct np_record *r, const char *tail,
 
 /* A client's TLS fingerprint is remembered after it is printed. */
 static void
-process_tls(struct np_hosts *hs, const struct np_record *r, const char *tail,
+process_tls(struct np_hosts *hs, const struct np_rec *r, const char *tail,
 	    const struct emitter *em)
 {
 	uint32_t now_s = (uint32_t)(r->ts_us / 1000000);
@@ -660,7 +660,7 @@ process_tls(struct np_hosts *hs, const struct np_record *r, const char *tail,
 }
 
 void
-np_hosts_process(struct np_hosts *hs, const struct np_record *r, const char *tail,
+np_hosts_process(struct np_hosts *hs, const struct np_rec *r, const char *tail,
 		 np_emit_fn emit, void *ctx)
 {
 	const struct emitter em = { emit, ctx };

@@ -132,7 +132,7 @@ np_capture_report_link(const struct np_capture *c, const struct np_link *lk, FIL
 }
 
 int
-np_capture_open(struct np_capture *c, const char *path, char *err, size_t err_len)
+np_capture_init(struct np_capture *c, const char *path, char *err, size_t err_len)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_open_offline(path, perr);
@@ -147,7 +147,7 @@ np_capture_open(struct np_capture *c, const char *path, char *err, size_t err_le
 	c->pcap = p;
 	c->dlt = pcap_datalink(p);
 	if (!np_link_dlt_supported(c->dlt) && compile_tcp_filter(c, err, err_len)) {
-		np_capture_close(c);
+		np_capture_fini(c);
 		return -1;
 	}
 	open_classic(c);
@@ -165,7 +165,7 @@ stop_block_reads(struct np_capture *c)
 }
 
 void
-np_capture_close(struct np_capture *c)
+np_capture_fini(struct np_capture *c)
 {
 	if (!c->pcap)
 		return;		/* never opened */

@@ -69,7 +69,7 @@ opt_name(uint8_t kind)
 }
 
 void
-np_format_tcp_sig(char *buf, size_t len, const struct np_record *r)
+np_format_tcp_sig(char *buf, size_t len, const struct np_rec *r)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	int32_t dist = np_guess_dist(t->ttl);
@@ -202,7 +202,7 @@ set_buf(struct np_field *f, const char *key)
 
 /* p0f prints "???" for a field it has no value for. */
 static void
-tcp_fields(const struct np_record *r, struct np_field *f)
+tcp_fields(const struct np_rec *r, struct np_field *f)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	const char *words[NP_PARAMS_MAX];
@@ -220,7 +220,7 @@ tcp_fields(const struct np_record *r, struct np_field *f)
 
 /* p0f fingerprint_http(): app/os, lang, params, raw_sig. */
 static void
-http_fields(const struct np_record *r, const char *tail, struct np_field *f)
+http_fields(const struct np_rec *r, const char *tail, struct np_field *f)
 {
 	const struct np_rec_http *h = &r->http;
 	const char *l = h->lang;
@@ -244,7 +244,7 @@ http_fields(const struct np_record *r, const char *tail, struct np_field *f)
 }
 
 static void
-nat_fields(const struct np_record *r, struct np_field *f)
+nat_fields(const struct np_rec *r, struct np_field *f)
 {
 	struct np_sb b = set_buf(&f[0], "reason");
 
@@ -268,7 +268,7 @@ nat_fields(const struct np_record *r, struct np_field *f)
 
 /* The reduced hello of a TLS record's tail. */
 static bool
-tail_hello(const struct np_record *r, const char *tail, struct np_tls_hello *h)
+tail_hello(const struct np_rec *r, const char *tail, struct np_tls_hello *h)
 {
 	const uint8_t *m = (const uint8_t *)tail;
 
@@ -287,7 +287,7 @@ tail_hello(const struct np_record *r, const char *tail, struct np_tls_hello *h)
  * hashed are one text. The hash the worker computed comes with the record.
  */
 int
-np_tls_out_fill(struct np_tls_out *o, const struct np_record *r, const char *tail)
+np_tls_out_fill(struct np_tls_out *o, const struct np_rec *r, const char *tail)
 {
 	char transport = (char)r->tls.transport;
 	char *raw;
@@ -403,7 +403,7 @@ text_used(struct text_room *room, const struct np_sb *b)
  * NP_TLS_ESCAPED_MAX holds SNI and ALPN escaped, whatever they are.
  */
 static unsigned
-tls_fields(struct np_fields *fs, const struct np_record *r, const struct np_tls_out *o)
+tls_fields(struct np_fields *fs, const struct np_rec *r, const struct np_tls_out *o)
 {
 	const struct np_rec_tls *t = &r->tls;
 	const struct np_tls_hello *h = &o->h;
@@ -462,7 +462,7 @@ tls_fields(struct np_fields *fs, const struct np_record *r, const struct np_tls_
 }
 
 static unsigned
-record_fields(const struct np_record *r, const char *tail, struct np_field *f)
+record_fields(const struct np_rec *r, const char *tail, struct np_field *f)
 {
 	struct np_sb b;
 
@@ -525,7 +525,7 @@ sb_endpoint(struct np_sb *b, const uint8_t *a, uint8_t ip_ver, uint16_t port)
 }
 
 void
-np_format_fields(struct np_fields *fs, const struct np_record *r, const char *tail,
+np_format_fields(struct np_fields *fs, const struct np_rec *r, const char *tail,
 		 const struct np_tls_out *tls)
 {
 	if (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER) {
@@ -547,7 +547,7 @@ np_format_fields_fini(struct np_fields *fs)
 }
 
 size_t
-np_format_log_line_fields(char *buf, size_t len, const struct np_record *r,
+np_format_log_line_fields(char *buf, size_t len, const struct np_rec *r,
 			  const struct np_fields *fs)
 {
 	struct np_sb b = np_sb_of(buf, len);
@@ -572,7 +572,7 @@ np_format_log_line_fields(char *buf, size_t len, const struct np_record *r,
 }
 
 size_t
-np_format_block_fields(char *buf, size_t len, const struct np_record *r,
+np_format_block_fields(char *buf, size_t len, const struct np_rec *r,
 		       const struct np_fields *fs)
 {
 	struct np_sb b = np_sb_of(buf, len);
@@ -604,8 +604,8 @@ np_format_block_fields(char *buf, size_t len, const struct np_record *r,
 
 /* One record, formatted one way, with what it needs made and freed here. */
 static size_t
-format_once(char *buf, size_t len, const struct np_record *r, const char *tail,
-	    size_t (*how)(char *, size_t, const struct np_record *, const struct np_fields *))
+format_once(char *buf, size_t len, const struct np_rec *r, const char *tail,
+	    size_t (*how)(char *, size_t, const struct np_rec *, const struct np_fields *))
 {
 	struct np_fields fs = { .text = NULL };
 	struct np_tls_out tls = { .raw = NULL };
@@ -620,13 +620,13 @@ format_once(char *buf, size_t len, const struct np_record *r, const char *tail,
 }
 
 size_t
-np_format_log_line(char *buf, size_t len, const struct np_record *r, const char *tail)
+np_format_log_line(char *buf, size_t len, const struct np_rec *r, const char *tail)
 {
 	return format_once(buf, len, r, tail, np_format_log_line_fields);
 }
 
 size_t
-np_format_block(char *buf, size_t len, const struct np_record *r, const char *tail)
+np_format_block(char *buf, size_t len, const struct np_rec *r, const char *tail)
 {
 	return format_once(buf, len, r, tail, np_format_block_fields);
 }

@@ -41,7 +41,7 @@ struct np_capture {
  * for that link type; where libpcap cannot compile it, p0f stops and the
  * capture is refused.
  */
-int np_capture_open(struct np_capture *c, const char *path, char *err, size_t err_len);
+int np_capture_init(struct np_capture *c, const char *path, char *err, size_t err_len);
 
 /* The link state of a worker reading this capture (np_link_init, and the
  * capture's TCP filter when the offset is to be guessed). */
@@ -53,7 +53,7 @@ void np_capture_link(const struct np_capture *c, struct np_link *lk);
 void np_capture_report_link(const struct np_capture *c, const struct np_link *lk, FILE *out);
 
 /* Safe on a zeroed struct that was never opened. */
-void np_capture_close(struct np_capture *c);
+void np_capture_fini(struct np_capture *c);
 
 /*
  * The next frame: 1 with *frame, *len (captured bytes) and *ts_us set, 0 at

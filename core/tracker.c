@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "matcher.h"
-#include "observer.h"
+#include "tracker.h"
 
 #define NP_EXPIRE_INTERVAL 50	/* p0f: expiry every 50 packets */
 #define NP_HTTP_SIG_MAX 8192	/* a raw HTTP signature is cut to 8191 bytes */
@@ -27,18 +27,18 @@ const char *const np_rec_kind_names[NP_REC_KIND_COUNT] = {
 /* ---- host references: p0f's host bookkeeping, as flows need it -------- */
 
 static struct np_host_ref *
-host_ref(const struct np_observer *o, uint32_t idx)
+host_ref(const struct np_tracker *o, uint32_t idx)
 {
 	return (struct np_host_ref *)np_addr_at(&o->hosts, idx);
 }
 
 /* p0f destroy_host(): gone here, and the logger is told. */
 static void
-drop_host(struct np_observer *o, struct np_host_ref *h, uint64_t ts_us)
+drop_host(struct np_tracker *o, struct np_host_ref *h, uint64_t ts_us)
 {
-	struct np_record r;
+	struct np_rec r;
 
-	memset(&r, 0, offsetof(struct np_record, tcp));
+	memset(&r, 0, offsetof(struct np_rec, tcp));
 	r.ts_us = ts_us;
 	r.kind = NP_REC_HOST_DROP;
 	r.worker = o->worker;
@@ -52,7 +52,7 @@ drop_host(struct np_observer *o, struct np_host_ref *h, uint64_t ts_us)
 static void
 flow_gone(void *ctx, const struct np_flow *f)
 {
-	struct np_observer *o = ctx;
+	struct np_tracker *o = ctx;
 
 	if (f->cli_host != NP_ADDR_NONE)
 		host_ref(o, f->cli_host)->use_cnt--;
@@ -68,7 +68,7 @@ flow_gone(void *ctx, const struct np_flow *f)
  * its list from the oldest toward older ones, so it drops one at most.)
  */
 static void
-prune_hosts(struct np_observer *o, uint64_t ts_us)
+prune_hosts(struct np_tracker *o, uint64_t ts_us)
 {
 	struct np_host_ref *oldest;
 
@@ -80,7 +80,7 @@ prune_hosts(struct np_observer *o, uint64_t ts_us)
 
 /* p0f lookup_host() + touch_host() or create_host(), for a new flow. */
 static uint32_t
-host_for_flow(struct np_observer *o, const uint8_t *addr, uint8_t ip_ver, uint64_t ts_us)
+host_for_flow(struct np_tracker *o, const uint8_t *addr, uint8_t ip_ver, uint64_t ts_us)
 {
 	uint32_t now_s = (uint32_t)(ts_us / 1000000);
 	struct np_host_ref *h = (struct np_host_ref *)np_addr_lookup(&o->hosts, addr, ip_ver);
@@ -92,7 +92,7 @@ host_for_flow(struct np_observer *o, const uint8_t *addr, uint8_t ip_ver, uint64
 			prune_hosts(o, ts_us);
 		h = (struct np_host_ref *)np_addr_insert(&o->hosts, addr, ip_ver);
 		while (!h) {
-			/* Never with the capacity np_observer_host_capacity() gives;
+			/* Never with the capacity np_tracker_host_capacity() gives;
 			 * if it happens, the least recent unused host makes room. */
 			struct np_host_ref *v = host_ref(o, o->hosts.oldest);
 
@@ -111,7 +111,7 @@ host_for_flow(struct np_observer *o, const uint8_t *addr, uint8_t ip_ver, uint64
 
 /* p0f expire_cache(), host part: idle and unused, oldest first. */
 static void
-expire_hosts(struct np_observer *o, uint64_t ts_us)
+expire_hosts(struct np_tracker *o, uint64_t ts_us)
 {
 	uint32_t now_s = (uint32_t)(ts_us / 1000000);
 	struct np_host_ref *h = host_ref(o, o->hosts.oldest);
@@ -127,7 +127,7 @@ expire_hosts(struct np_observer *o, uint64_t ts_us)
 
 /* p0f create_flow_from_syn(). */
 static struct np_flow *
-create_flow(struct np_observer *o, const struct np_packet *pk, uint64_t ts_us)
+create_flow(struct np_tracker *o, const struct np_packet *pk, uint64_t ts_us)
 {
 	struct np_flow_table *t = &o->flows;
 
@@ -143,7 +143,7 @@ create_flow(struct np_observer *o, const struct np_packet *pk, uint64_t ts_us)
 }
 
 int
-np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age,
+np_tracker_init(struct np_tracker *o, uint32_t max_conn, uint32_t conn_max_age,
 		 uint32_t max_hosts, uint32_t host_idle_min, np_event_fn event, void *event_ctx)
 {
 	int rc;
@@ -151,7 +151,7 @@ np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age
 	memset(o, 0, sizeof(*o));
 	if ((rc = np_flow_table_init(&o->flows, max_conn, conn_max_age)))
 		return rc;
-	if ((rc = np_addr_table_init(&o->hosts, np_observer_host_capacity(max_conn, max_hosts),
+	if ((rc = np_addr_table_init(&o->hosts, np_tracker_host_capacity(max_conn, max_hosts),
 				     sizeof(struct np_host_ref)))) {
 		np_flow_table_fini(&o->flows);
 		return rc;
@@ -173,7 +173,7 @@ np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age
 	o->serial = calloc(cap, sizeof(*o->serial));
 	if (!o->http || !o->http_free || !o->http_obs || !o->serial ||
 	    np_tls_track_init(&o->tls, max_conn, NP_TLS_BUFS_DEFAULT, conn_max_age)) {
-		np_observer_fini(o);
+		np_tracker_fini(o);
 		return -ENOMEM;
 	}
 	/* lowest entries on top: reuse keeps the touched pages few */
@@ -184,7 +184,7 @@ np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age
 }
 
 void
-np_observer_limit_http(struct np_observer *o, uint32_t n)
+np_tracker_limit_http(struct np_tracker *o, uint32_t n)
 {
 	if (n < o->http_n_free && o->http_n_free == o->http_cap) {
 		/* the stack holds cap-1 .. 0 from the bottom: keep the top n */
@@ -194,7 +194,7 @@ np_observer_limit_http(struct np_observer *o, uint32_t n)
 }
 
 void
-np_observer_fini(struct np_observer *o)
+np_tracker_fini(struct np_tracker *o)
 {
 	np_flow_table_fini(&o->flows);
 	np_addr_table_fini(&o->hosts);
@@ -209,14 +209,14 @@ np_observer_fini(struct np_observer *o)
 }
 
 void
-np_observer_share(struct np_observer *o, unsigned n_workers)
+np_tracker_share(struct np_tracker *o, unsigned n_workers)
 {
 	o->expire_interval = n_workers > 1 ? (NP_EXPIRE_INTERVAL + n_workers - 1) / n_workers :
 					     NP_EXPIRE_INTERVAL;
 }
 
 void
-np_observer_tick(struct np_observer *o, uint64_t ts_us)
+np_tracker_tick(struct np_tracker *o, uint64_t ts_us)
 {
 	uint32_t now_s = (uint32_t)(ts_us / 1000000);
 
@@ -229,15 +229,15 @@ np_observer_tick(struct np_observer *o, uint64_t ts_us)
 	expire_hosts(o, ts_us);
 }
 
-static struct np_record *
-record_head(struct np_observer *o, struct np_observation *out, enum np_rec_kind kind,
+static struct np_rec *
+record_head(struct np_tracker *o, struct np_observation *out, enum np_rec_kind kind,
 	    const struct np_flow *f, bool to_srv, uint64_t ts_us, uint32_t db_gen)
 {
-	struct np_record *r = &out->rec[out->n++];
+	struct np_rec *r = &out->rec[out->n++];
 	unsigned alen = f->ip_ver == 4 ? 4 : 16;
 	uint32_t slot = np_flow_index(&o->flows, f);
 
-	memset(r, 0, offsetof(struct np_record, tcp));
+	memset(r, 0, offsetof(struct np_rec, tcp));
 	r->ts_us = ts_us;
 	r->db_gen = db_gen;
 	r->flow_slot = slot;
@@ -282,7 +282,7 @@ np_rec_match_fill(struct np_rec_match *m, const struct np_db *db, const struct n
  * p0f-sendsyn exchange).
  */
 static bool
-fingerprint_tcp(struct np_observer *o, const struct np_db *db, uint32_t db_gen, bool to_srv,
+fingerprint_tcp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, bool to_srv,
 		const struct np_packet *pk, struct np_flow *f, uint64_t ts_us,
 		struct np_observation *out)
 {
@@ -293,7 +293,7 @@ fingerprint_tcp(struct np_observer *o, const struct np_db *db, uint32_t db_gen, 
 	if (pk->tcp_type == NP_TCP_SYN && pk->win == NP_SPECIAL_WIN && pk->mss == NP_SPECIAL_MSS)
 		f->sendsyn = 1;
 
-	struct np_record *r = record_head(o, out,
+	struct np_rec *r = record_head(o, out,
 		to_srv ? (f->sendsyn ? NP_REC_SENDSYN_PROBE : NP_REC_SYN) :
 			 (f->sendsyn ? NP_REC_SENDSYN_RESPONSE : NP_REC_SYNACK),
 		f, to_srv, ts_us, db_gen);
@@ -360,7 +360,7 @@ fingerprint_tcp(struct np_observer *o, const struct np_db *db, uint32_t db_gen, 
 
 /* p0f check_ts_tcp() runs on the logger; send it the timestamp. */
 static void
-ts_sample(struct np_observer *o, const struct np_packet *pk, const struct np_flow *f,
+ts_sample(struct np_tracker *o, const struct np_packet *pk, const struct np_flow *f,
 	  bool to_srv, uint64_t ts_us, uint32_t db_gen, struct np_observation *out)
 {
 	if (!pk->ts1 || f->sendsyn)
@@ -370,14 +370,14 @@ ts_sample(struct np_observer *o, const struct np_packet *pk, const struct np_flo
 
 /* A request or response header block is complete: fingerprint it. */
 static void
-fingerprint_http(struct np_observer *o, const struct np_db *db, uint32_t db_gen, bool to_srv,
+fingerprint_http(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, bool to_srv,
 		 const struct np_flow *f, const struct np_http_state *st, uint64_t ts_us,
 		 struct np_observation *out)
 {
 	enum np_dir dir = to_srv ? NP_DIR_REQUEST : NP_DIR_RESPONSE;
 	struct np_http_obs *obs = o->http_obs;
 	struct np_http_match m;
-	struct np_record *r = record_head(o, out, to_srv ? NP_REC_HTTP_REQUEST : NP_REC_HTTP_RESPONSE,
+	struct np_rec *r = record_head(o, out, to_srv ? NP_REC_HTTP_REQUEST : NP_REC_HTTP_RESPONSE,
 					  f, to_srv, ts_us, db_gen);
 	struct np_rec_http *h = &r->http;
 
@@ -420,7 +420,7 @@ fingerprint_http(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
  * when p0f would stop following the flow.
  */
 static bool
-take_data(struct np_observer *o, const struct np_db *db, uint32_t db_gen, struct np_flow *f,
+take_data(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, struct np_flow *f,
 	  bool to_srv, const struct np_packet *pk, uint64_t ts_us, struct np_observation *out)
 {
 	enum np_http_event ev;
@@ -447,7 +447,7 @@ take_data(struct np_observer *o, const struct np_db *db, uint32_t db_gen, struct
 }
 
 void
-np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
+np_track(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 	   const struct np_packet *pk, uint64_t ts_us, struct np_observation *out)
 {
 	struct np_flow_table *t = &o->flows;
@@ -533,7 +533,7 @@ np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
 }
 
 void
-np_observe_udp(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
+np_track_udp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 	       const struct np_udp *u, uint64_t ts_us, struct np_observation *out)
 {
 	np_observation_clear(out);

@@ -26,7 +26,7 @@ unsigned np_tcp_params(const struct np_rec_tcp *t, const char *out[NP_PARAMS_MAX
 unsigned np_http_params(const struct np_rec_http *h, const char *out[NP_PARAMS_MAX]);
 
 /* The raw_sig field of a SYN or SYN+ACK record. */
-void np_format_tcp_sig(char *buf, size_t len, const struct np_record *r);
+void np_format_tcp_sig(char *buf, size_t len, const struct np_rec *r);
 
 /* A record's key = value fields, as p0f's add_observation_field() gets them. */
 #define NP_MAX_FIELDS 14
@@ -62,7 +62,7 @@ struct np_tls_out {
 };
 
 /* Fill o for a TLS record; 0, or -ENOMEM / -EIO (o->ok false). */
-int np_tls_out_fill(struct np_tls_out *o, const struct np_record *r, const char *tail);
+int np_tls_out_fill(struct np_tls_out *o, const struct np_rec *r, const char *tail);
 void np_tls_out_fini(struct np_tls_out *o);
 
 struct np_fields {
@@ -76,7 +76,7 @@ struct np_fields {
  * when r is a TLS record), which must outlive them. fs starts zeroed;
  * np_format_fields_fini() frees what it keeps.
  */
-void np_format_fields(struct np_fields *fs, const struct np_record *r, const char *tail,
+void np_format_fields(struct np_fields *fs, const struct np_rec *r, const char *tail,
 		      const struct np_tls_out *tls);
 void np_format_fields_fini(struct np_fields *fs);
 
@@ -94,11 +94,11 @@ unsigned np_tls_params(const struct np_rec_tls *t, const char *out[NP_PARAMS_MAX
  * the record's NUL-terminated text tail (HTTP raw_sig), or NULL. The
  * _fields forms take the fields made once for both.
  */
-size_t np_format_log_line(char *buf, size_t len, const struct np_record *r, const char *tail);
-size_t np_format_block(char *buf, size_t len, const struct np_record *r, const char *tail);
-size_t np_format_log_line_fields(char *buf, size_t len, const struct np_record *r,
+size_t np_format_log_line(char *buf, size_t len, const struct np_rec *r, const char *tail);
+size_t np_format_block(char *buf, size_t len, const struct np_rec *r, const char *tail);
+size_t np_format_log_line_fields(char *buf, size_t len, const struct np_rec *r,
 				 const struct np_fields *fs);
-size_t np_format_block_fields(char *buf, size_t len, const struct np_record *r,
+size_t np_format_block_fields(char *buf, size_t len, const struct np_rec *r,
 			      const struct np_fields *fs);
 
 #endif /* NP_FORMAT_H */

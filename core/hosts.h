@@ -4,7 +4,7 @@
  * uptime from TCP timestamps, host change and ip sharing scores, and what
  * the query API answers. Hosts are created by SYNs (client and server) and
  * dropped when a worker says p0f would drop them (NP_REC_HOST_DROP: the
- * host limit and idle expiry are decided next to the flows, in observer.c).
+ * host limit and idle expiry are decided next to the flows, in tracker.c).
  * Fixed memory, allocated once.
  *
  * Records from the workers go in (np_hosts_process) in packet order; the
@@ -110,10 +110,10 @@ int np_hosts_init(struct np_hosts *hs, uint32_t capacity, unsigned n_workers,
 		  uint32_t flow_slots);
 void np_hosts_fini(struct np_hosts *hs);
 
-typedef void (*np_emit_fn)(void *ctx, const struct np_record *r, const char *tail);
+typedef void (*np_emit_fn)(void *ctx, const struct np_rec *r, const char *tail);
 
 /* Process one worker record; emit what to print, in p0f's order. */
-void np_hosts_process(struct np_hosts *hs, const struct np_record *r, const char *tail,
+void np_hosts_process(struct np_hosts *hs, const struct np_rec *r, const char *tail,
 		      np_emit_fn emit, void *ctx);
 
 /* The host with this address, or NULL. */

@@ -368,10 +368,10 @@ hello_done(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen,
 	}
 	side_done(t, c, side, NP_TLS_CTR_HELLO_DONE);
 
-	struct np_record *rec = &out->rec[out->n++];
+	struct np_rec *rec = &out->rec[out->n++];
 	unsigned alen = c->ip_ver == 4 ? 4 : 16;
 
-	memset(rec, 0, offsetof(struct np_record, tcp) + sizeof(rec->tls));
+	memset(rec, 0, offsetof(struct np_rec, tcp) + sizeof(rec->tls));
 	rec->ts_us = ts_us;
 	rec->db_gen = db_gen;
 	rec->kind = side == CLI ? NP_REC_TLS_CLIENT : NP_REC_TLS_SERVER;

@@ -4,11 +4,11 @@
  * or SYN+ACK is fingerprinted, when a flow dies, which packets feed the
  * uptime check), TCP and HTTP matching, and the records that result.
  * Per-host conclusions (uptime, host change, ip sharing) are the logger's:
- * see hosts.h. A worker calls np_observer_tick() for every frame p0f's
- * capture filter would pass and np_observe() for every parsed packet.
+ * see hosts.h. A worker calls np_tracker_tick() for every frame p0f's
+ * capture filter would pass and np_track() for every parsed packet.
  */
-#ifndef NP_OBSERVER_H
-#define NP_OBSERVER_H
+#ifndef NP_TRACKER_H
+#define NP_TRACKER_H
 
 #include "addr_table.h"
 #include "db.h"
@@ -31,9 +31,9 @@ struct np_host_ref {
 };
 
 /* Records that are not about a packet (host drops), sent as they happen. */
-typedef void (*np_event_fn)(void *ctx, const struct np_record *r);
+typedef void (*np_event_fn)(void *ctx, const struct np_rec *r);
 
-struct np_observer {
+struct np_tracker {
 	struct np_flow_table flows;
 	struct np_addr_table hosts;	/* struct np_host_ref */
 	uint32_t max_hosts;
@@ -65,38 +65,38 @@ struct np_observer {
  */
 #define NP_HTTP_POOL_MAX (100000 + 2)	/* p0f's -m, and the 2 flows over it */
 
-int np_observer_init(struct np_observer *o, uint32_t max_conn, uint32_t conn_max_age,
+int np_tracker_init(struct np_tracker *o, uint32_t max_conn, uint32_t conn_max_age,
 		     uint32_t max_hosts, uint32_t host_idle_min, np_event_fn event, void *event_ctx);
-void np_observer_fini(struct np_observer *o);
+void np_tracker_fini(struct np_tracker *o);
 
 /* At most n flows with HTTP state (n <= the pool), before any flow has one. */
-void np_observer_limit_http(struct np_observer *o, uint32_t n);
+void np_tracker_limit_http(struct np_tracker *o, uint32_t n);
 
 /*
  * Count a frame that p0f would have seen. Every 50 of them (when the second
  * has changed) p0f expires old flows, then idle hosts no flow uses.
  */
-void np_observer_tick(struct np_observer *o, uint64_t ts_us);
+void np_tracker_tick(struct np_tracker *o, uint64_t ts_us);
 
 /*
  * p0f expires every 50 packets it sees; a worker that sees 1/n of them
  * expires every 50/n, close to p0f's pace (exactly p0f's with one worker).
  */
-void np_observer_share(struct np_observer *o, unsigned n_workers);
+void np_tracker_share(struct np_tracker *o, unsigned n_workers);
 
 /* Host references a flow table of max_conn needs beside max_hosts. */
 static inline uint32_t
-np_observer_host_capacity(uint32_t max_conn, uint32_t max_hosts)
+np_tracker_host_capacity(uint32_t max_conn, uint32_t max_hosts)
 {
 	return max_hosts + 2 * (max_conn + 2) + 8;
 }
 
 /* Fingerprint one TCP packet into *out (out->n records). */
-void np_observe(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
+void np_track(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 		const struct np_packet *pk, uint64_t ts_us, struct np_observation *out);
 
 /* The same for a UDP datagram (QUIC and DTLS hellos); p0f sees none. */
-void np_observe_udp(struct np_observer *o, const struct np_db *db, uint32_t db_gen,
+void np_track_udp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 		    const struct np_udp *u, uint64_t ts_us, struct np_observation *out);
 
-#endif /* NP_OBSERVER_H */
+#endif /* NP_TRACKER_H */

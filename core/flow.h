@@ -30,7 +30,7 @@ struct np_flow {
 	uint32_t created_s;
 	uint32_t next_cli_seq, next_srv_seq;
 	uint32_t cli_host, srv_host;	/* the owner's host references */
-	uint32_t http;		/* its HTTP state in the observer's pool, or NP_NO_HTTP */
+	uint32_t http;		/* its HTTP state in the tracker's pool, or NP_NO_HTTP */
 	uint32_t hnext, older, newer;	/* hash chain, age list */
 };
 

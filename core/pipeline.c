@@ -6,9 +6,9 @@
 
 #include "pipeline.h"
 
-/* Host drops from the observer go straight to the hosts. */
+/* Host drops from the tracker go straight to the hosts. */
 static void
-to_hosts(void *ctx, const struct np_record *r)
+to_hosts(void *ctx, const struct np_rec *r)
 {
 	struct np_pipeline *p = ctx;
 
@@ -27,12 +27,12 @@ np_pipeline_init(struct np_pipeline *p, const struct np_db *db, int dlt, uint32_
 	p->emit = emit;
 	p->ctx = ctx;
 	np_link_init(&p->link, dlt);
-	if ((rc = np_observer_init(&p->obs, max_conn, conn_max_age, max_hosts, host_idle_min,
+	if ((rc = np_tracker_init(&p->obs, max_conn, conn_max_age, max_hosts, host_idle_min,
 				   to_hosts, p)))
 		return rc;
-	if ((rc = np_hosts_init(&p->hosts, np_observer_host_capacity(max_conn, max_hosts), 1,
+	if ((rc = np_hosts_init(&p->hosts, np_tracker_host_capacity(max_conn, max_hosts), 1,
 				np_flow_capacity(&p->obs.flows)))) {
-		np_observer_fini(&p->obs);
+		np_tracker_fini(&p->obs);
 		return rc;
 	}
 	return 0;
@@ -41,7 +41,7 @@ np_pipeline_init(struct np_pipeline *p, const struct np_db *db, int dlt, uint32_
 void
 np_pipeline_fini(struct np_pipeline *p)
 {
-	np_observer_fini(&p->obs);
+	np_tracker_fini(&p->obs);
 	np_hosts_fini(&p->hosts);
 }
 
@@ -54,13 +54,13 @@ np_pipeline_frame(struct np_pipeline *p, const uint8_t *frame, uint32_t len, uin
 
 	p->frames++;
 	if (r == NP_PARSE_OK || np_link_is_tcp(&p->link, frame, len))
-		np_observer_tick(&p->obs, ts_us);
+		np_tracker_tick(&p->obs, ts_us);
 	if (r == NP_PARSE_OK) {
 		p->parsed++;
-		np_observe(&p->obs, p->db, 1, &pk, ts_us, &p->out);
+		np_track(&p->obs, p->db, 1, &pk, ts_us, &p->out);
 	} else if (r == NP_SKIP_NOT_TCP && np_parse_udp_frame(&p->link, frame, len, &u) == NP_PARSE_OK) {
 		p->parsed++;
-		np_observe_udp(&p->obs, p->db, 1, &u, ts_us, &p->out);
+		np_track_udp(&p->obs, p->db, 1, &u, ts_us, &p->out);
 	} else {
 		return;
 	}

@@ -20,7 +20,7 @@
  * for a TLS record (NULL for other records). Returns the length, or 0 when
  * the record does not fit or cannot be encoded (counted by the caller).
  */
-size_t np_json_record(char *buf, size_t len, const struct np_record *r, const char *tail,
+size_t np_json_record(char *buf, size_t len, const struct np_rec *r, const char *tail,
 		      const struct np_tls_out *tls);
 
 /*

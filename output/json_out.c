@@ -110,7 +110,7 @@ match(const struct np_rec_match *m, const char *label, const char *quality)
 }
 
 static void
-tcp_fields(json_t *o, const struct np_record *r)
+tcp_fields(json_t *o, const struct np_rec *r)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	char sig[NP_FIELD_MAX];
@@ -130,7 +130,7 @@ tcp_fields(json_t *o, const struct np_record *r)
 }
 
 static void
-http_fields(json_t *o, const struct np_record *r, const char *tail)
+http_fields(json_t *o, const struct np_rec *r, const char *tail)
 {
 	const struct np_rec_http *h = &r->http;
 	const char *l = h->lang;
@@ -157,7 +157,7 @@ http_fields(json_t *o, const struct np_record *r, const char *tail)
 
 /* "tls": Suricata's EVE names where it has them. */
 static void
-tls_fields(json_t *o, const struct np_record *r, const struct np_tls_out *out)
+tls_fields(json_t *o, const struct np_rec *r, const struct np_tls_out *out)
 {
 	const struct np_rec_tls *t = &r->tls;
 	const struct np_tls_hello *h = &out->h;
@@ -202,7 +202,7 @@ tls_fields(json_t *o, const struct np_record *r, const struct np_tls_out *out)
 }
 
 static void
-nat_fields(json_t *o, const struct np_record *r)
+nat_fields(json_t *o, const struct np_rec *r)
 {
 	json_t *reasons = json_array();
 
@@ -215,7 +215,7 @@ nat_fields(json_t *o, const struct np_record *r)
 }
 
 size_t
-np_json_record(char *buf, size_t len, const struct np_record *r, const char *tail,
+np_json_record(char *buf, size_t len, const struct np_rec *r, const char *tail,
 	       const struct np_tls_out *tls)
 {
 	time_t sec = (time_t)(r->ts_us / 1000000);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The whole p0f logic in one thread, without DPDK: frame -> parse ->
- * observer (flows) -> hosts -> records to print. The engine runs the same
+ * tracker (flows) -> hosts -> records to print. The engine runs the same
  * pieces split across worker and logger lcores; this is for tests and for
  * programs that embed netprint.
  */
@@ -9,12 +9,12 @@
 #define NP_PIPELINE_H
 
 #include "hosts.h"
-#include "observer.h"
+#include "tracker.h"
 #include "packet.h"
 
 struct np_pipeline {
 	struct np_link link;
-	struct np_observer obs;
+	struct np_tracker obs;
 	struct np_hosts hosts;
 	const struct np_db *db;
 	np_emit_fn emit;
