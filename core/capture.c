@@ -7,12 +7,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "netprint.h"
+
+struct np_tcp_filter {
+	struct bpf_program prog;
+};
 
 #define PCAP_MAGIC_US 0xa1b2c3d4u
 #define PCAP_MAGIC_NS 0xa1b23c4du
@@ -70,45 +76,67 @@ open_classic(struct np_capture *c)
 /*
  * p0f's capture filter for a link type it guesses the offset of: "tcp"
  * (p0f adds "or (vlan and tcp)" for Ethernet only), optimised, netmask 0,
- * as p0f's prepare_bpf() compiles it. 0, or -1 with libpcap's reason.
+ * as p0f's prepare_bpf() compiles it.
  */
-static int
-compile_tcp_filter(struct np_capture *c, char *err, size_t err_len)
+struct np_tcp_filter *
+np_tcp_filter_new(int dlt, char *err, size_t err_len)
 {
-	struct bpf_program *prog = calloc(1, sizeof(*prog));
-	const char *name = pcap_datalink_val_to_name(c->dlt);
+	struct np_tcp_filter *f = calloc(1, sizeof(*f));
+	pcap_t *p = pcap_open_dead(dlt, 65535);
+	const char *name = pcap_datalink_val_to_name(dlt);
 
-	if (!prog) {
-		snprintf(err, err_len, "%s: out of memory", c->path);
-		return -1;
+	if (!f || !p) {
+		snprintf(err, err_len, "out of memory");
+		free(f);
+		if (p)
+			pcap_close(p);
+		errno = ENOMEM;
+		return NULL;
 	}
-	if (pcap_compile(c->pcap, prog, "tcp", 1, 0)) {
+	if (pcap_compile(p, &f->prog, "tcp", 1, 0)) {
 		snprintf(err, err_len,
-			 "%s: unsupported link type %d (%s): libpcap cannot filter TCP on it (%s),"
-			 " so p0f cannot read it either", c->path, c->dlt, name ? name : "unknown",
-			 pcap_geterr(c->pcap));
-		free(prog);
-		return -1;
+			 "unsupported link type %d (%s): libpcap cannot filter TCP on it (%s),"
+			 " so p0f cannot read it either", dlt, name ? name : "unknown",
+			 pcap_geterr(p));
+		free(f);
+		pcap_close(p);
+		errno = EPROTONOSUPPORT;
+		return NULL;
 	}
-	c->tcp_filter = prog;
-	return 0;
+	pcap_close(p);
+	return f;
+}
+
+void
+np_tcp_filter_free(struct np_tcp_filter *f)
+{
+	if (f)
+		pcap_freecode(&f->prog);
+	free(f);
 }
 
 static bool
-tcp_filter(const void *ctx, const uint8_t *frame, uint32_t len)
+np_tcp_filter_match(const void *ctx, const uint8_t *frame, uint32_t len)
 {
-	const struct np_capture *c = ctx;
+	const struct np_tcp_filter *f = ctx;
 	struct pcap_pkthdr h = { .caplen = len, .len = len };
 
-	return pcap_offline_filter(c->tcp_filter, &h, frame) != 0;
+	return pcap_offline_filter(&f->prog, &h, frame) != 0;
+}
+
+/* The link state for frames of dlt: with p0f's filter when it guesses. */
+void
+np_tcp_filter_link(const struct np_tcp_filter *f, int dlt, struct np_link *lk)
+{
+	np_link_init(lk, dlt);
+	if (f)
+		np_link_set_filter(lk, np_tcp_filter_match, f);
 }
 
 void
 np_capture_link(const struct np_capture *c, struct np_link *lk)
 {
-	np_link_init(lk, c->dlt);
-	if (c->tcp_filter)
-		np_link_set_filter(lk, tcp_filter, c);
+	np_tcp_filter_link(c->tcp_filter, c->dlt, lk);
 }
 
 void
@@ -131,6 +159,24 @@ np_capture_report_link(const struct np_capture *c, const struct np_link *lk, FIL
 		fprintf(out, "no frame passed p0f's TCP filter, so nothing was read\n");
 }
 
+/* A link type with no fixed offset needs p0f's filter; 0, or -1 said in err. */
+static int
+link_filter(struct np_capture *c, char *err, size_t err_len)
+{
+	char why[NP_CAPTURE_ERR_MAX];
+
+	if (np_link_dlt_supported(c->dlt))
+		return 0;
+	if ((c->tcp_filter = np_tcp_filter_new(c->dlt, why, sizeof(why))))
+		return 0;
+	int e = errno;
+
+	snprintf(err, err_len, "%s: %s", c->path, why);
+	np_capture_fini(c);
+	errno = e;
+	return -1;
+}
+
 int
 np_capture_init(struct np_capture *c, const char *path, char *err, size_t err_len)
 {
@@ -146,12 +192,40 @@ np_capture_init(struct np_capture *c, const char *path, char *err, size_t err_le
 	c->path = path;
 	c->pcap = p;
 	c->dlt = pcap_datalink(p);
-	if (!np_link_dlt_supported(c->dlt) && compile_tcp_filter(c, err, err_len)) {
+	if (link_filter(c, err, err_len))
+		return -1;
+	open_classic(c);
+	return 0;
+}
+
+int
+np_capture_init_live(struct np_capture *c, const char *iface, bool promisc, char *err,
+		     size_t err_len)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, perr);
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	if (!p) {
+		snprintf(err, err_len, "%s: cannot capture: %s", iface, perr);
+		return -1;
+	}
+	c->path = iface;
+	c->pcap = p;
+	c->live = true;
+	/* whole frames, handed over as they come; the timeout only bounds how
+	 * long a stop request waits where breakloop cannot wake the poll */
+	if (pcap_set_snaplen(p, 65535) || pcap_set_promisc(p, promisc) ||
+	    pcap_set_timeout(p, 100) || pcap_set_immediate_mode(p, 1) ||
+	    (rc = pcap_activate(p)) < 0) {
+		snprintf(err, err_len, "%s: cannot capture: %s", iface, pcap_geterr(p));
 		np_capture_fini(c);
 		return -1;
 	}
-	open_classic(c);
-	return 0;
+	c->dlt = pcap_datalink(p);
+	return link_filter(c, err, err_len);
 }
 
 static void
@@ -170,9 +244,7 @@ np_capture_fini(struct np_capture *c)
 	if (!c->pcap)
 		return;		/* never opened */
 	stop_block_reads(c);
-	if (c->tcp_filter)
-		pcap_freecode(c->tcp_filter);
-	free(c->tcp_filter);
+	np_tcp_filter_free(c->tcp_filter);
 	pcap_close(c->pcap);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -193,11 +265,11 @@ static int
 stop_truncated(struct np_capture *c, const char *why)
 {
 	if (!c->truncated)
-		fprintf(stderr, "netprint: %s: truncated capture after %llu frames: %s\n", c->path,
-			(unsigned long long)c->frames, why);
+		snprintf(c->error, sizeof(c->error), "truncated capture after %llu frames: %s",
+			 (unsigned long long)c->frames, why);
 	c->truncated = true;
 	stop_block_reads(c);
-	return 0;
+	return NP_ERR_DAMAGED;
 }
 
 /* Keep what is left of the block, read more after it. */
@@ -224,7 +296,10 @@ refill(struct np_capture *c)
 	return 0;
 }
 
-/* The next record of a classic pcap file: 1, 0 at its end, -1 to hand over. */
+#define HAND_OVER 2	/* next_in_block: libpcap reads from here on */
+
+/* The next record of a classic pcap file: 1, 0 at its end, HAND_OVER, or
+ * NP_ERR_DAMAGED. */
 static int
 next_in_block(struct np_capture *c, const uint8_t **frame, uint32_t *len, uint64_t *ts_us)
 {
@@ -239,7 +314,7 @@ next_in_block(struct np_capture *c, const uint8_t **frame, uint32_t *len, uint64
 	uint32_t caplen = rd32(c, h + 8);
 
 	if (caplen > c->snaplen || caplen > PCAP_MAX_SNAPLEN)
-		return -1;
+		return HAND_OVER;
 	if (c->have - c->pos - PCAP_REC_HDR < caplen) {
 		if (!c->eof && refill(c))
 			return stop_truncated(c, strerror(errno));
@@ -260,20 +335,27 @@ next_in_block(struct np_capture *c, const uint8_t **frame, uint32_t *len, uint64
 int
 np_capture_next(struct np_capture *c, const uint8_t **frame, uint32_t *len, uint64_t *ts_us)
 {
+	if (__atomic_load_n(&c->stop, __ATOMIC_RELAXED))
+		return 0;
 	if (c->fd >= 0) {
 		int rc = next_in_block(c, frame, len, ts_us);
 
-		if (rc >= 0)
+		if (rc != HAND_OVER)
 			return rc;
 		hand_over_to_libpcap(c);
 	}
-	if (c->truncated || !c->pcap)
+	if (c->truncated)
+		return NP_ERR_DAMAGED;
+	if (!c->pcap)
 		return 0;
 
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
-	int rc = pcap_next_ex(c->pcap, &hdr, &data);
+	int rc;
 
+	while ((rc = pcap_next_ex(c->pcap, &hdr, &data)) == 0 && c->live)
+		if (__atomic_load_n(&c->stop, __ATOMIC_RELAXED))	/* a live timeout */
+			return 0;
 	if (rc == 1) {
 		*ts_us = (uint64_t)hdr->ts.tv_sec * 1000000 + (uint64_t)hdr->ts.tv_usec;
 		*frame = data;
@@ -281,7 +363,22 @@ np_capture_next(struct np_capture *c, const uint8_t **frame, uint32_t *len, uint
 		c->frames++;
 		return 1;
 	}
+	if (rc == PCAP_ERROR && c->live) {
+		snprintf(c->error, sizeof(c->error), "capture failed after %llu frames: %s",
+			 (unsigned long long)c->frames, pcap_geterr(c->pcap));
+		return NP_ERR_IO;
+	}
 	if (rc == PCAP_ERROR)
 		return stop_truncated(c, pcap_geterr(c->pcap));
-	return 0;
+	return 0;	/* the end of a file, or stopped (PCAP_ERROR_BREAK) */
+}
+
+void
+np_capture_stop(struct np_capture *c)
+{
+	if (!c)
+		return;
+	__atomic_store_n(&c->stop, true, __ATOMIC_RELAXED);
+	if (c->pcap)
+		pcap_breakloop(c->pcap);
 }

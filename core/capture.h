@@ -6,7 +6,9 @@
  * call per frame. Any other format (pcapng, ...) and any record the block
  * walk does not vouch for (a length beyond the snapshot length) is read by
  * libpcap from there on, so the frames are always the ones libpcap, and so
- * p0f, would deliver.
+ * p0f, would deliver. A live capture is libpcap's, frame by frame. This is
+ * libnetprint's struct np_capture (netprint.h); the engine keeps its own
+ * by value.
  */
 #ifndef NP_CAPTURE_H
 #define NP_CAPTURE_H
@@ -18,8 +20,13 @@
 
 #include "packet.h"
 
+#define NP_CAPTURE_ERR_MAX 256
+
+/* p0f's "tcp" filter, for a link type whose IP offset is guessed. */
+struct np_tcp_filter;
+
 struct np_capture {
-	const char *path;
+	const char *path;		/* or the interface */
 	int dlt;			/* libpcap's link type */
 	void *pcap;			/* pcap_t */
 	int fd;				/* block reads, or -1: libpcap reads */
@@ -31,8 +38,10 @@ struct np_capture {
 	bool swapped, nsec;		/* byte order and time unit of the records */
 	uint64_t frames;		/* delivered so far */
 	bool truncated;			/* ended on a damaged record */
-	void *tcp_filter;		/* struct bpf_program: p0f's "tcp", for a
-					 * link type with no fixed offset */
+	bool live;			/* an interface */
+	bool stop;			/* np_capture_stop() was called */
+	struct np_tcp_filter *tcp_filter;	/* for a link type with no fixed offset */
+	char error[NP_CAPTURE_ERR_MAX];	/* why it ended early, or "" */
 };
 
 /*
@@ -42,6 +51,10 @@ struct np_capture {
  * capture is refused.
  */
 int np_capture_init(struct np_capture *c, const char *path, char *err, size_t err_len);
+
+/* The same for an interface: libpcap's live capture of whole frames. */
+int np_capture_init_live(struct np_capture *c, const char *iface, bool promisc, char *err,
+			 size_t err_len);
 
 /* The link state of a worker reading this capture (np_link_init, and the
  * capture's TCP filter when the offset is to be guessed). */
@@ -57,10 +70,23 @@ void np_capture_fini(struct np_capture *c);
 
 /*
  * The next frame: 1 with *frame, *len (captured bytes) and *ts_us set, 0 at
- * the end of the file. *frame stays valid until the next call. A damaged
- * record ends the file early: it says so on stderr once and sets
- * c->truncated; what came before is delivered.
+ * the end of the file or once stopped. *frame stays valid until the next
+ * call. A damaged record ends the file early: NP_ERR_DAMAGED, c->truncated
+ * set and c->error saying where and why; what came before is delivered.
+ * A live capture waits for frames; NP_ERR_IO (c->error) if it fails. This
+ * is netprint.h's np_capture_next().
  */
 int np_capture_next(struct np_capture *c, const uint8_t **frame, uint32_t *len, uint64_t *ts_us);
+
+/* Make np_capture_next() return 0 from now on (netprint.h's np_capture_stop()). */
+void np_capture_stop(struct np_capture *c);
+
+/* p0f's filter for dlt, or NULL (errno EPROTONOSUPPORT: libpcap cannot
+ * filter TCP there, so p0f cannot read it either; ENOMEM) said in err. */
+struct np_tcp_filter *np_tcp_filter_new(int dlt, char *err, size_t err_len);
+void np_tcp_filter_free(struct np_tcp_filter *f);
+
+/* np_link_init(lk, dlt), with f as its TCP filter when f is not NULL. */
+void np_tcp_filter_link(const struct np_tcp_filter *f, int dlt, struct np_link *lk);
 
 #endif /* NP_CAPTURE_H */

@@ -7,11 +7,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "hosts.h"
+#include "netprint.h"
 #include "http_match.h"
 
 /* p0f config.h */
@@ -77,6 +79,94 @@ const struct np_tls_host *
 np_hosts_lookup_tls(const struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver)
 {
 	return (const struct np_tls_host *)np_addr_lookup(&hs->tls, addr, ip_ver);
+}
+
+/* Room in out->buf_ for p0f's 32-byte API strings: a cut may leave no NUL. */
+struct info_room {
+	char *p, *end;
+};
+
+static const char *
+room_put(struct info_room *r, const char *s, size_t n)
+{
+	char *at = r->p;
+
+	if ((size_t)(r->end - r->p) < n + 1)
+		return "";	/* cannot happen: buf_ holds every string at its longest */
+	memcpy(at, s, n);
+	at[n] = 0;
+	r->p += n + 1;
+	return at;
+}
+
+static void
+info_match(struct np_match *m, struct info_room *r, const char *name, const char *flavor,
+	   enum np_quality q, bool is_os)
+{
+	size_t nn = strnlen(name, NP_STR_MAX), fn = strnlen(flavor, NP_STR_MAX);
+	char text[2 * NP_STR_MAX + 2];
+
+	memcpy(text, name, nn);
+	text[nn] = ' ';
+	memcpy(text + nn + 1, flavor, fn);
+	m->quality = q;
+	m->is_os = is_os;
+	m->class_name = NULL;
+	m->name = room_put(r, name, nn);
+	m->flavor = room_put(r, flavor, fn);
+	m->text = room_put(r, text, fn ? nn + 1 + fn : nn);
+}
+
+int
+np_hosts_info(const struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver,
+	      struct np_host_info *out)
+{
+	const struct np_host *h = np_hosts_lookup(hs, addr, ip_ver);
+	const struct np_tls_host *t = np_hosts_lookup_tls(hs, addr, ip_ver);
+	struct info_room r = { out->buf_, out->buf_ + sizeof(out->buf_) };
+
+	memset(out, 0, offsetof(struct np_host_info, buf_));
+	out->uptime_min = -1;
+	out->distance = -1;
+	out->link = "";
+	if (!h && !t)
+		return NP_ERR_NOT_FOUND;
+	if (h) {
+		out->first_seen = h->first_seen;
+		out->last_seen = h->last_seen;
+		out->total_conn = h->total_conn;
+		out->uptime_min = h->last_up_min;
+		if (h->last_up_min != -1)
+			out->uptime_modulo_days = h->up_mod_days;
+		out->last_nat = h->last_nat;
+		out->last_chg = h->last_chg;
+		out->distance = h->distance != 0xff ? h->distance : -1;	/* p0f keeps a u8 */
+		out->bad_sw = h->bad_sw;
+		if (h->last_name_id != -1)
+			info_match(&out->os, &r, h->os_name, h->os_flavor,
+				   h->last_quality & 1 ? NP_MATCH_FUZZY :
+				   h->last_quality & 2 ? NP_MATCH_GENERIC : NP_MATCH_EXACT, true);
+		if (h->http_name_id != -1)
+			info_match(&out->http, &r, h->http_name, h->http_flavor, NP_MATCH_EXACT,
+				   false);
+		out->link = room_put(&r, h->link_type, strnlen(h->link_type, NP_STR_MAX));
+		out->language = h->language;
+	} else {	/* known by TLS alone (a QUIC client sends no SYN) */
+		out->first_seen = t->first_seen;
+		out->last_seen = t->last_seen;
+	}
+	if (t) {
+		out->has_tls = true;
+		out->tls_ja4 = room_put(&r, t->ja4, strlen(t->ja4));
+		out->tls_transport = np_tls_transport_name(t->transport);
+		out->tls_last_seen = t->last_seen;
+		if (t->flags & NP_RTLS_MATCHED)
+			info_match(&out->tls, &r, t->name, t->flavor,
+				   t->flags & NP_RTLS_GENERIC ? NP_MATCH_GENERIC : NP_MATCH_EXACT,
+				   t->class_id >= 0);
+		out->tls_os_mismatch = t->flags & NP_RTLS_OS_MISMATCH;
+	}
+	return NP_OK;
 }
 
 static struct np_host *

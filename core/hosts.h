@@ -124,6 +124,15 @@ const struct np_host *np_hosts_lookup(const struct np_hosts *hs, const uint8_t *
 const struct np_tls_host *np_hosts_lookup_tls(const struct np_hosts *hs, const uint8_t *addr,
 					      uint8_t ip_ver);
 
+struct np_host_info;
+
+/*
+ * What is known of a host (netprint.h's struct np_host_info): p0f's facts
+ * and the last TLS client fingerprint. NP_OK, or NP_ERR_NOT_FOUND.
+ */
+int np_hosts_info(const struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver,
+		  struct np_host_info *out);
+
 /* p0f parse_date(): the Date header as a time, 0 when it does not parse. */
 uint32_t np_http_date(const char *s);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "tls.h"
 
 /* Observation kinds, named as p0f names its log records ("mod="). */
 #define NP_FOREACH_REC_KIND(_) \
@@ -148,6 +149,13 @@ struct np_rec_tls {
 	uint8_t transport;	/* NP_TLS_TCP 't', NP_TLS_QUIC 'q', NP_TLS_DTLS 'd' */
 	uint8_t flags;		/* NP_RTLS_* */
 };
+
+/* "tcp", "quic", "dtls" */
+static inline const char *
+np_tls_transport_name(uint8_t transport)
+{
+	return transport == NP_TLS_QUIC ? "quic" : transport == NP_TLS_DTLS ? "dtls" : "tcp";
+}
 
 /* Host change and ip sharing: p0f's reason bits and score counts. */
 struct np_rec_nat {

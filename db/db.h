@@ -126,11 +126,14 @@ struct np_db {
 	uint64_t load_compares;	/* names and signatures compared while loading: the
 				 * loader's work, which grows with the file, not its square */
 	uint32_t generation;	/* set by whoever publishes it: 1, 2, ... */
+	uint32_t refs;		/* libnetprint's reference count (np_db_ref); the
+				 * engine owns its databases outright */
 	struct np_arena *arena;	/* owns everything above */
 };
 
-/* Load and compile a p0f.fp file. On failure returns NULL, sets errno, and
- * writes "FILE:LINE: reason" (or "FILE: reason") to err. */
+/* Load and compile a p0f.fp file. On failure returns NULL, sets errno
+ * (EINVAL: the database is wrong; ENOMEM; else the file cannot be read),
+ * and writes "FILE:LINE: reason" (or "FILE: reason") to err. */
 struct np_db *np_db_load(const char *path, char *err, size_t err_len);
 
 /*

@@ -945,7 +945,7 @@ reader_file(struct reader *r, const char *path, int fd)
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(r->err, r->err_len, "%s: not a regular file", path);
 		close(fd);
-		return -EINVAL;
+		return -EIO;	/* a file that cannot be read, not a database that is wrong */
 	}
 	reader_open(r, path);
 	if (!(f = fdopen(fd, "r"))) {

@@ -438,6 +438,8 @@ check_files(const struct engine *e)
 	for (unsigned i = 0; i < e->opt.n_read_files && i < e->n_workers; i++) {
 		uint64_t got = e->workers[i]->ctr[NP_CTR_RX_PKTS];
 
+		if (e->cap[i].error[0])
+			fprintf(stderr, "netprint: %s: %s\n", e->opt.read_files[i], e->cap[i].error);
 		fprintf(stderr, "netprint: %s: %llu frames read%s\n", e->opt.read_files[i],
 			(unsigned long long)got, e->cap[i].truncated ? " (truncated capture)" : "");
 		np_capture_report_link(&e->cap[i], &e->workers[i]->link, stderr);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netprint.h"
 #include "options.h"
 
 #ifndef NP_DEFAULT_FP
@@ -23,9 +24,10 @@
 #define NP_MAX_HOSTS 10000
 #define NP_CONN_MAX_AGE 30	/* seconds */
 #define NP_HOST_IDLE_LIMIT 120	/* minutes */
-/* p0f stops at 100000,500000; netprint's tables take more (see tracker.h) */
-#define NP_MAX_CONN_LIMIT 16000000
-#define NP_MAX_HOSTS_LIMIT 16000000
+/* p0f stops at 100000,500000; netprint's tables take more (see tracker.h):
+ * libnetprint's bounds (netprint.h), the same for both */
+#define NP_MAX_CONN_LIMIT NP_LIMIT_COUNT_MAX
+#define NP_MAX_HOSTS_LIMIT NP_LIMIT_COUNT_MAX
 
 static void
 usage(FILE *out)
@@ -144,7 +146,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 				return 2;
 			break;
 		case 't':
-			if (parse_pair("-t", optarg, 1000000, 1000000, &o->conn_max_age,
+			if (parse_pair("-t", optarg, NP_LIMIT_AGE_MAX, NP_LIMIT_AGE_MAX, &o->conn_max_age,
 				       &o->host_idle_limit))
 				return 2;
 			break;

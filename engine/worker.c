@@ -305,7 +305,7 @@ np_worker_read_file(void *arg)
 	pthread_setname_np(pthread_self(), name);	/* as top -H and perf show it */
 	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
-	while (more && !np_engine_quit()) {
+	while (more > 0 && !np_engine_quit()) {	/* 0: the end; < 0: damaged (said at exit) */
 		uint64_t start = rte_rdtsc(), waited = w->ctr[NP_CTR_WAIT_CYCLES];
 
 		w->db = rcu_dereference(np_db_current);

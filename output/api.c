@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "netprint.h"
 #include "format.h"
 #include "json_out.h"
 
@@ -83,13 +84,11 @@ np_api_answer(const struct np_hosts *hs, const uint8_t q[NP_API_QUERY_LEN],
 		np_api_strcpy((char *)r + R_LANGUAGE, h->language);
 }
 
-/* A 32-byte p0f string (maybe without NUL) as JSON, or null when empty. */
+/* A string from the traffic or the database as JSON, or null when empty. */
 static json_t *
-str32(const char *s)
+str_or_null(const char *s)
 {
-	size_t n = strnlen(s, NP_STR_MAX);
-
-	return n ? np_json_string(s, n) : json_null();	/* a cut may split a character */
+	return s && s[0] ? np_json_string(s, strlen(s)) : json_null();	/* a cut may split a character */
 }
 
 /* Unix time, or null for p0f's 0 = never. */
@@ -99,76 +98,68 @@ when(uint32_t t)
 	return t ? json_integer(t) : json_null();
 }
 
-static json_t *
-host_json(const struct np_host *h, const char *addr)
+static const char *
+quality_name(enum np_quality q)
 {
-	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I}", "status", "ok", "addr", addr,
-			      "first_seen", (json_int_t)h->first_seen, "last_seen",
-			      (json_int_t)h->last_seen, "total_conn", (json_int_t)h->total_conn);
-	const char *q = h->last_quality & 1 ? "fuzzy" : h->last_quality & 2 ? "generic" : "exact";
+	return q == NP_MATCH_FUZZY ? "fuzzy" : q == NP_MATCH_GENERIC ? "generic" : "exact";
+}
 
-	json_object_set_new(o, "uptime_min",
-			    h->last_up_min != -1 ? json_integer(h->last_up_min) : json_null());
-	json_object_set_new(o, "uptime_modulo_days",
-			    h->last_up_min != -1 ? json_integer(h->up_mod_days) : json_null());
-	json_object_set_new(o, "last_nat", when(h->last_nat));
-	json_object_set_new(o, "last_chg", when(h->last_chg));
-	json_object_set_new(o, "distance", h->distance != 0xff ? json_integer(h->distance) :
-								 json_null());
-	json_object_set_new(o, "bad_sw", json_integer(h->bad_sw));
-	json_object_set_new(o, "os", h->last_name_id == -1 ? json_null() :
-				     json_pack("{s:o, s:o, s:s}", "name", str32(h->os_name),
-					       "flavor", str32(h->os_flavor), "match", q));
-	json_object_set_new(o, "http", h->http_name_id == -1 ? json_null() :
-				       json_pack("{s:o, s:o}", "name", str32(h->http_name),
-						 "flavor", str32(h->http_flavor)));
-	json_object_set_new(o, "link", str32(h->link_type));
-	json_object_set_new(o, "language", h->language ? json_string(h->language) : json_null());
+/* A label the host matched, or null. */
+static json_t *
+match_json(const struct np_match *m, bool with_quality)
+{
+	if (m->quality == NP_MATCH_NONE)
+		return json_null();
+	json_t *o = json_pack("{s:o, s:o}", "name", str_or_null(m->name), "flavor",
+			      str_or_null(m->flavor));
+
+	if (with_quality)
+		json_object_set_new(o, "match", json_string(quality_name(m->quality)));
 	return o;
 }
 
 /* A client's last TLS fingerprint and its label. */
 static json_t *
-tls_json(const struct np_tls_host *t)
+tls_json(const struct np_host_info *in)
 {
-	json_t *o = json_pack("{s:s, s:s, s:I}", "ja4", t->ja4, "transport",
-			      np_format_tls_transport(t->transport), "last_seen",
-			      (json_int_t)t->last_seen);
+	json_t *o = json_pack("{s:s, s:s, s:I}", "ja4", in->tls_ja4, "transport",
+			      in->tls_transport, "last_seen", (json_int_t)in->tls_last_seen);
 
-	json_object_set_new(o, t->flags & NP_RTLS_MATCHED && t->class_id >= 0 ? "os" : "app",
-			    !(t->flags & NP_RTLS_MATCHED) ? json_null() :
-			    json_pack("{s:o, s:o, s:s}", "name", str32(t->name), "flavor",
-				      str32(t->flavor), "match",
-				      t->flags & NP_RTLS_GENERIC ? "generic" : "exact"));
-	json_object_set_new(o, "os_mismatch", json_boolean(t->flags & NP_RTLS_OS_MISMATCH));
+	json_object_set_new(o, in->tls.is_os ? "os" : "app", match_json(&in->tls, true));
+	json_object_set_new(o, "os_mismatch", json_boolean(in->tls_os_mismatch));
 	return o;
 }
 
 /*
  * A host p0f knows, or a TLS client only (a QUIC client sends no SYN):
- * then p0f's facts are empty, as for a host just created.
+ * then p0f's facts are empty, as for a host just created. The facts are
+ * np_hosts_info()'s, which libnetprint's np_observer_host() gives too.
  */
 static json_t *
 answer_json(const struct np_hosts *hs, const uint8_t *bin, uint8_t ver, const char *addr)
 {
-	const struct np_host *h = np_hosts_lookup(hs, bin, ver);
-	const struct np_tls_host *t = np_hosts_lookup_tls(hs, bin, ver);
-	struct np_host none;
+	struct np_host_info in;
 
-	if (!h && !t)
+	if (np_hosts_info(hs, bin, ver, &in) != NP_OK)
 		return json_pack("{s:s, s:s}", "status", "no match", "addr", addr);
-	if (!h) {
-		memset(&none, 0, sizeof(none));
-		none.first_seen = t->first_seen;
-		none.last_seen = t->last_seen;
-		none.last_class_id = none.last_name_id = none.http_name_id = -1;
-		none.last_up_min = -1;
-		none.distance = 0xff;
-		h = &none;
-	}
-	json_t *o = host_json(h, addr);
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I}", "status", "ok", "addr", addr,
+			      "first_seen", (json_int_t)in.first_seen, "last_seen",
+			      (json_int_t)in.last_seen, "total_conn", (json_int_t)in.total_conn);
 
-	json_object_set_new(o, "tls", t ? tls_json(t) : json_null());
+	json_object_set_new(o, "uptime_min",
+			    in.uptime_min != -1 ? json_integer(in.uptime_min) : json_null());
+	json_object_set_new(o, "uptime_modulo_days",
+			    in.uptime_min != -1 ? json_integer(in.uptime_modulo_days) : json_null());
+	json_object_set_new(o, "last_nat", when(in.last_nat));
+	json_object_set_new(o, "last_chg", when(in.last_chg));
+	json_object_set_new(o, "distance", in.distance != -1 ? json_integer(in.distance) :
+							       json_null());
+	json_object_set_new(o, "bad_sw", json_integer(in.bad_sw));
+	json_object_set_new(o, "os", match_json(&in.os, true));
+	json_object_set_new(o, "http", match_json(&in.http, false));
+	json_object_set_new(o, "link", str_or_null(in.link));
+	json_object_set_new(o, "language", in.language ? json_string(in.language) : json_null());
+	json_object_set_new(o, "tls", in.has_tls ? tls_json(&in) : json_null());
 	return o;
 }
 

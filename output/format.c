@@ -340,12 +340,6 @@ np_format_tls_version(char out[16], uint16_t version)
 	}
 }
 
-const char *
-np_format_tls_transport(uint8_t transport)
-{
-	return transport == NP_TLS_QUIC ? "quic" : transport == NP_TLS_DTLS ? "dtls" : "tcp";
-}
-
 unsigned
 np_tls_params(const struct np_rec_tls *t, const char *out[NP_PARAMS_MAX])
 {
@@ -421,7 +415,7 @@ tls_fields(struct np_fields *fs, const struct np_rec *r, const struct np_tls_out
 	set_buf(&f[n], "params");
 	format_params(f[n].buf, sizeof(f[n].buf), words, np_tls_params(t, words), 0);
 	n++;
-	set_str(&f[n++], "transport", np_format_tls_transport(t->transport));
+	set_str(&f[n++], "transport", np_tls_transport_name(t->transport));
 	np_format_tls_version(set_buf(&f[n++], "version").buf, t->version);
 	if (client) {
 		b = set_text(&f[n++], "sni", &room);

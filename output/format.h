@@ -83,9 +83,6 @@ void np_format_fields_fini(struct np_fields *fs);
 /* A TLS version as records print it: "1.3", "DTLS 1.2"..., else "0x%04x". */
 void np_format_tls_version(char out[16], uint16_t version);
 
-/* "tcp", "quic", "dtls" */
-const char *np_format_tls_transport(uint8_t transport);
-
 /* p0f's params words of a TLS record ("generic", "os_mismatch"). */
 unsigned np_tls_params(const struct np_rec_tls *t, const char *out[NP_PARAMS_MAX]);
 

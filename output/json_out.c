@@ -172,7 +172,7 @@ tls_fields(json_t *o, const struct np_rec *r, const struct np_tls_out *out)
 					  (t->flags & NP_RTLS_GENERIC) ? "generic" : "exact") :
 				    json_null());
 	json_object_set_new(o, "params", params_array(words, np_tls_params(t, words)));
-	json_object_set_new(tls, "transport", json_string(np_format_tls_transport(t->transport)));
+	json_object_set_new(tls, "transport", json_string(np_tls_transport_name(t->transport)));
 	np_format_tls_version(version, t->version);
 	json_object_set_new(tls, "version", json_string(version));
 	for (uint32_t i = 0; ok && h->alpn && i < h->alpn_len; i += 1u + h->alpn[i])

@@ -25,3 +25,11 @@ def read_pcap(path):
         frames.append((sec, frac // 1000 if nsec else frac, wirelen, d[o + 16:o + 16 + caplen]))
         o += 16 + caplen
     return snaplen, linktype, frames
+
+
+def write_pcap(path, linktype, frames, snaplen=65535):
+    """A little-endian microsecond pcap of frames [(sec, usec, wirelen, data), ...]."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype))
+        for sec, usec, wirelen, data in frames:
+            f.write(struct.pack("<IIII", sec, usec, len(data), max(wirelen, len(data))) + data)

@@ -20,6 +20,7 @@ RULES = {
     "matcher": (["db", "parsers"], ["libcrypto"]),
     "core": (["include", "matcher", "db", "parsers"], ["libpcap"]),
     "output": (["include", "core", "matcher", "db", "parsers"], ["jansson"]),
+    "lib": (["include", "output", "core", "matcher", "db", "parsers"], []),
     "engine": (["include", "output", "core", "matcher", "db", "parsers"],
                ["dpdk", "liburcu", "libpcap", "jansson", "libcrypto"]),
     "examples": (["include"], []),

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libnetprint's handles (netprint.h) as the library sees them: an
+ * observer is the single-thread pipeline (core/pipeline.h) plus the
+ * records it hands out, by callback or from its poll queue.
+ */
+#ifndef NP_LIB_H
+#define NP_LIB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "format.h"
+#include "netprint.h"
+#include "pipeline.h"
+
+/*
+ * A record handed out: the public view and everything it points into.
+ * The view is the first member, so a view the library gave leads back
+ * here (np_record_format()).
+ */
+struct np_held {
+	struct np_record view;
+	uint32_t magic;			/* NP_HELD_MAGIC while it is valid */
+	const struct np_rec *rec;
+	const char *tail;
+	struct np_fields fields;	/* p0f's key = value text, made once */
+	struct np_tls_out tls;		/* a TLS record's other forms */
+	char cli[64], srv[64];		/* addresses as p0f prints them */
+	char *strings;			/* names, SNI, ALPN...: NP_HELD_STRINGS bytes */
+	size_t used;
+};
+#define NP_HELD_MAGIC 0x6e70726bu
+#define NP_HELD_STRINGS (4 * NP_TLS_HELLO_MAX + 4096)
+
+/* Fill h->view for rec and tail (which must outlive it): NP_OK or NP_ERR_NOMEM. */
+int np_held_fill(struct np_held *h, const struct np_rec *rec, const char *tail);
+
+/* The view is no longer valid. */
+void np_held_clear(struct np_held *h);
+void np_held_fini(struct np_held *h);
+
+/* A record waiting in the poll queue. */
+struct np_queued {
+	struct np_rec rec;
+	char *tail;			/* malloc'd copy, or NULL */
+};
+
+struct np_observer {
+	struct np_pipeline p;
+	struct np_db *db;		/* one reference */
+	struct np_tcp_filter *filter;	/* p0f's "tcp" for a guessed link type */
+	np_record_fn fn;
+	void *ctx;
+	bool busy;			/* inside fn */
+	unsigned fed;			/* records from the current feed */
+	struct np_held held;		/* the record being handed out */
+	struct np_queued *queue;	/* ring of cap entries */
+	uint32_t q_head, q_len, q_cap;
+	struct np_rec polled;		/* the record np_observer_poll() gave */
+	char *polled_tail;
+	uint64_t records, dropped;
+};
+
+#endif /* NP_LIB_H */
