@@ -220,6 +220,8 @@ struct np_record {
 	/* HOST CHANGE, IP SHARING */
 	const char *reasons;		/* p0f's reason words, space-separated */
 	uint8_t raw_hits[4];		/* p0f's raw_hits */
+
+	const void *internal_;		/* the library's (fields to come go before it) */
 };
 
 /* How np_record_format() writes a record. */
@@ -230,8 +232,8 @@ enum np_format {
 };
 
 /*
- * Write rec (a record the library gave, still valid) into buf, NUL-
- * terminated: exactly what the netprint program writes for it. Returns
+ * Write rec (a record the library gave, still valid, not a copy) into buf,
+ * NUL-terminated: exactly what the netprint program writes for it. Returns
  * the length (without the NUL), or NP_ERR_NO_SPACE (buf holds nothing
  * usable; NP_FORMAT_TEXT_MAX is what netprint itself uses, and a record
  * that does not fit in it is one netprint cannot write either),

@@ -16,12 +16,11 @@
 
 /*
  * A record handed out: the public view and everything it points into.
- * The view is the first member, so a view the library gave leads back
- * here (np_record_format()).
+ * The view's internal_ points back here while it is valid
+ * (np_record_format()).
  */
 struct np_held {
 	struct np_record view;
-	uint32_t magic;			/* NP_HELD_MAGIC while it is valid */
 	const struct np_rec *rec;
 	const char *tail;
 	struct np_fields fields;	/* p0f's key = value text, made once */
@@ -30,7 +29,6 @@ struct np_held {
 	char *strings;			/* names, SNI, ALPN...: NP_HELD_STRINGS bytes */
 	size_t used;
 };
-#define NP_HELD_MAGIC 0x6e70726bu
 #define NP_HELD_STRINGS (4 * NP_TLS_HELLO_MAX + 4096)
 
 /* Fill h->view for rec and tail (which must outlive it): NP_OK or NP_ERR_NOMEM. */

@@ -257,14 +257,14 @@ np_held_fill(struct np_held *h, const struct np_rec *r, const char *tail)
 		fill_tcp(h, v, r);
 		break;
 	}
-	h->magic = NP_HELD_MAGIC;
+	v->internal_ = h;
 	return NP_OK;
 }
 
 void
 np_held_clear(struct np_held *h)
 {
-	h->magic = 0;
+	h->view.internal_ = NULL;
 	h->rec = NULL;
 	h->tail = NULL;
 }
@@ -282,10 +282,11 @@ np_held_fini(struct np_held *h)
 int
 np_record_format(const struct np_record *rec, enum np_format how, char *buf, size_t len)
 {
-	const struct np_held *h = (const struct np_held *)rec;
+	const struct np_held *h = rec ? rec->internal_ : NULL;
 	size_t n;
 
-	if (!rec || !buf || !len || h->magic != NP_HELD_MAGIC || !h->rec)
+	/* one the library gave and still holds: not a copy, not a stale one */
+	if (!h || &h->view != rec || !h->rec || !buf || !len)
 		return NP_ERR_INVALID;
 	switch (how) {
 	case NP_FORMAT_BLOCK:

@@ -95,20 +95,32 @@ def pkg_flags(files, stage, source, build):
     return flags
 
 
+def readme_example(source):
+    """The C program of README's "Use it as a library"."""
+    text = open(os.path.join(source, "README.md")).read()
+    start = text.index("```c\n", text.index("## Use it as a library")) + 5
+    return text[start:text.index("```", start)]
+
+
 def build_examples(source, files, flags, work):
     libdir = os.path.dirname(files["libnetprint.so.0"])
     progs = {}
-    for name in EXAMPLES:
+    for name in EXAMPLES + ["readme"]:
         out = os.path.join(work, name)
         # the source file alone, copied out of the tree: no quoted include can reach it
         src = os.path.join(work, name + ".c")
-        with open(os.path.join(source, "examples", name + ".c")) as f, open(src, "w") as g:
-            g.write(f.read())
+        with open(src, "w") as g:
+            if name == "readme":
+                g.write(readme_example(source))
+            else:
+                with open(os.path.join(source, "examples", name + ".c")) as f:
+                    g.write(f.read())
         cmd = ["cc", "-Wall", "-Wextra", "-Werror", src, "-o", out] + flags["--cflags"] + \
               flags["--libs"] + ["-Wl,-rpath," + libdir]
         r = run(cmd, cwd=work)
-        check(r.returncode == 0, "examples/%s.c builds with cc $(pkg-config --cflags --libs netprint)%s"
-              % (name, "" if r.returncode == 0 else ": " + r.stderr.strip()[-400:]))
+        check(r.returncode == 0, "%s builds with cc $(pkg-config --cflags --libs netprint)%s"
+              % ("README's example" if name == "readme" else "examples/%s.c" % name,
+                 "" if r.returncode == 0 else ": " + r.stderr.strip()[-400:]))
         if r.returncode == 0:
             progs[name] = out
     # one with the archive, and the libraries netprint.pc says it needs
