@@ -19,6 +19,7 @@
 #include "format.h"
 #include "fuzz_common.h"
 #include "json_out.h"
+#include "lib.h"
 
 uint64_t np_fuzz_records[NP_REC_KIND_COUNT];
 uint32_t np_fuzz_tls_bufs = 2;
@@ -82,6 +83,7 @@ np_fuzz_setup(void)
 
 /* Kept between records, as the logger keeps its own. */
 static struct np_tls_out g_tls;
+static struct np_held g_held;
 static struct np_fields g_fields;
 static char *g_text, *g_again;
 
@@ -189,6 +191,33 @@ np_fuzz_format_record(const struct np_rec *r, const char *tail)
 
 	n = np_json_record(g_text, NP_RECORD_TEXT_MAX, r, tail, &g_tls);
 	check_json(g_text, n, r);
+
+	/* libnetprint's view of it, and its text through the view */
+	if (!g_held.strings)
+		NP_FUZZ_CHECK((g_held.strings = malloc(NP_HELD_STRINGS)), "out of memory");
+	NP_FUZZ_CHECK(np_held_fill(&g_held, r, tail) == NP_OK, "no view of a %s record",
+		      np_rec_kind_names[r->kind]);
+	const struct np_record *v = &g_held.view;
+
+	NP_FUZZ_CHECK(!strcmp(v->kind_name, np_rec_kind_names[r->kind]), "view kind %s",
+		      v->kind_name);
+	NP_FUZZ_CHECK(strlen(v->client.text) && strlen(v->server.text), "view addresses");
+	if (v->match.quality != NP_MATCH_NONE)
+		NP_FUZZ_CHECK(strlen(v->match.text) >= strlen(v->match.name) + strlen(v->match.flavor),
+			      "view label %s / %s / %s", v->match.text, v->match.name, v->match.flavor);
+	for (int how = NP_FORMAT_BLOCK; how <= NP_FORMAT_JSON; how++) {
+		int k = np_record_format(v, (enum np_format)how, g_again, NP_RECORD_TEXT_MAX);
+		size_t want = how == NP_FORMAT_BLOCK ? np_format_block(g_text, NP_RECORD_TEXT_MAX, r, tail) :
+			      how == NP_FORMAT_LOG ? np_format_log_line(g_text, NP_RECORD_TEXT_MAX, r, tail) :
+			      np_json_record(g_text, NP_RECORD_TEXT_MAX, r, tail, &g_tls);
+
+		if (how == NP_FORMAT_JSON && !want)
+			continue;	/* what the logger cannot encode, counted there */
+		NP_FUZZ_CHECK(k > 0 && (size_t)k == want && !memcmp(g_again, g_text, want),
+			      "np_record_format(%d) differs from the program's text (%d, %zu)", how, k,
+			      want);
+	}
+	np_held_clear(&g_held);
 }
 
 const char *
