@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 #include "api.h"
-#include "format.h"
 #include "hosts.h"
+#include "lib.h"
 #include "privs.h"
 #include "worker.h"
 
@@ -48,9 +48,8 @@ struct np_logger {
 	uint64_t written;
 	uint64_t json_errors;	/* records JSON could not encode */
 	uint64_t write_errors;
-	char *text;		/* one formatted record: NP_RECORD_TEXT_MAX bytes */
-	struct np_fields fields;	/* its fields, made once for both texts */
-	struct np_tls_out tls;		/* a TLS record's fingerprints and strings */
+	char *text;		/* one formatted record: NP_FORMAT_TEXT_MAX bytes */
+	struct np_held held;	/* the record as libnetprint gives it (lib.h) */
 };
 
 /* Runs on the calling lcore until every worker is done and drained. */

@@ -17,8 +17,7 @@
 #include <rte_ring.h>
 
 #include "engine.h"
-#include "format.h"
-#include "json_out.h"
+#include "lib.h"
 
 #define NP_LOG_BURST 64
 
@@ -73,34 +72,38 @@ np_logger_reopen_if_asked(struct np_logger *lg)
 		reopen_one(lg, lg->json, lg->json_path);
 }
 
+/*
+ * One record to every output, through libnetprint's view of it and
+ * np_record_format(): what the program writes is what the library gives.
+ */
 static void
 write_record(void *ctx, const struct np_rec *r, const char *tail)
 {
 	struct np_logger *lg = ctx;
-	struct np_fields *fs = &lg->fields;
-	size_t n;
+	const struct np_record *v = &lg->held.view;
+	int n;
 
-	/* what a TLS record adds to its printed forms is made once for all */
-	if (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER)
-		np_tls_out_fill(&lg->tls, r, tail);
-	if (lg->blocks || lg->log)
-		np_format_fields(fs, r, tail, &lg->tls);	/* once for both texts */
+	if (np_held_fill(&lg->held, r, tail)) {
+		lg->write_errors++;	/* out of memory for a TLS record's strings */
+		return;
+	}
 	if (lg->blocks) {
-		n = np_format_block_fields(lg->text, NP_RECORD_TEXT_MAX, r, fs);
-		if (fwrite(lg->text, 1, n, lg->blocks) != n)
+		n = np_record_format(v, NP_FORMAT_BLOCK, lg->text, NP_FORMAT_TEXT_MAX);
+		if (n < 0 || fwrite(lg->text, 1, (size_t)n, lg->blocks) != (size_t)n)
 			lg->write_errors++;
 	}
 	if (lg->log) {
-		n = np_format_log_line_fields(lg->text, NP_RECORD_TEXT_MAX, r, fs);
-		if (fwrite(lg->text, 1, n, lg->log) != n)
+		n = np_record_format(v, NP_FORMAT_LOG, lg->text, NP_FORMAT_TEXT_MAX);
+		if (n < 0 || fwrite(lg->text, 1, (size_t)n, lg->log) != (size_t)n)
 			lg->write_errors++;
 	}
 	if (lg->json) {
-		if (!(n = np_json_record(lg->text, NP_RECORD_TEXT_MAX, r, tail, &lg->tls)))
+		if ((n = np_record_format(v, NP_FORMAT_JSON, lg->text, NP_FORMAT_TEXT_MAX)) < 0)
 			lg->json_errors++;
-		else if (fwrite(lg->text, 1, n, lg->json) != n)
+		else if (fwrite(lg->text, 1, (size_t)n, lg->json) != (size_t)n)
 			lg->write_errors++;
 	}
+	np_held_clear(&lg->held);
 	lg->written++;
 }
 

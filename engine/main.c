@@ -282,9 +282,10 @@ build_workers(struct engine *e)
 		.json_path = e->json && e->json != stdout ? &e->json_path : NULL,
 		.blocks = e->json == stdout ? NULL : stdout,
 		.heads = calloc(e->n_workers, sizeof(struct np_logger_head)),
-		.text = malloc(NP_RECORD_TEXT_MAX),
+		.text = malloc(NP_FORMAT_TEXT_MAX),
+		.held = { .strings = malloc(NP_HELD_STRINGS) },
 	};
-	return e->lg.heads && e->lg.text ? 0 : -1;
+	return e->lg.heads && e->lg.text && e->lg.held.strings ? 0 : -1;
 }
 
 /* Where the workers run: threads for direct files, else EAL's lcores. */
@@ -422,8 +423,7 @@ teardown(struct engine *e)
 	np_hosts_fini(&e->hosts);
 	free(e->lg.heads);
 	free(e->lg.text);
-	np_format_fields_fini(&e->lg.fields);
-	np_tls_out_fini(&e->lg.tls);
+	np_held_fini(&e->lg.held);
 	if (e->pool)
 		rte_mempool_free(e->pool);
 }

@@ -21,7 +21,7 @@ RULES = {
     "core": (["include", "matcher", "db", "parsers"], ["libpcap"]),
     "output": (["include", "core", "matcher", "db", "parsers"], ["jansson"]),
     "lib": (["include", "output", "core", "matcher", "db", "parsers"], []),
-    "engine": (["include", "output", "core", "matcher", "db", "parsers"],
+    "engine": (["include", "lib", "output", "core", "matcher", "db", "parsers"],
                ["dpdk", "liburcu", "libpcap", "jansson", "libcrypto"]),
     "examples": (["include"], []),
 }
