@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "frame.h"
 #include "pipeline.h"
 
 /* Host drops from the tracker go straight to the hosts. */
@@ -48,22 +49,7 @@ np_pipeline_fini(struct np_pipeline *p)
 void
 np_pipeline_frame(struct np_pipeline *p, const uint8_t *frame, uint32_t len, uint64_t ts_us)
 {
-	struct np_packet pk;
-	struct np_udp u;
-	enum np_parse_result r = np_parse_frame(&p->link, frame, len, &pk);
-
-	p->frames++;
-	if (r == NP_PARSE_OK || np_link_is_tcp(&p->link, frame, len))
-		np_tracker_tick(&p->obs, ts_us);
-	if (r == NP_PARSE_OK) {
-		p->parsed++;
-		np_track(&p->obs, p->db, 1, &pk, ts_us, &p->out);
-	} else if (r == NP_SKIP_NOT_TCP && np_parse_udp_frame(&p->link, frame, len, &u) == NP_PARSE_OK) {
-		p->parsed++;
-		np_track_udp(&p->obs, p->db, 1, &u, ts_us, &p->out);
-	} else {
-		return;
-	}
+	np_frame_process(&p->obs, &p->link, p->db, 1, frame, len, ts_us, &p->out, p->ctr);
 	for (unsigned i = 0; i < p->out.n; i++)
 		np_hosts_process(&p->hosts, &p->out.rec[i],
 				 np_observation_tail(&p->out, i), p->emit, p->ctx);

@@ -8,6 +8,7 @@
 #ifndef NP_PIPELINE_H
 #define NP_PIPELINE_H
 
+#include "frame.h"
 #include "hosts.h"
 #include "tracker.h"
 #include "packet.h"
@@ -19,9 +20,22 @@ struct np_pipeline {
 	const struct np_db *db;
 	np_emit_fn emit;
 	void *ctx;
-	struct np_observation out;
-	uint64_t frames, parsed;
+	uint64_t ctr[NP_FRAME_CTR_COUNT];	/* frame.h */
+	struct np_observation out;		/* scratch: one frame's records */
 };
+
+/* Frames fed, and those that were TCP packets or UDP datagrams. */
+static inline uint64_t
+np_pipeline_frames(const struct np_pipeline *p)
+{
+	return p->ctr[NP_FRAME_RX_PKTS];
+}
+
+static inline uint64_t
+np_pipeline_parsed(const struct np_pipeline *p)
+{
+	return p->ctr[NP_FRAME_PARSED] + p->ctr[NP_FRAME_UDP];
+}
 
 /* p0f's limits: max_conn, conn_max_age (s), max_hosts, host_idle (min). */
 int np_pipeline_init(struct np_pipeline *p, const struct np_db *db, int dlt, uint32_t max_conn,

@@ -116,83 +116,14 @@ np_worker_event(void *ctx, const struct np_rec *r)
 	w->batch_records++;
 }
 
-static inline void
-count_records(struct np_worker *w, const struct np_observation *obs)
-{
-	for (unsigned i = 0; i < obs->n; i++) {
-		const struct np_rec *rec = &obs->rec[i];
-
-		switch (rec->kind) {
-		case NP_REC_SYN:
-		case NP_REC_SYNACK:
-			w->ctr[rec->kind == NP_REC_SYN ? NP_CTR_SYN : NP_CTR_SYNACK]++;
-			w->ctr[NP_CTR_MATCHED] += !!(rec->tcp.flags & NP_RTCP_MATCHED);
-			w->ctr[NP_CTR_FUZZY] += !!(rec->tcp.flags & NP_RTCP_FUZZY);
-			break;
-		case NP_REC_HTTP_REQUEST:
-		case NP_REC_HTTP_RESPONSE:
-			w->ctr[NP_CTR_HTTP]++;
-			w->ctr[NP_CTR_MATCHED] += !!(rec->http.flags & NP_RHTTP_MATCHED);
-			break;
-		case NP_REC_TLS_CLIENT:
-		case NP_REC_TLS_SERVER:
-			w->ctr[NP_CTR_MATCHED] += !!(rec->tls.flags & NP_RTLS_MATCHED);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-static inline void
-take_observation(struct np_worker *w)
-{
-	if (w->observation->n) {
-		count_records(w, w->observation);
-		batch_observation(w, w->observation);
-	}
-}
-
-/* A frame that is not TCP: a UDP datagram may carry a QUIC or DTLS hello. */
-static void
-process_udp(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t ts)
-{
-	struct np_udp u;
-	enum np_parse_result r = np_parse_udp_frame(&w->link, frame, len, &u);
-
-	if (r != NP_PARSE_OK) {
-		w->ctr[NP_CTR_PARSED + r]++;
-		return;
-	}
-	w->ctr[NP_CTR_UDP]++;
-	np_track_udp(&w->obs, w->db, w->db->generation, &u, ts, w->observation);
-	take_observation(w);
-}
-
 /* One frame at packet time ts: parse, flows and matching, records out. */
 static inline void
 process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t ts)
 {
-	struct np_packet pk;
-
-	w->ctr[NP_CTR_RX_PKTS]++;
-	w->ctr[NP_CTR_RX_BYTES] += len;
-
-	/* p0f's cache expiry counts the TCP frames its filter passes. */
-	enum np_parse_result r = np_parse_frame(&w->link, frame, len, &pk);
-	if (r == NP_PARSE_OK || np_link_is_tcp(&w->link, frame, len))
-		np_tracker_tick(&w->obs, ts);
-	if (r != NP_PARSE_OK) {
-		if (r == NP_SKIP_NOT_TCP)
-			process_udp(w, frame, len, ts);
-		else
-			w->ctr[NP_CTR_PARSED + r]++;	/* SKIP_* follow PARSED in order */
-		return;
-	}
-	w->ctr[NP_CTR_PARSED]++;
-
-	np_track(&w->obs, w->db, w->db->generation, &pk, ts, w->observation);
-	take_observation(w);
+	np_frame_process(&w->obs, &w->link, w->db, w->db->generation, frame, len, ts,
+			 w->observation, w->ctr);
+	if (w->observation->n)
+		batch_observation(w, w->observation);
 }
 
 static inline void

@@ -15,28 +15,15 @@
 #include <rte_ring.h>
 
 #include "capture.h"
+#include "frame.h"
 #include "db.h"
 #include "tracker.h"
 #include "packet.h"
 
-/* Per-worker counters; the control side sums and prints them. */
+/* Per-worker counters: the frame counters (frame.h), then the worker's
+ * own; the control side sums and prints them. */
 #define NP_FOREACH_WORKER_CTR(_) \
-	_(RX_PKTS, "packets read") \
-	_(RX_BYTES, "bytes read") \
-	_(PARSED, "TCP packets parsed") \
-	_(SKIP_LINK, "skipped: link layer not IPv4/IPv6") \
-	_(SKIP_SHORT, "skipped: truncated or too short") \
-	_(SKIP_BAD_IP, "skipped: malformed IP header") \
-	_(SKIP_NOT_TCP, "skipped: neither TCP nor UDP") \
-	_(SKIP_FRAGMENT, "skipped: IP fragment") \
-	_(SKIP_BAD_TCP, "skipped: malformed TCP header") \
-	_(SKIP_TCP_FLAGS, "skipped: meaningless TCP flags") \
-	_(UDP, "UDP datagrams parsed") \
-	_(SYN, "SYN fingerprinted") \
-	_(SYNACK, "SYN+ACK fingerprinted") \
-	_(HTTP, "HTTP headers fingerprinted") \
-	_(MATCHED, "signatures matched") \
-	_(FUZZY, "fuzzy matches") \
+	NP_FOREACH_FRAME_CTR(_) \
 	_(RECORDS, "records sent") \
 	_(RING_DROP, "records dropped (ring full)") \
 	_(BUSY_CYCLES, "TSC cycles in non-empty bursts") \
@@ -48,6 +35,8 @@ enum np_worker_ctr {
 #undef NP_CTR_ENUM_
 	NP_CTR_COUNT
 };
+
+_Static_assert((int)NP_CTR_RECORDS == (int)NP_FRAME_CTR_COUNT, "the frame counters come first");
 
 extern const char *const np_worker_ctr_names[NP_CTR_COUNT];
 

@@ -312,13 +312,24 @@ int np_observer_feed(struct np_observer *obs, const void *frame, size_t caplen, 
  */
 const struct np_record *np_observer_poll(struct np_observer *obs);
 
-/* What the observer has seen; counters only grow. */
+/* What the observer has seen; counters only grow. The frame counters are
+ * the ones netprint prints at exit. */
 struct np_stats {
-	uint64_t frames;		/* frames fed */
-	uint64_t parsed;		/* IPv4 / IPv6 TCP packets and UDP datagrams parsed */
-	uint64_t skipped;		/* frames with neither (or malformed: not counted below) */
-	uint64_t records;		/* records given out */
-	uint64_t records_dropped;	/* queued records dropped (NP_POLL_QUEUE_MAX) */
+	uint64_t frames, bytes;		/* fed */
+	uint64_t tcp;			/* IPv4 / IPv6 TCP packets parsed */
+	uint64_t udp;			/* UDP datagrams parsed (QUIC, DTLS) */
+	uint64_t skipped;		/* frames with neither: the sum of the skip_* */
+	uint64_t skip_link;		/* link layer not IPv4 / IPv6 */
+	uint64_t skip_short;		/* truncated or too short */
+	uint64_t skip_bad_ip;		/* malformed IP header */
+	uint64_t skip_not_tcp_udp;	/* IP carrying neither TCP nor UDP */
+	uint64_t skip_fragment;		/* IP fragments */
+	uint64_t skip_bad_tcp;		/* malformed TCP header */
+	uint64_t skip_tcp_flags;	/* meaningless TCP flags */
+	uint64_t syn, synack, http;	/* fingerprinted */
+	uint64_t matched, fuzzy;	/* signatures matched, fuzzy among them */
+	uint64_t records;		/* records made (given out, or dropped below) */
+	uint64_t records_dropped;	/* not given out: queue full (NP_POLL_QUEUE_MAX) */
 	uint64_t hosts_dropped;		/* hosts dropped by p0f's limits */
 	uint64_t tls_hellos;		/* TLS / QUIC / DTLS hellos fingerprinted */
 	uint64_t tls_given_up;		/* hellos not put together (malformed, gap, pool empty...) */

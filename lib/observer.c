@@ -213,10 +213,26 @@ np_observer_stats(const struct np_observer *o, struct np_stats *out)
 	if (!o)
 		return;
 	const struct np_tls_track *t = &o->p.obs.tls;
+	const uint64_t *c = o->p.ctr;
 
-	out->frames = o->p.frames;
-	out->parsed = o->p.parsed;
-	out->skipped = o->p.frames - o->p.parsed;
+	out->frames = c[NP_FRAME_RX_PKTS];
+	out->bytes = c[NP_FRAME_RX_BYTES];
+	out->tcp = c[NP_FRAME_PARSED];
+	out->udp = c[NP_FRAME_UDP];
+	out->skip_link = c[NP_FRAME_SKIP_LINK];
+	out->skip_short = c[NP_FRAME_SKIP_SHORT];
+	out->skip_bad_ip = c[NP_FRAME_SKIP_BAD_IP];
+	out->skip_not_tcp_udp = c[NP_FRAME_SKIP_NOT_TCP];
+	out->skip_fragment = c[NP_FRAME_SKIP_FRAGMENT];
+	out->skip_bad_tcp = c[NP_FRAME_SKIP_BAD_TCP];
+	out->skip_tcp_flags = c[NP_FRAME_SKIP_TCP_FLAGS];
+	for (unsigned i = NP_FRAME_SKIP_LINK; i <= NP_FRAME_SKIP_TCP_FLAGS; i++)
+		out->skipped += c[i];
+	out->syn = c[NP_FRAME_SYN];
+	out->synack = c[NP_FRAME_SYNACK];
+	out->http = c[NP_FRAME_HTTP];
+	out->matched = c[NP_FRAME_MATCHED];
+	out->fuzzy = c[NP_FRAME_FUZZY];
 	out->records = o->records;
 	out->records_dropped = o->dropped;
 	out->hosts_dropped = o->p.obs.host_drops;

@@ -262,8 +262,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += len;
 	}
 	np_fuzz_query_seen(&p->hosts);	/* the API on the hosts this traffic made */
-	NP_FUZZ_CHECK(p->parsed <= p->frames, "parsed %llu of %llu frames",
-		      (unsigned long long)p->parsed, (unsigned long long)p->frames);
+	NP_FUZZ_CHECK(np_pipeline_parsed(p) <= np_pipeline_frames(p), "parsed %llu of %llu frames",
+		      (unsigned long long)np_pipeline_parsed(p), (unsigned long long)np_pipeline_frames(p));
 	np_pipeline_fini(p);
 	np_fuzz_report_records("records");
 	return 0;

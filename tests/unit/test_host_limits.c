@@ -128,10 +128,10 @@ send(const struct tf *t, uint64_t ms)
 {
 	uint8_t b[TF_MAX];
 	size_t n = tf_eth(t, b);
-	uint64_t parsed = g.p.parsed;
+	uint64_t parsed = np_pipeline_parsed(&g.p);
 
 	np_pipeline_frame(&g.p, b, (uint32_t)n, (g.t0_ms + ms) * 1000);
-	cr_assert(eq(u64, g.p.parsed, parsed + 1), "the frame parses");
+	cr_assert(eq(u64, np_pipeline_parsed(&g.p), parsed + 1), "the frame parses");
 	g.tcp_frames++;
 }
 
@@ -143,7 +143,7 @@ send_udp(uint64_t ms)
 	struct tf t = tf_syn4();
 	uint8_t b[TF_MAX];
 	size_t n;
-	uint64_t parsed = g.p.parsed;
+	uint64_t parsed = np_pipeline_parsed(&g.p);
 
 	tf_addr4(t.src, 10, 255, 1, 1);
 	tf_addr4(t.dst, 10, 255, 1, 2);
@@ -151,7 +151,7 @@ send_udp(uint64_t ms)
 	t.opts.n = 0;
 	n = tf_eth(&t, b);
 	np_pipeline_frame(&g.p, b, (uint32_t)n, (g.t0_ms + ms) * 1000);
-	cr_assert(eq(u64, g.p.parsed, parsed), "not a TCP packet");
+	cr_assert(eq(u64, np_pipeline_parsed(&g.p), parsed), "not a TCP packet");
 }
 
 /* A Linux SYN (p0f: "Linux 3.11 and newer") from 10.net.0.cli:port to

@@ -2272,10 +2272,10 @@ frame(struct pipeline *pl, const struct tf *t, uint64_t ts_us)
 {
 	uint8_t b[TF_MAX];
 	size_t n = tf_eth(t, b);
-	uint64_t parsed = pl->p.parsed;
+	uint64_t parsed = np_pipeline_parsed(&pl->p);
 
 	np_pipeline_frame(&pl->p, b, (uint32_t)n, ts_us);
-	cr_assert(eq(u64, pl->p.parsed, parsed + 1), "the frame parses");
+	cr_assert(eq(u64, np_pipeline_parsed(&pl->p), parsed + 1), "the frame parses");
 }
 
 /* The segments of one direction, 1 ms apart from `ms`. */

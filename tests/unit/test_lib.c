@@ -267,6 +267,7 @@ Test(lib, feed_poll_format_host_errors)
 	np_observer_stats(obs, &st);
 	cr_assert(eq(u64, st.frames, 2));
 	cr_assert(eq(u64, st.skipped, 2));
+	cr_assert(eq(u64, st.skip_short + st.skip_link, 2), "an empty frame, a garbage one");
 	cr_assert(eq(ptr, (void *)np_observer_poll(obs), NULL));
 	cr_assert(eq(ptr, (void *)np_observer_poll(NULL), NULL));
 	cr_assert(eq(int, np_observer_set_db(obs, NULL), NP_ERR_INVALID));
@@ -581,7 +582,12 @@ Test(lib, views_and_hosts)
 		cr_assert(gt(u32, kinds[k], 0), "no record of kind %d", k);
 	np_observer_stats(obs, &st);
 	cr_assert(gt(u64, st.frames, 500));
-	cr_assert(eq(u64, st.frames, st.parsed + st.skipped));
+	cr_assert(eq(u64, st.frames, st.tcp + st.udp + st.skipped));
+	cr_assert(eq(u64, st.skipped, st.skip_link + st.skip_short + st.skip_bad_ip +
+		     st.skip_not_tcp_udp + st.skip_fragment + st.skip_bad_tcp + st.skip_tcp_flags));
+	cr_assert(eq(u64, st.syn, kinds[NP_KIND_SYN]));
+	cr_assert(eq(u64, st.synack, kinds[NP_KIND_SYNACK]));
+	cr_assert(ge(u64, st.matched, 1));
 	cr_assert(gt(u64, st.tls_hellos, 0));
 	np_observer_free(obs);
 	np_capture_close(cap);

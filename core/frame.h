@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One captured frame through the tracker: parse it, count it, let p0f's
+ * cache expiry tick, and fingerprint what it carries (a TCP packet, or a
+ * UDP datagram's QUIC / DTLS hello). The engine's workers and the single-
+ * thread pipeline (libnetprint's observer) both take frames here, so they
+ * count and see frames alike.
+ */
+#ifndef NP_FRAME_H
+#define NP_FRAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "packet.h"
+#include "record.h"
+#include "tracker.h"
+
+/* Per-frame counters, in this order at the head of the engine's worker
+ * counters (worker.h). */
+#define NP_FOREACH_FRAME_CTR(_) \
+	_(RX_PKTS, "packets read") \
+	_(RX_BYTES, "bytes read") \
+	_(PARSED, "TCP packets parsed") \
+	_(SKIP_LINK, "skipped: link layer not IPv4/IPv6") \
+	_(SKIP_SHORT, "skipped: truncated or too short") \
+	_(SKIP_BAD_IP, "skipped: malformed IP header") \
+	_(SKIP_NOT_TCP, "skipped: neither TCP nor UDP") \
+	_(SKIP_FRAGMENT, "skipped: IP fragment") \
+	_(SKIP_BAD_TCP, "skipped: malformed TCP header") \
+	_(SKIP_TCP_FLAGS, "skipped: meaningless TCP flags") \
+	_(UDP, "UDP datagrams parsed") \
+	_(SYN, "SYN fingerprinted") \
+	_(SYNACK, "SYN+ACK fingerprinted") \
+	_(HTTP, "HTTP headers fingerprinted") \
+	_(MATCHED, "signatures matched") \
+	_(FUZZY, "fuzzy matches")
+
+enum np_frame_ctr {
+#define NP_FRAME_CTR_ENUM_(id, desc) NP_FRAME_##id,
+	NP_FOREACH_FRAME_CTR(NP_FRAME_CTR_ENUM_)
+#undef NP_FRAME_CTR_ENUM_
+	NP_FRAME_CTR_COUNT
+};
+
+/* A skip reason's counter follows PARSED in parse-result order. */
+_Static_assert(NP_FRAME_PARSED + NP_SKIP_LINK == NP_FRAME_SKIP_LINK &&
+	       NP_FRAME_PARSED + NP_SKIP_TCP_FLAGS == NP_FRAME_SKIP_TCP_FLAGS,
+	       "skip counters in parse-result order");
+
+static inline void
+np_frame_count_records(uint64_t *ctr, const struct np_observation *out)
+{
+	for (unsigned i = 0; i < out->n; i++) {
+		const struct np_rec *rec = &out->rec[i];
+
+		switch (rec->kind) {
+		case NP_REC_SYN:
+		case NP_REC_SYNACK:
+			ctr[rec->kind == NP_REC_SYN ? NP_FRAME_SYN : NP_FRAME_SYNACK]++;
+			ctr[NP_FRAME_MATCHED] += !!(rec->tcp.flags & NP_RTCP_MATCHED);
+			ctr[NP_FRAME_FUZZY] += !!(rec->tcp.flags & NP_RTCP_FUZZY);
+			break;
+		case NP_REC_HTTP_REQUEST:
+		case NP_REC_HTTP_RESPONSE:
+			ctr[NP_FRAME_HTTP]++;
+			ctr[NP_FRAME_MATCHED] += !!(rec->http.flags & NP_RHTTP_MATCHED);
+			break;
+		case NP_REC_TLS_CLIENT:
+		case NP_REC_TLS_SERVER:
+			ctr[NP_FRAME_MATCHED] += !!(rec->tls.flags & NP_RTLS_MATCHED);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/*
+ * The frame at packet time ts_us, matched against db (generation gen):
+ * its records in out (out->n of them, maybe none), counted in
+ * ctr[NP_FRAME_CTR_COUNT].
+ */
+static inline void
+np_frame_process(struct np_tracker *t, struct np_link *lk, const struct np_db *db, uint32_t gen,
+		 const uint8_t *frame, uint32_t len, uint64_t ts_us, struct np_observation *out,
+		 uint64_t *ctr)
+{
+	struct np_packet pk;
+	struct np_udp u;
+	enum np_parse_result r;
+
+	np_observation_clear(out);
+	ctr[NP_FRAME_RX_PKTS]++;
+	ctr[NP_FRAME_RX_BYTES] += len;
+	r = np_parse_frame(lk, frame, len, &pk);
+	/* p0f's cache expiry counts the TCP frames its filter passes */
+	if (r == NP_PARSE_OK || np_link_is_tcp(lk, frame, len))
+		np_tracker_tick(t, ts_us);
+	if (r == NP_PARSE_OK) {
+		ctr[NP_FRAME_PARSED]++;
+		np_track(t, db, gen, &pk, ts_us, out);
+	} else if (r != NP_SKIP_NOT_TCP) {
+		ctr[NP_FRAME_PARSED + r]++;
+		return;
+	} else if ((r = np_parse_udp_frame(lk, frame, len, &u)) != NP_PARSE_OK) {
+		ctr[NP_FRAME_PARSED + r]++;	/* a datagram may carry a QUIC or DTLS hello */
+		return;
+	} else {
+		ctr[NP_FRAME_UDP]++;
+		np_track_udp(t, db, gen, &u, ts_us, out);
+	}
+	np_frame_count_records(ctr, out);
+}
+
+#endif /* NP_FRAME_H */
