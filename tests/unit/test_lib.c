@@ -209,6 +209,22 @@ Test(lib, db_open_errors)
 	cr_assert(eq(ptr, np_db_ref(NULL), NULL));
 }
 
+Test(lib, db_open_default_is_the_bundled_pair)
+{
+	char msg[NP_MSG_MAX];
+	struct np_db *db, *bundled = open_db();
+	struct np_db_counts a, b;
+
+	/* installed with the library, or (not installed yet) the source tree's */
+	cr_assert(eq(int, np_db_open(&db, NULL, 0, msg, sizeof(msg)), NP_OK), "%s", msg);
+	np_db_counts(db, &a);
+	np_db_counts(bundled, &b);
+	cr_assert(eq(sz, a.tcp, b.tcp));
+	cr_assert(eq(sz, a.tls, b.tls));
+	np_db_unref(db);
+	np_db_unref(bundled);
+}
+
 Test(lib, db_counts)
 {
 	struct np_db *db = open_db();
@@ -368,6 +384,18 @@ Test(lib, capture_errors)
 	cr_assert(eq(int, np_capture_run(NULL, NULL), NP_ERR_INVALID));
 	np_capture_stop(NULL);
 	np_capture_close(NULL);
+
+	/* a link type p0f cannot read either: USB (189) */
+	char usb[] = "/tmp/np_test_lib_usb_XXXXXX";
+	int ufd = mkstemp(usb);
+	const uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 189 };
+
+	cr_assert(ge(int, ufd, 0));
+	cr_assert(eq(sz, (size_t)write(ufd, hdr, sizeof(hdr)), sizeof(hdr)));
+	close(ufd);
+	cr_assert(eq(int, np_capture_open_file(&cap, usb, msg, sizeof(msg)), NP_ERR_LINKTYPE));
+	cr_assert(not(eq(ptr, strstr(msg, "link type 189"), NULL)), "%s", msg);
+	unlink(usb);
 
 	/* a capture cut inside its third record */
 	FILE *in = fopen(HTTP, "rb");
