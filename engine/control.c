@@ -19,6 +19,7 @@
 #include <rte_telemetry.h>
 
 #include "control.h"
+#include "netprint.h"
 
 struct np_db *np_db_current;
 static atomic_bool reload_requested;
@@ -28,6 +29,7 @@ void
 np_control_publish_first(struct np_db *db)
 {
 	db->generation = 1;
+	db->refs = 1;	/* the control's; libnetprint's observer (-r FILE) takes its own */
 	rcu_set_pointer(&np_db_current, db);
 }
 
@@ -42,7 +44,8 @@ np_control_request_reload(void)
  * its name in the directory kept from start (so after a chroot or a uid
  * switch too, if that user may read it); on any error keep the old one and
  * say why. Then swap, wait until no worker can still hold the old
- * pointer (every worker passes a quiescent state each loop), and free it.
+ * pointer (every worker passes a quiescent state each loop), and let it
+ * go: freed now, or when the file reader's observer lets go of it too.
  */
 static void
 reload(struct np_control *c)
@@ -57,9 +60,10 @@ reload(struct np_control *c)
 		return;
 	}
 	nd->generation = np_db_current->generation + 1;
+	nd->refs = 1;
 	struct np_db *old = rcu_xchg_pointer(&np_db_current, nd);
 	urcu_qsbr_synchronize_rcu();
-	np_db_free(old);
+	np_db_unref(old);
 	c->reloads++;
 	fprintf(stderr, "netprint: database generation %u loaded from", nd->generation);
 	for (unsigned i = 0; i < c->n_fp_files; i++)
@@ -83,7 +87,7 @@ tls_counter(const struct np_control *c, enum np_tls_ctr ctr)
 	uint64_t sum = 0;
 
 	for (unsigned w = 0; w < c->n_workers; w++)
-		sum += c->workers[w]->obs.tls.ctr[ctr];
+		sum += c->workers[w]->tracker->tls.ctr[ctr];
 	return sum;
 }
 
@@ -108,9 +112,9 @@ np_control_print(const struct np_control *c, FILE *out)
 	}
 	uint64_t evicted = 0, drops = 0, no_http = 0;
 	for (unsigned w = 0; w < c->n_workers; w++) {
-		evicted += c->workers[w]->obs.flows.stats.evicted;
-		drops += c->workers[w]->obs.host_drops;
-		no_http += c->workers[w]->obs.http_no_state;
+		evicted += c->workers[w]->tracker->flows.stats.evicted;
+		drops += c->workers[w]->tracker->host_drops;
+		no_http += c->workers[w]->tracker->http_no_state;
 	}
 	fprintf(out, "netprint:   %-36s %llu\n", "flows evicted (table full)",
 		(unsigned long long)evicted);
@@ -155,7 +159,7 @@ np_control_print(const struct np_control *c, FILE *out)
 
 	for (unsigned w = 0; w < c->n_workers; w++) {
 		const struct np_worker *wk = c->workers[w];
-		uint64_t n = wk->ctr[NP_CTR_RX_PKTS], hellos = wk->obs.tls.ctr[NP_TLS_CTR_HELLO_DONE];
+		uint64_t n = wk->ctr[NP_CTR_RX_PKTS], hellos = wk->tracker->tls.ctr[NP_TLS_CTR_HELLO_DONE];
 		double busy_s = tsc_hz > 0 ? (double)wk->ctr[NP_CTR_BUSY_CYCLES] / tsc_hz : 0;
 		char where[48];
 
@@ -215,9 +219,9 @@ telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (unsigned i = 0; i < NP_CTR_COUNT; i++)
 		telemetry_add(d, ctr_keys[i], np_control_counter(c, i));
 	for (unsigned w = 0; w < c->n_workers; w++) {
-		evicted += c->workers[w]->obs.flows.stats.evicted;
-		host_drops += c->workers[w]->obs.host_drops;
-		no_http += c->workers[w]->obs.http_no_state;
+		evicted += c->workers[w]->tracker->flows.stats.evicted;
+		host_drops += c->workers[w]->tracker->host_drops;
+		no_http += c->workers[w]->tracker->http_no_state;
 	}
 	for (unsigned i = 0; i < NP_TLS_CTR_COUNT; i++)
 		telemetry_add(d, tls_ctr_keys[i], tls_counter(c, i));
@@ -250,9 +254,9 @@ telemetry_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (unsigned i = 0; i < NP_CTR_COUNT; i++)
 		telemetry_add(d, ctr_keys[i], wk->ctr[i]);
 	for (unsigned i = 0; i < NP_TLS_CTR_COUNT; i++)
-		telemetry_add(d, tls_ctr_keys[i], wk->obs.tls.ctr[i]);
-	telemetry_add(d, "flows_evicted", wk->obs.flows.stats.evicted);
-	telemetry_add(d, "hosts_dropped", wk->obs.host_drops);
+		telemetry_add(d, tls_ctr_keys[i], wk->tracker->tls.ctr[i]);
+	telemetry_add(d, "flows_evicted", wk->tracker->flows.stats.evicted);
+	telemetry_add(d, "hosts_dropped", wk->tracker->host_drops);
 	return 0;
 }
 
@@ -307,6 +311,6 @@ np_control_stop(struct np_control *c)
 		c->running = false;
 		pthread_join(c->thread, NULL);
 	}
-	np_db_free(np_db_current);
+	np_db_unref(np_db_current);
 	np_db_current = NULL;
 }

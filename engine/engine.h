@@ -55,6 +55,10 @@ struct np_logger {
 /* Runs on the calling lcore until every worker is done and drained. */
 void np_logger_run(struct np_logger *lg);
 
+/* One record, as libnetprint gives it, to every output; and their flush. */
+void np_logger_write(struct np_logger *lg, const struct np_record *v);
+void np_logger_flush(struct np_logger *lg);
+
 /* Ask for the -o and --json files to be reopened (signal handler safe). */
 void np_logger_request_reopen(void);
 

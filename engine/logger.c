@@ -73,20 +73,14 @@ np_logger_reopen_if_asked(struct np_logger *lg)
 }
 
 /*
- * One record to every output, through libnetprint's view of it and
- * np_record_format(): what the program writes is what the library gives.
+ * One record to every output, through np_record_format(): what the
+ * program writes is what the library gives.
  */
-static void
-write_record(void *ctx, const struct np_rec *r, const char *tail)
+void
+np_logger_write(struct np_logger *lg, const struct np_record *v)
 {
-	struct np_logger *lg = ctx;
-	const struct np_record *v = &lg->held.view;
 	int n;
 
-	if (np_held_fill(&lg->held, r, tail)) {
-		lg->write_errors++;	/* out of memory for a TLS record's strings */
-		return;
-	}
 	if (lg->blocks) {
 		n = np_record_format(v, NP_FORMAT_BLOCK, lg->text, NP_FORMAT_TEXT_MAX);
 		if (n < 0 || fwrite(lg->text, 1, (size_t)n, lg->blocks) != (size_t)n)
@@ -103,8 +97,21 @@ write_record(void *ctx, const struct np_rec *r, const char *tail)
 		else if (fwrite(lg->text, 1, (size_t)n, lg->json) != (size_t)n)
 			lg->write_errors++;
 	}
-	np_held_clear(&lg->held);
 	lg->written++;
+}
+
+/* A record from the hosts: libnetprint's view of it, to every output. */
+static void
+write_record(void *ctx, const struct np_rec *r, const char *tail)
+{
+	struct np_logger *lg = ctx;
+
+	if (np_held_fill(&lg->held, r, tail)) {
+		lg->write_errors++;	/* out of memory for a TLS record's strings */
+		return;
+	}
+	np_logger_write(lg, &lg->held.view);
+	np_held_clear(&lg->held);
 }
 
 /*
@@ -200,6 +207,18 @@ all_done(const struct np_logger *lg)
 	return true;
 }
 
+/* Flush the outputs (the logger's end). */
+void
+np_logger_flush(struct np_logger *lg)
+{
+	if (lg->blocks)
+		fflush(lg->blocks);
+	if (lg->log)
+		fflush(lg->log);
+	if (lg->json)
+		fflush(lg->json);
+}
+
 void
 np_logger_run(struct np_logger *lg)
 {
@@ -220,10 +239,5 @@ np_logger_run(struct np_logger *lg)
 			np_api_poll(lg->api, lg->hosts, 0);	/* queries wait at most 64 bursts */
 		}
 	}
-	if (lg->blocks)
-		fflush(lg->blocks);
-	if (lg->log)
-		fflush(lg->log);
-	if (lg->json)
-		fflush(lg->json);
+	np_logger_flush(lg);
 }

@@ -34,6 +34,7 @@
 #include "options.h"
 #include "port.h"
 #include "privs.h"
+#include "reader.h"
 
 #define NP_RING_SIZE 16384	/* elements; a worker's batch fits many times */
 _Static_assert(NP_WORKER_BATCH < NP_RING_SIZE, "a batch fits in the ring");
@@ -110,6 +111,8 @@ open_output(struct np_kept_path *k, const char *path, const char *what, const st
 struct engine {
 	struct np_options opt;
 	bool direct;			/* files read by threads, no DPDK */
+	bool one_file;			/* direct, one file: libnetprint's observer reads it */
+	struct np_reader reader;
 	struct np_capture cap[NP_MAX_FILES];
 	unsigned n_workers;
 	pthread_t threads[NP_MAX_WORKERS];
@@ -245,6 +248,7 @@ build_workers(struct engine *e)
 			return -1;
 		}
 		w->obs.worker = (uint8_t)i;
+		w->tracker = &w->obs;
 		np_tracker_share(&w->obs, e->n_workers);
 		w->index = i;
 		w->ts_offset = -1;
@@ -288,10 +292,43 @@ build_workers(struct engine *e)
 	return e->lg.heads && e->lg.text && e->lg.held.strings ? 0 : -1;
 }
 
+/*
+ * One file read directly: libnetprint's observer does the work (reader.c);
+ * a worker struct only holds its counters for control to print, and the
+ * logger only its outputs.
+ */
+static int
+build_reader(struct engine *e)
+{
+	struct np_worker *w = aligned_alloc(RTE_CACHE_LINE_SIZE, sizeof(*w));
+
+	if (!w)
+		return -1;
+	memset(w, 0, sizeof(*w));
+	e->workers[0] = w;
+	e->n_workers = 1;
+	np_capture_link(&e->cap[0], &w->link);
+	e->lg = (struct np_logger){
+		.workers = e->workers, .n_workers = 1, .api = e->api, .log = e->log,
+		.json = e->json, .log_path = e->log ? &e->log_path : NULL,
+		.json_path = e->json && e->json != stdout ? &e->json_path : NULL,
+		.blocks = e->json == stdout ? NULL : stdout,
+		.text = malloc(NP_FORMAT_TEXT_MAX),
+		.held = { .strings = malloc(NP_HELD_STRINGS) },
+	};
+	if (!e->lg.text || !e->lg.held.strings) {
+		fprintf(stderr, "netprint: out of memory\n");
+		return -1;
+	}
+	return np_reader_init(&e->reader, &e->opt, &e->cap[0], w, &e->lg);
+}
+
 /* Where the workers run: threads for direct files, else EAL's lcores. */
 static int
 build(struct engine *e)
 {
+	if (e->one_file)
+		return build_reader(e);
 	e->n_workers = e->direct ? e->opt.n_read_files : rte_lcore_count() - 1;
 	if (!e->n_workers) {
 		fprintf(stderr, "netprint: need at least two lcores: the logger and a worker\n");
@@ -374,6 +411,10 @@ drop_privileges(struct engine *e)
 static int
 launch(struct engine *e)
 {
+	if (e->one_file) {
+		np_control_started(&e->ctl);
+		return 0;
+	}
 	for (unsigned i = 0; i < e->n_workers; i++) {
 		struct np_worker *w = e->workers[i];
 		int rc = e->direct ? pthread_create(&e->threads[i], NULL, np_worker_read_file, w)
@@ -395,6 +436,8 @@ launch(struct engine *e)
 static void
 join(struct engine *e)
 {
+	if (e->one_file)
+		return;
 	if (!e->direct) {
 		rte_eal_mp_wait_lcore();
 		return;
@@ -413,13 +456,15 @@ teardown(struct engine *e)
 
 		if (!w)
 			continue;
-		np_tracker_fini(&w->obs);
+		if (w->tracker == &w->obs)
+			np_tracker_fini(&w->obs);
 		free(w->ring);
 		free(w->scratch);
 		free(w->observation);
 		free(w->batch);
 		free(w);
 	}
+	np_reader_fini(&e->reader);
 	np_hosts_fini(&e->hosts);
 	free(e->lg.heads);
 	free(e->lg.text);
@@ -442,7 +487,8 @@ check_files(const struct engine *e)
 			fprintf(stderr, "netprint: %s: %s\n", e->opt.read_files[i], e->cap[i].error);
 		fprintf(stderr, "netprint: %s: %llu frames read%s\n", e->opt.read_files[i],
 			(unsigned long long)got, e->cap[i].truncated ? " (truncated capture)" : "");
-		np_capture_report_link(&e->cap[i], &e->workers[i]->link, stderr);
+		np_capture_report_link(&e->cap[i], e->one_file ? &e->reader.obs->p.link :
+							       &e->workers[i]->link, stderr);
 		if (got != e->cap[i].frames && !np_engine_quit()) {
 			fprintf(stderr, "netprint: error: the capture device delivered %llu of %llu frames\n",
 				(unsigned long long)got, (unsigned long long)e->cap[i].frames);
@@ -476,6 +522,7 @@ main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	signal(SIGUSR1, on_signal);
 	e.direct = e.opt.n_read_files && !e.opt.eal_argc;
+	e.one_file = e.direct && e.opt.n_read_files == 1;
 	if (!e.direct && np_eal_start(argv[0], &e.opt, e.opt.n_read_files ? e.opt.n_read_files : 1))
 		goto out_files;
 
@@ -493,7 +540,10 @@ main(int argc, char **argv)
 		goto out_eal;
 	}
 	launch(&e);
-	np_logger_run(&e.lg);
+	if (e.one_file)
+		np_reader_run(&e.reader);
+	else
+		np_logger_run(&e.lg);
 	join(&e);
 
 	status = check_files(&e);
@@ -503,7 +553,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "netprint: capture done; answering queries on %s until stopped\n",
 			e.opt.api_sock);
 		while (!np_engine_quit()) {
-			np_api_poll(e.api, &e.hosts, 200);
+			np_api_poll(e.api, e.lg.hosts, 200);
 			np_logger_reopen_if_asked(&e.lg);
 		}
 	}

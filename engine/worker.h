@@ -54,6 +54,8 @@ struct np_worker {
 	const struct np_db *db;		/* this burst's database (RCU) */
 	struct np_link link;
 	struct np_tracker obs;
+	const struct np_tracker *tracker;	/* the flows its counters read: &obs, or
+						 * the file reader's observer's (reader.h) */
 	int ts_offset;			/* Rx-timestamp dynfield, -1 if none */
 	uint64_t ts_flag;
 	bool lossless;			/* wait for ring space instead of dropping */
