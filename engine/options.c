@@ -7,28 +7,10 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdbool.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "netprint.h"
+#include "lib.h"
 #include "options.h"
-
-/* The bundled databases: installed with netprint, or the source tree's for a
- * netprint run where it was built (as libnetprint's np_db_open() does). */
-#ifndef NP_INSTALLED_DB_DIR
-#define NP_INSTALLED_DB_DIR "/usr/local/share/netprint"
-#endif
-#ifndef NP_SOURCE_DB_DIR
-#define NP_SOURCE_DB_DIR NP_INSTALLED_DB_DIR
-#endif
-
-static const char *
-db_dir(void)
-{
-	return access(NP_INSTALLED_DB_DIR "/p0f.fp", F_OK) && !access(NP_SOURCE_DB_DIR "/p0f.fp", F_OK) ?
-	       NP_SOURCE_DB_DIR : NP_INSTALLED_DB_DIR;
-}
 
 #define NP_MAX_CONN 1000
 #define NP_MAX_HOSTS 10000
@@ -50,7 +32,7 @@ usage(FILE *out)
 		"               or through net_pcap ports when EAL arguments are given\n"
 		"  -i IFACE     listen on a kernel interface (net_af_packet)\n"
 		"  -f FILE      signature database; several -f are read as one, in order\n"
-		"               (default %s/p0f.fp and %s/tls.fp)\n"
+		"               (default %s and %s)\n"
 		"  -o FILE      append p0f log lines to FILE\n"
 		"  --json FILE  append one JSON object per record to FILE (- : stdout,\n"
 		"               instead of the p0f blocks)\n"
@@ -69,7 +51,7 @@ usage(FILE *out)
 		"SIGUSR1 reopens the -o and --json files (log rotation).\n"
 		"Exit status: 0 done, 1 an error, 2 bad usage, %d a capture ended on a damaged\n"
 		"record (the frames before it were read).\n",
-		db_dir(), db_dir(), NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT,
+		np_db_bundled()[0], np_db_bundled()[1], NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT,
 		NP_EXIT_DAMAGED);
 }
 
@@ -179,13 +161,9 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!o->n_fp_files) {
-		bool installed = !strcmp(db_dir(), NP_INSTALLED_DB_DIR);
-
-		o->fp_files[o->n_fp_files++] = installed ? NP_INSTALLED_DB_DIR "/p0f.fp" :
-							   NP_SOURCE_DB_DIR "/p0f.fp";
-		o->fp_files[o->n_fp_files++] = installed ? NP_INSTALLED_DB_DIR "/tls.fp" :
-							   NP_SOURCE_DB_DIR "/tls.fp";
+	if (!o->n_fp_files) {	/* libnetprint's default (lib.h) */
+		o->fp_files[o->n_fp_files++] = np_db_bundled()[0];
+		o->fp_files[o->n_fp_files++] = np_db_bundled()[1];
 	}
 	if (optind < argc) {
 		fprintf(stderr, "netprint: unexpected argument '%s'\n", argv[optind]);

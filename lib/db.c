@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "db.h"
-#include "netprint.h"
+#include "lib.h"
 
 /* The installed databases, and the source tree's for a library used where
  * it was built (not installed yet). */
@@ -26,12 +26,19 @@ say(char *msg, size_t msg_len, const char *text)
 		snprintf(msg, msg_len, "%s", text);
 }
 
-int
-np_db_open(struct np_db **db, const char *const *paths, size_t n_paths, char *msg, size_t msg_len)
+const char *const *
+np_db_bundled(void)
 {
 	static const char *const installed[] = { NP_INSTALLED_DB_DIR "/p0f.fp",
 						 NP_INSTALLED_DB_DIR "/tls.fp" };
 	static const char *const source[] = { NP_SOURCE_DB_DIR "/p0f.fp", NP_SOURCE_DB_DIR "/tls.fp" };
+
+	return access(installed[0], F_OK) && !access(source[0], F_OK) ? source : installed;
+}
+
+int
+np_db_open(struct np_db **db, const char *const *paths, size_t n_paths, char *msg, size_t msg_len)
+{
 	char err[NP_MSG_MAX];
 	struct np_db *d;
 
@@ -44,7 +51,7 @@ np_db_open(struct np_db **db, const char *const *paths, size_t n_paths, char *ms
 		return NP_ERR_INVALID;
 	}
 	if (!n_paths) {
-		paths = access(installed[0], F_OK) && !access(source[0], F_OK) ? source : installed;
+		paths = np_db_bundled();
 		n_paths = 2;
 	}
 	for (size_t i = 0; i < n_paths; i++)

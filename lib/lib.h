@@ -38,6 +38,13 @@ int np_held_fill(struct np_held *h, const struct np_rec *rec, const char *tail);
 void np_held_clear(struct np_held *h);
 void np_held_fini(struct np_held *h);
 
+/*
+ * The bundled databases, p0f.fp and tls.fp: installed with the library, or
+ * the source tree's for a library or program used where it was built (not
+ * installed yet). np_db_open()'s default, and netprint's.
+ */
+const char *const *np_db_bundled(void);
+
 /* A record waiting in the poll queue. */
 struct np_queued {
 	struct np_rec rec;
