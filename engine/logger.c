@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_pause.h>
@@ -219,9 +220,30 @@ np_logger_flush(struct np_logger *lg)
 		fflush(lg->json);
 }
 
+/*
+ * Nothing to take for a while: sleep a little instead of spinning. The
+ * logger usually shares a CPU (with a worker, or with whatever feeds the
+ * port on a small machine); a record waits at most this long more, and a
+ * worker's ring holds far more than arrives meanwhile.
+ */
+#define NP_LOGGER_IDLE_SPINS 256
+#define NP_LOGGER_NAP_NS 50000
+
+static void
+idle(unsigned *empty)
+{
+	if (++*empty < NP_LOGGER_IDLE_SPINS) {
+		rte_pause();
+		return;
+	}
+	nanosleep(&(struct timespec){ .tv_nsec = NP_LOGGER_NAP_NS }, NULL);
+}
+
 void
 np_logger_run(struct np_logger *lg)
 {
+	unsigned empty = 0;
+
 	lg->cpu = sched_getcpu();
 	for (unsigned busy = 0;;) {
 		bool finished = all_done(lg);
@@ -234,10 +256,12 @@ np_logger_run(struct np_logger *lg)
 				break;
 			if (lg->api)
 				np_api_poll(lg->api, lg->hosts, 0);
-			rte_pause();
-		} else if (lg->api && ++busy % 64 == 0) {
-			np_api_poll(lg->api, lg->hosts, 0);	/* queries wait at most 64 bursts */
+			idle(&empty);
+			continue;
 		}
+		empty = 0;
+		if (lg->api && ++busy % 64 == 0)
+			np_api_poll(lg->api, lg->hosts, 0);	/* queries wait at most 64 bursts */
 	}
 	np_logger_flush(lg);
 }
