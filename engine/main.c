@@ -511,16 +511,21 @@ main(int argc, char **argv)
 		return 1;
 	if ((rc = np_options_parse(argc, argv, &e.opt)))
 		return rc;
+	/*
+	 * Before anything is opened: a stop request while netprint starts still
+	 * stops it cleanly, and a reload or reopen request then (systemd's
+	 * ExecReload, logrotate) is kept for when the database and the files
+	 * are up, rather than killing it.
+	 */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGUSR1, on_signal);
 	if (e.opt.user && np_privs_lookup(e.opt.user, &e.user))
 		return 1;
 	if (prepare(&e, &db))
 		goto out_files;
 
-	/* Before EAL starts: a stop request while it starts still stops cleanly. */
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	signal(SIGUSR1, on_signal);
 	e.direct = e.opt.n_read_files && !e.opt.eal_argc;
 	e.one_file = e.direct && e.opt.n_read_files == 1;
 	if (!e.direct && np_eal_start(argv[0], &e.opt, e.opt.n_read_files ? e.opt.n_read_files : 1))
