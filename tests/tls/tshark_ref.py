@@ -11,6 +11,10 @@ ones is read by tshark again (hellos_of below), so the data cannot go stale
 silently.
 
   tshark_ref.py --write CAPTURE...   run tshark, (re)write tshark-ref.jsonl
+  tshark_ref.py --check CAPTURE...   run tshark now on each recorded capture
+                                     with hellos; its answer must be the
+                                     recorded one (TAP; the test command's
+                                     live check of the JA3 / JA3S oracle)
 """
 import hashlib
 import json
@@ -77,7 +81,32 @@ def hellos_of(capture):
     return tshark_hellos.tshark_hellos(capture)[0], "tshark"
 
 
+def check(captures):
+    """tshark live against the record: JA3 / JA3S and every field kept."""
+    import concurrent.futures
+    sys.path.insert(0, os.path.dirname(HERE))
+    from tap import check as tap_check, finish
+
+    refs = _load()
+    todo = [c for c in captures if refs.get(os.path.basename(c), {}).get("hellos")]
+    tap_check(len(todo) > 0, "%d recorded captures with hellos" % len(todo))
+
+    def one(cap):
+        return cap, tshark_hellos.tshark_hellos(cap)[0]
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for cap, live in pool.map(one, todo):
+            r = refs[os.path.basename(cap)]
+            same = r["sha256"] == sha256(cap) and _decode(r["hellos"]) == live
+            ja3 = sum(1 for h in live if h.get("ja3") or h.get("ja3s"))
+            tap_check(same, "%s: tshark now gives the %d recorded hellos (%d JA3 / JA3S)" %
+                      (os.path.basename(cap), len(live), ja3))
+    return finish()
+
+
 def main(argv):
+    if len(argv) >= 2 and argv[0] == "--check":
+        return check(argv[1:])
     if len(argv) < 2 or argv[0] != "--write":
         sys.exit(__doc__)
     version = subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE,
@@ -93,4 +122,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
