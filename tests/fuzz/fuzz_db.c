@@ -20,6 +20,7 @@
 
 #include "capture.h"
 #include "fuzz_common.h"
+#include "near_signature.h"
 #include "matcher.h"
 #include "pipeline.h"
 #include "tls_match.h"
@@ -93,28 +94,13 @@ rnd(uint32_t n)
 	return (uint32_t)((g_rng >> 11) % n);
 }
 
-/* An observation near one of the database's signatures (tests/unit/test_index.c). */
+/* An observation near one of the database's signatures. */
 static void
 tcp_observation(const struct np_db *db, enum np_dir dir, struct np_packet *pk)
 {
-	static const uint16_t mss[] = { 0, 536, 1360, 1380, 1400, 1440, 1452, 1460, 8961 };
 	const struct np_tcp_sig *s = &db->tcp[dir][rnd(db->n_tcp[dir])];
 
-	memset(pk, 0, sizeof(*pk));
-	pk->opt_cnt = s->opt_cnt;
-	memcpy(pk->opt_layout, s->opt_layout, s->opt_cnt);
-	pk->opt_eol_pad = rnd(4) ? s->opt_eol_pad : (uint8_t)rnd(3);
-	pk->quirks = rnd(3) ? s->quirks : s->quirks ^ (1u << rnd(NP_QUIRK_COUNT));
-	pk->mss = s->mss >= 0 && rnd(3) ? (uint16_t)s->mss : mss[rnd(9)];
-	pk->wscale = s->wscale >= 0 && rnd(3) ? (uint8_t)s->wscale : (uint8_t)rnd(15);
-	pk->ttl = (uint8_t)(s->ttl - rnd(40));
-	if (s->win_type == NP_WIN_NORMAL && rnd(2))
-		pk->win = s->win;
-	else if ((s->win_type == NP_WIN_MSS || s->win_type == NP_WIN_MTU) && rnd(2))
-		pk->win = (uint16_t)(pk->mss * s->win);
-	else
-		pk->win = (uint16_t)rnd(65536);
-	pk->ip_ver = s->ip_ver == 6 || (s->ip_ver == -1 && rnd(2)) ? 6 : 4;
+	np_test_near_signature(s, rnd, pk);
 	pk->ip_opt_len = rnd(20) ? 0 : 4;
 	pk->ts1 = rnd(2) ? rnd(1000000) : 0;
 	pk->pay_len = s->pay_class == 1 || (s->pay_class == -1 && rnd(2)) ? 5 : 0;

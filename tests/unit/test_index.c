@@ -11,6 +11,7 @@
 #include <criterion/new/assert.h>
 
 #include "matcher.h"
+#include "near_signature.h"
 #include "tcp_index.h"
 
 static struct np_db *g_db;
@@ -49,31 +50,13 @@ random_packet(enum np_dir dir, struct np_packet *pk)
 	static const uint16_t mss[] = { 0, 536, 1360, 1380, 1400, 1440, 1452, 1460, 8961 };
 	static const uint8_t ttl[] = { 32, 60, 63, 64, 100, 127, 128, 200, 254, 255 };
 
-	memset(pk, 0, sizeof(*pk));
-	pk->ip_ver = rnd(4) ? 4 : 6;
 	if (g_db->n_tcp[dir] && rnd(4)) {
-		const struct np_tcp_sig *s = &g_db->tcp[dir][rnd(g_db->n_tcp[dir])];
-
-		pk->opt_cnt = s->opt_cnt;
-		memcpy(pk->opt_layout, s->opt_layout, s->opt_cnt);
-		pk->opt_eol_pad = rnd(4) ? s->opt_eol_pad : (uint8_t)rnd(3);
-		pk->quirks = rnd(3) ? s->quirks : s->quirks ^ (1u << rnd(NP_QUIRK_COUNT));
-		pk->mss = s->mss >= 0 && rnd(3) ? (uint16_t)s->mss : mss[rnd(9)];
-		pk->wscale = s->wscale >= 0 && rnd(3) ? (uint8_t)s->wscale : (uint8_t)rnd(15);
-		pk->ttl = (uint8_t)(s->ttl - rnd(40));
-		if (s->win_type == NP_WIN_NORMAL && rnd(2))
-			pk->win = s->win;
-		else if (s->win_type == NP_WIN_MSS && rnd(2))
-			pk->win = (uint16_t)(pk->mss * s->win);
-		else
-			pk->win = (uint16_t)rnd(65536);
-		if (s->ip_ver == 6 || (s->ip_ver == -1 && rnd(2)))
-			pk->ip_ver = 6;
-		else
-			pk->ip_ver = 4;
+		np_test_near_signature(&g_db->tcp[dir][rnd(g_db->n_tcp[dir])], rnd, pk);
 	} else {
 		static const uint8_t kinds[] = { 0, 1, 2, 3, 4, 5, 8, 30, 253 };
 
+		memset(pk, 0, sizeof(*pk));
+		pk->ip_ver = rnd(4) ? 4 : 6;
 		pk->opt_cnt = (uint8_t)rnd(8);
 		for (unsigned i = 0; i < pk->opt_cnt; i++)
 			pk->opt_layout[i] = kinds[rnd(9)];
