@@ -49,7 +49,7 @@ struct np_logger {
 	uint64_t json_errors;	/* records JSON could not encode */
 	uint64_t write_errors;
 	char *text;		/* one formatted record: NP_FORMAT_TEXT_MAX bytes */
-	struct np_held held;	/* the record as libnetprint gives it (lib.h) */
+	struct np_held held;	/* the record, held for np_record_format() (lib.h) */
 };
 
 /* Runs on the calling lcore until every worker is done and drained. */

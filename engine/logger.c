@@ -101,13 +101,13 @@ np_logger_write(struct np_logger *lg, const struct np_record *v)
 	lg->written++;
 }
 
-/* A record from the hosts: libnetprint's view of it, to every output. */
+/* A record from the hosts, held as libnetprint holds one, to every output. */
 static void
 write_record(void *ctx, const struct np_rec *r, const char *tail)
 {
 	struct np_logger *lg = ctx;
 
-	if (np_held_fill(&lg->held, r, tail)) {
+	if (np_held_prepare(&lg->held, r, tail)) {
 		lg->write_errors++;	/* out of memory for a TLS record's strings */
 		return;
 	}

@@ -307,7 +307,6 @@ build_reader(struct engine *e)
 	memset(w, 0, sizeof(*w));
 	e->workers[0] = w;
 	e->n_workers = 1;
-	np_capture_link(&e->cap[0], &w->link);
 	e->lg = (struct np_logger){
 		.workers = e->workers, .n_workers = 1, .api = e->api, .log = e->log,
 		.json = e->json, .log_path = e->log ? &e->log_path : NULL,

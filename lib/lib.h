@@ -24,6 +24,7 @@ struct np_held {
 	const struct np_rec *rec;
 	const char *tail;
 	struct np_fields fields;	/* p0f's key = value text, made once */
+	bool fields_made;
 	struct np_tls_out tls;		/* a TLS record's other forms */
 	char cli[64], srv[64];		/* addresses as p0f prints them */
 	char *strings;			/* names, SNI, ALPN...: NP_HELD_STRINGS bytes */
@@ -31,7 +32,14 @@ struct np_held {
 };
 #define NP_HELD_STRINGS (4 * NP_TLS_HELLO_MAX + 4096)
 
-/* Fill h->view for rec and tail (which must outlive it): NP_OK or NP_ERR_NOMEM. */
+/*
+ * Hold rec and tail (which must outlive it) for np_record_format() alone:
+ * the typed view stays empty (the logger writes texts and reads nothing
+ * else). NP_OK, NP_ERR_NOMEM, NP_ERR_INVALID (a kind the hosts never emit).
+ */
+int np_held_prepare(struct np_held *h, const struct np_rec *rec, const char *tail);
+
+/* The same, with the whole typed view filled (what library users get). */
 int np_held_fill(struct np_held *h, const struct np_rec *rec, const char *tail);
 
 /* The view is no longer valid. */

@@ -207,22 +207,48 @@ fill_endpoint(struct np_endpoint *e, char *text, const uint8_t *addr, uint8_t ip
 }
 
 int
-np_held_fill(struct np_held *h, const struct np_rec *r, const char *tail)
+np_held_prepare(struct np_held *h, const struct np_rec *r, const char *tail)
 {
-	struct np_record *v = &h->view;
 	bool tls = r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER;
 
-	memset(v, 0, sizeof(*v));
+	memset(&h->view, 0, sizeof(h->view));
 	h->rec = r;
 	h->tail = tail;
 	h->used = 0;
+	h->fields_made = false;
 	if (r->kind >= NP_REC_KIND_COUNT || !kinds[r->kind])
 		return NP_ERR_INVALID;	/* the hosts never emit the others */
 	if (tls && np_tls_out_fill(&h->tls, r, tail) == -ENOMEM)
 		return NP_ERR_NOMEM;
-	np_format_fields(&h->fields, r, tail, &h->tls);
-	if (tls && !h->fields.n)	/* the only fields that allocate */
-		return NP_ERR_NOMEM;
+	h->view.internal_ = h;
+	return NP_OK;
+}
+
+/* p0f's key = value fields, made once a text or the view needs them. */
+static int
+held_fields(struct np_held *h)
+{
+	const struct np_rec *r = h->rec;
+
+	if (h->fields_made)
+		return NP_OK;
+	np_format_fields(&h->fields, r, h->tail, &h->tls);
+	if (!h->fields.n && (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER))
+		return NP_ERR_NOMEM;	/* the only fields that allocate */
+	h->fields_made = true;
+	return NP_OK;
+}
+
+int
+np_held_fill(struct np_held *h, const struct np_rec *r, const char *tail)
+{
+	struct np_record *v = &h->view;
+	int rc;
+
+	if ((rc = np_held_prepare(h, r, tail)) || (rc = held_fields(h))) {
+		v->internal_ = NULL;
+		return rc;
+	}
 	v->kind = kinds[r->kind];
 	v->kind_name = np_rec_kind_names[r->kind];
 	v->ts_us = r->ts_us;
@@ -257,7 +283,6 @@ np_held_fill(struct np_held *h, const struct np_rec *r, const char *tail)
 		fill_tcp(h, v, r);
 		break;
 	}
-	v->internal_ = h;
 	return NP_OK;
 }
 
@@ -282,12 +307,15 @@ np_held_fini(struct np_held *h)
 int
 np_record_format(const struct np_record *rec, enum np_format how, char *buf, size_t len)
 {
-	const struct np_held *h = rec ? rec->internal_ : NULL;
+	/* the library's own memory, behind the read-only view it gave */
+	struct np_held *h = rec ? (struct np_held *)rec->internal_ : NULL;
 	size_t n;
 
 	/* one the library gave and still holds: not a copy, not a stale one */
 	if (!h || &h->view != rec || !h->rec || !buf || !len)
 		return NP_ERR_INVALID;
+	if (how != NP_FORMAT_JSON && held_fields(h))
+		return NP_ERR_NOMEM;
 	switch (how) {
 	case NP_FORMAT_BLOCK:
 		n = np_format_block_fields(buf, len, h->rec, &h->fields);
