@@ -191,6 +191,7 @@ extern const char *const np_nat_reason_names[NP_NAT_REASON_COUNT];
 
 struct np_rec {
 	uint64_t ts_us;		/* packet time, microseconds since the epoch */
+	uint64_t order;		/* the logger's merge key (worker.h), 0 elsewhere */
 	uint32_t db_gen;	/* database generation that matched */
 	uint32_t flow_serial;	/* the flow, within its worker */
 	uint32_t flow_slot;

@@ -13,7 +13,6 @@
 #include "matcher.h"
 #include "tracker.h"
 
-#define NP_EXPIRE_INTERVAL 50	/* p0f: expiry every 50 packets */
 #define NP_HTTP_SIG_MAX 8192	/* a raw HTTP signature is cut to 8191 bytes */
 #define NP_SPECIAL_MSS 1331	/* p0f-sendsyn */
 #define NP_SPECIAL_WIN 1337
@@ -160,7 +159,7 @@ np_tracker_init(struct np_tracker *o, uint32_t max_conn, uint32_t conn_max_age,
 	o->flows.on_destroy_ctx = o;
 	o->max_hosts = max_hosts;
 	o->host_idle_s = host_idle_min * 60;
-	o->expire_interval = NP_EXPIRE_INTERVAL;
+	o->clock.interval = NP_EXPIRE_INTERVAL;
 	o->event = event;
 	o->event_ctx = event_ctx;
 
@@ -211,22 +210,30 @@ np_tracker_fini(struct np_tracker *o)
 void
 np_tracker_share(struct np_tracker *o, unsigned n_workers)
 {
-	o->expire_interval = n_workers > 1 ? (NP_EXPIRE_INTERVAL + n_workers - 1) / n_workers :
-					     NP_EXPIRE_INTERVAL;
+	o->clock.interval = n_workers > 1 ? (NP_EXPIRE_INTERVAL + n_workers - 1) / n_workers :
+					    NP_EXPIRE_INTERVAL;
+}
+
+void
+np_tracker_tell_expiry(struct np_tracker *o)
+{
+	o->told_expiry = true;
+}
+
+void
+np_tracker_expire(struct np_tracker *o, uint64_t ts_us)
+{
+	np_flow_expire(&o->flows, (uint32_t)(ts_us / 1000000));
+	expire_hosts(o, ts_us);
 }
 
 void
 np_tracker_tick(struct np_tracker *o, uint64_t ts_us)
 {
-	uint32_t now_s = (uint32_t)(ts_us / 1000000);
-
-	if (++o->p0f_packets % o->expire_interval)
-		return;
-	if (now_s == o->last_expire_s)
-		return;
-	o->last_expire_s = now_s;
-	np_flow_expire(&o->flows, now_s);
-	expire_hosts(o, ts_us);
+	if (o->told_expiry)
+		o->clock.packets++;
+	else if (np_expiry_due(&o->clock, ts_us))
+		np_tracker_expire(o, ts_us);
 }
 
 static struct np_rec *

@@ -30,6 +30,31 @@ struct np_host_ref {
 	uint32_t last_seen;
 };
 
+/*
+ * p0f's cache expiry clock: every 50th frame its capture filter passes
+ * ("tcp or (vlan and tcp)"), unless the second has not changed since the
+ * last expiry, flows and then idle hosts are expired.
+ */
+struct np_expiry_clock {
+	uint64_t packets;		/* frames the filter passed */
+	uint32_t interval;		/* 50 as p0f; 50 / workers when split */
+	uint32_t last_s;		/* second of the last expiry */
+};
+
+#define NP_EXPIRE_INTERVAL 50	/* p0f: expiry every 50 packets */
+
+/* Count a frame the filter passed: true when p0f expires now. */
+static inline bool
+np_expiry_due(struct np_expiry_clock *c, uint64_t ts_us)
+{
+	uint32_t now_s = (uint32_t)(ts_us / 1000000);
+
+	if (++c->packets % c->interval || now_s == c->last_s)
+		return false;
+	c->last_s = now_s;
+	return true;
+}
+
 /* Records that are not about a packet (host drops), sent as they happen. */
 typedef void (*np_event_fn)(void *ctx, const struct np_rec *r);
 
@@ -49,9 +74,8 @@ struct np_tracker {
 	uint32_t *serial;		/* per flow slot: which flow holds it */
 	uint32_t next_serial;
 	uint8_t worker;			/* stamped on every record */
-	uint64_t p0f_packets;		/* frames passing "tcp or (vlan and tcp)" */
-	uint32_t expire_interval;	/* 50 as p0f; 50 / workers when split */
-	uint32_t last_expire_s;
+	struct np_expiry_clock clock;	/* p0f's expiry, or told (np_tracker_expire) */
+	bool told_expiry;		/* np_tracker_tick() only counts */
 	struct np_tls_track tls;	/* TLS, QUIC and DTLS hellos */
 };
 
@@ -83,6 +107,13 @@ void np_tracker_tick(struct np_tracker *o, uint64_t ts_us);
  * expires every 50/n, close to p0f's pace (exactly p0f's with one worker).
  */
 void np_tracker_share(struct np_tracker *o, unsigned n_workers);
+
+/*
+ * Whoever sees every frame keeps p0f's clock (a file's reader dispatching
+ * to workers): the tracker then expires only when told, at time ts_us.
+ */
+void np_tracker_tell_expiry(struct np_tracker *o);
+void np_tracker_expire(struct np_tracker *o, uint64_t ts_us);
 
 /* Host references a flow table of max_conn needs beside max_hosts. */
 static inline uint32_t

@@ -156,13 +156,13 @@ take_oldest(struct np_logger *lg)
 
 		if (!h->valid)
 			h->valid = take_record(lg->workers[w]->ring, &h->rec, h->tail);
-		if (h->valid && (best < 0 || h->rec.ts_us < lg->heads[best].rec.ts_us))
+		if (h->valid && (best < 0 || h->rec.order < lg->heads[best].rec.order))
 			best = (int)w;
 	}
 	if (best < 0)
 		return false;
 
-	uint64_t ts = lg->heads[best].rec.ts_us;
+	uint64_t order = lg->heads[best].rec.order;
 	for (unsigned w = 0; w < lg->n_workers; w++) {
 		const struct np_worker *wk = lg->workers[w];
 		struct np_logger_head *h = &lg->heads[w];
@@ -175,11 +175,11 @@ take_oldest(struct np_logger *lg)
 		 * the ring again. Empty then, it has nothing older than the mark.
 		 */
 		bool done = __atomic_load_n(&wk->done, __ATOMIC_ACQUIRE);
-		uint64_t mark = __atomic_load_n(&wk->watermark_us, __ATOMIC_ACQUIRE);
+		uint64_t mark = __atomic_load_n(&wk->watermark, __ATOMIC_ACQUIRE);
 
 		if ((h->valid = take_record(wk->ring, &h->rec, h->tail)))
 			return true;	/* choose again with this one */
-		if (!done && mark < ts)
+		if (!done && mark < order)
 			return false;
 	}
 	struct np_logger_head *h = &lg->heads[best];

@@ -112,7 +112,11 @@ struct engine {
 	struct np_options opt;
 	bool direct;			/* files read by threads, no DPDK */
 	bool one_file;			/* direct, one file: libnetprint's observer reads it */
+	bool shared_file;		/* direct, one file: a reader shares it among workers */
 	struct np_reader reader;
+	struct np_dispatcher disp;	/* shared_file's reader */
+	pthread_t disp_thread;
+	bool disp_started;
 	struct np_capture cap[NP_MAX_FILES];
 	unsigned n_workers;
 	pthread_t threads[NP_MAX_WORKERS];
@@ -258,6 +262,14 @@ build_workers(struct engine *e)
 			np_capture_link(&e->cap[i], &w->link);
 		else
 			np_link_init(&w->link, 1 /* Ethernet */);
+		if (e->shared_file) {
+			w->lcore = NP_NO_LCORE;
+			w->inbox = &e->disp.inboxes[i];
+			w->dispatcher = &e->disp;
+			np_capture_link(&e->cap[0], &w->link);
+			np_tracker_tell_expiry(&w->obs);	/* the reader keeps p0f's clock */
+			continue;
+		}
 		if (e->direct) {
 			w->lcore = NP_NO_LCORE;
 			w->capture = &e->cap[i];
@@ -328,7 +340,12 @@ build(struct engine *e)
 {
 	if (e->one_file)
 		return build_reader(e);
-	e->n_workers = e->direct ? e->opt.n_read_files : rte_lcore_count() - 1;
+	e->n_workers = e->shared_file ? e->opt.workers :
+		       e->direct ? e->opt.n_read_files : rte_lcore_count() - 1;
+	if (e->shared_file && np_dispatcher_init(&e->disp, &e->cap[0], e->n_workers)) {
+		fprintf(stderr, "netprint: out of memory for the reader's buffers\n");
+		return -1;
+	}
 	if (!e->n_workers) {
 		fprintf(stderr, "netprint: need at least two lcores: the logger and a worker\n");
 		return -1;
@@ -416,8 +433,9 @@ launch(struct engine *e)
 	}
 	for (unsigned i = 0; i < e->n_workers; i++) {
 		struct np_worker *w = e->workers[i];
-		int rc = e->direct ? pthread_create(&e->threads[i], NULL, np_worker_read_file, w)
-				   : rte_eal_remote_launch(np_worker_main, w, w->lcore);
+		int rc = e->shared_file ? pthread_create(&e->threads[i], NULL, np_worker_take_frames, w)
+			 : e->direct	? pthread_create(&e->threads[i], NULL, np_worker_read_file, w)
+					: rte_eal_remote_launch(np_worker_main, w, w->lcore);
 		if (rc) {
 			fprintf(stderr, "netprint: cannot start worker %u\n", i);
 			np_engine_request_quit();
@@ -427,8 +445,16 @@ launch(struct engine *e)
 			return -1;
 		}
 	}
-	np_control_started(&e->ctl);
 	e->n_started = e->n_workers;
+	if (e->shared_file) {
+		if (pthread_create(&e->disp_thread, NULL, np_dispatcher_run, &e->disp)) {
+			fprintf(stderr, "netprint: cannot start the reader\n");
+			np_engine_request_quit();	/* the workers stop on their own */
+			return -1;
+		}
+		e->disp_started = true;
+	}
+	np_control_started(&e->ctl);
 	return 0;
 }
 
@@ -441,6 +467,8 @@ join(struct engine *e)
 		rte_eal_mp_wait_lcore();
 		return;
 	}
+	if (e->disp_started)
+		pthread_join(e->disp_thread, NULL);
 	for (unsigned i = 0; i < e->n_started; i++)
 		pthread_join(e->threads[i], NULL);
 }
@@ -464,6 +492,7 @@ teardown(struct engine *e)
 		free(w);
 	}
 	np_reader_fini(&e->reader);
+	np_dispatcher_fini(&e->disp);
 	np_hosts_fini(&e->hosts);
 	free(e->lg.heads);
 	free(e->lg.text);
@@ -481,13 +510,16 @@ check_files(const struct engine *e)
 
 	for (unsigned i = 0; i < e->opt.n_read_files && i < e->n_workers; i++) {
 		uint64_t got = e->workers[i]->ctr[NP_CTR_RX_PKTS];
+		const struct np_link *lk = e->one_file ? &e->reader.obs->p.link :
+					   e->shared_file ? &e->disp.link : &e->workers[i]->link;
 
+		for (unsigned k = 1; e->shared_file && k < e->n_workers; k++)
+			got += e->workers[k]->ctr[NP_CTR_RX_PKTS];	/* one file, shared */
 		if (e->cap[i].error[0])
 			fprintf(stderr, "netprint: %s: %s\n", e->opt.read_files[i], e->cap[i].error);
 		fprintf(stderr, "netprint: %s: %llu frames read%s\n", e->opt.read_files[i],
 			(unsigned long long)got, e->cap[i].truncated ? " (truncated capture)" : "");
-		np_capture_report_link(&e->cap[i], e->one_file ? &e->reader.obs->p.link :
-							       &e->workers[i]->link, stderr);
+		np_capture_report_link(&e->cap[i], lk, stderr);
 		if (got != e->cap[i].frames && !np_engine_quit()) {
 			fprintf(stderr, "netprint: error: the capture device delivered %llu of %llu frames\n",
 				(unsigned long long)got, (unsigned long long)e->cap[i].frames);
@@ -526,7 +558,15 @@ main(int argc, char **argv)
 		goto out_files;
 
 	e.direct = e.opt.n_read_files && !e.opt.eal_argc;
-	e.one_file = e.direct && e.opt.n_read_files == 1;
+	if (e.direct && e.opt.n_read_files == 1 && !e.opt.workers) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		e.opt.workers = cpus > 1 ? (unsigned)cpus : 1;
+		if (e.opt.workers > NP_DEFAULT_FILE_WORKERS)
+			e.opt.workers = NP_DEFAULT_FILE_WORKERS;
+	}
+	e.one_file = e.direct && e.opt.n_read_files == 1 && e.opt.workers == 1;
+	e.shared_file = e.direct && e.opt.n_read_files == 1 && e.opt.workers > 1;
 	if (!e.direct && np_eal_start(argv[0], &e.opt, e.opt.n_read_files ? e.opt.n_read_files : 1))
 		goto out_files;
 

@@ -42,6 +42,9 @@ usage(FILE *out)
 		"  -t C,H       connection age limit C seconds, host idle limit H minutes\n"
 		"               (default %u,%u)\n"
 		"  --stats N    print counters every N seconds (and always at exit)\n"
+		"  --workers N  one -r FILE read directly: its frames shared by N worker\n"
+		"               threads, by connection (default: one per CPU, at most %u);\n"
+		"               1: read and fingerprinted on the main thread\n"
 		"  --mbufs N    packet buffers per RX queue (default 4096; net_pcap's\n"
 		"               infinite_rx needs one per frame of its file)\n"
 		"  -u USER      once every port, socket and file is open, switch to USER's\n"
@@ -52,7 +55,7 @@ usage(FILE *out)
 		"Exit status: 0 done, 1 an error, 2 bad usage, %d a capture ended on a damaged\n"
 		"record (the frames before it were read).\n",
 		np_db_bundled()[0], np_db_bundled()[1], NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT,
-		NP_EXIT_DAMAGED);
+		NP_DEFAULT_FILE_WORKERS, NP_EXIT_DAMAGED);
 }
 
 /* "A,B" with A in 1..max_a and B in 1..max_b, as p0f's -m and -t. */
@@ -87,6 +90,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		{ "json", required_argument, NULL, 'J' },
 		{ "stats", required_argument, NULL, 'S' },
 		{ "mbufs", required_argument, NULL, 'B' },
+		{ "workers", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -157,6 +161,14 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 				return 2;
 			}
 			break;
+		case 'W':
+			o->workers = (unsigned)strtoul(optarg, &end, 10);
+			if (end == optarg || *end || !o->workers || o->workers > NP_OPT_MAX_WORKERS) {
+				fprintf(stderr, "netprint: --workers %s: expected 1..%d\n", optarg,
+					NP_OPT_MAX_WORKERS);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return 2;
 		}
@@ -177,6 +189,10 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 	if (o->chroot_dir && !o->user) {
 		/* root in a chroot can leave it: the uid switch is what confines */
 		fprintf(stderr, "netprint: -c needs -u\n");
+		return 2;
+	}
+	if (o->workers && (o->n_read_files != 1 || o->eal_argc)) {
+		fprintf(stderr, "netprint: --workers is for one -r FILE read directly (EAL's lcores are the workers otherwise)\n");
 		return 2;
 	}
 	if ((o->n_read_files > 0) + (o->iface != NULL) > 1) {

@@ -14,6 +14,8 @@
 
 #define NP_MAX_FILES 16
 #define NP_MAX_FP_FILES 16
+#define NP_OPT_MAX_WORKERS 64		/* engine.h's NP_MAX_WORKERS */
+#define NP_DEFAULT_FILE_WORKERS 2u	/* --workers: at most this many by default */
 
 /* Exit status: 0 done, 1 an error (said on stderr), 2 bad usage, and: */
 #define NP_EXIT_DAMAGED 3	/* a capture ended on a damaged record; what came before was read */
@@ -33,6 +35,7 @@ struct np_options {
 	uint32_t conn_max_age, host_idle_limit;	/* -t */
 	unsigned stats_period;			/* --stats N seconds, 0 = at exit only */
 	unsigned mbufs;				/* --mbufs N per RX queue, 0 = default */
+	unsigned workers;			/* --workers N for one file, 0 = default */
 	int eal_argc;				/* EAL arguments before "--", if any */
 	char **eal_argv;
 };

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -95,7 +96,8 @@ batch_observation(struct np_worker *w, const struct np_observation *obs)
 	for (unsigned i = 0; i < obs->n; i++) {
 		uint16_t len = obs->rec[i].tail_len;
 
-		w->batch[w->n_batch++] = obs->rec[i];
+		w->batch[w->n_batch] = obs->rec[i];
+		w->batch[w->n_batch++].order = w->order;
 		if (len) {
 			memcpy(&w->batch[w->n_batch], tail, len);
 			w->n_batch += np_rec_slots(len) - 1;
@@ -112,14 +114,18 @@ np_worker_event(void *ctx, const struct np_rec *r)
 	struct np_worker *w = ctx;
 
 	batch_room(w, 1);
-	w->batch[w->n_batch++] = *r;
+	w->batch[w->n_batch] = *r;
+	w->batch[w->n_batch++].order = w->order;
 	w->batch_records++;
 }
 
-/* One frame at packet time ts: parse, flows and matching, records out. */
+/* One frame at packet time ts: parse, flows and matching, records out
+ * with the given order. */
 static inline void
-process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t ts)
+process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t ts,
+	      uint64_t order)
 {
+	w->order = order;
 	np_frame_process(&w->obs, &w->link, w->db, w->db->generation, frame, len, ts,
 			 w->observation, w->ctr);
 	if (w->observation->n)
@@ -137,7 +143,9 @@ process_mbuf(struct np_worker *w, struct rte_mbuf *m)
 			len = NP_SCRATCH_SIZE;
 		frame = rte_pktmbuf_read(m, 0, len, w->scratch);
 	}
-	process_frame(w, frame, len, packet_time_us(w, m));
+	uint64_t ts = packet_time_us(w, m);
+
+	process_frame(w, frame, len, ts, ts);
 }
 
 /* File mode: has the device delivered (or failed) every frame of our file? */
@@ -164,7 +172,7 @@ now_us(void)
 static void
 finish(struct np_worker *w)
 {
-	__atomic_store_n(&w->watermark_us, UINT64_MAX, __ATOMIC_RELEASE);
+	__atomic_store_n(&w->watermark, UINT64_MAX, __ATOMIC_RELEASE);
 	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	urcu_qsbr_unregister_thread();
 }
@@ -195,14 +203,14 @@ np_worker_main(void *arg)
 				else if (now - idle_since > NP_IDLE_TIMEOUT_S * hz)
 					break;	/* main reports the shortfall */
 			} else {
-				__atomic_store_n(&w->watermark_us, now_us(), __ATOMIC_RELEASE);
+				__atomic_store_n(&w->watermark, now_us(), __ATOMIC_RELEASE);
 			}
 			continue;
 		}
 		idle_since = 0;
 		uint64_t start = rte_rdtsc(), waited = w->ctr[NP_CTR_WAIT_CYCLES];
 		/* records to come are not older than this burst's first packet */
-		__atomic_store_n(&w->watermark_us, packet_time_us(w, pkts[0]), __ATOMIC_RELEASE);
+		__atomic_store_n(&w->watermark, packet_time_us(w, pkts[0]), __ATOMIC_RELEASE);
 		w->db = rcu_dereference(np_db_current);
 		for (uint16_t i = 0; i < n; i++) {
 			if (i + 3 < n)
@@ -242,10 +250,92 @@ np_worker_read_file(void *arg)
 		w->db = rcu_dereference(np_db_current);
 		for (unsigned i = 0; i < NP_BURST && (more = np_capture_next(w->capture, &frame, &len, &ts)) > 0; i++) {
 			if (i == 0)	/* records to come are not older */
-				__atomic_store_n(&w->watermark_us, ts, __ATOMIC_RELEASE);
-			process_frame(w, frame, len, ts);
+				__atomic_store_n(&w->watermark, ts, __ATOMIC_RELEASE);
+			process_frame(w, frame, len, ts, ts);
 		}
 		flush_records(w);
+		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start - (w->ctr[NP_CTR_WAIT_CYCLES] - waited);
+		urcu_qsbr_quiescent_state();
+	}
+	finish(w);
+	return NULL;
+}
+
+/* Nothing in the inbox: spin a little, then sleep (it shares a CPU). */
+#define NP_INBOX_IDLE_SPINS 64
+#define NP_INBOX_NAP_NS 20000
+
+static void
+inbox_nap(unsigned *empty)
+{
+	if (++*empty < NP_INBOX_IDLE_SPINS) {
+		rte_pause();
+		return;
+	}
+	nanosleep(&(struct timespec){ .tv_nsec = NP_INBOX_NAP_NS }, NULL);
+}
+
+/* One descriptor from the reader: p0f's expiry, then the frame if it is one. */
+static inline void
+take_desc(struct np_worker *w, const struct np_frame_desc *d)
+{
+	if (d->kind == NP_DESC_EXPIRE || d->expire_first) {
+		w->order = np_desc_expiry_order(d);
+		np_tracker_expire(&w->obs, d->ts_us);
+	}
+	if (d->kind != NP_DESC_FRAME)
+		return;
+	if (w->link.guess)
+		w->link.off = d->link_off;	/* where the reader had found IP by then */
+	process_frame(w, np_inbox_frame(w->inbox, d), d->len, d->ts_us, np_desc_frame_order(d));
+}
+
+/*
+ * A worker taking its share of one file from the reader (dispatch.h): the
+ * same frame path, p0f's expiry where the reader says, records ordered by
+ * the frame's position in the file.
+ */
+void *
+np_worker_take_frames(void *arg)
+{
+	struct np_worker *w = arg;
+	struct np_frame_desc descs[NP_BURST];
+	uint64_t upto = 0;
+	unsigned empty = 0;
+	char name[16];
+
+	snprintf(name, sizeof(name), "np-worker%u", w->index);
+	pthread_setname_np(pthread_self(), name);
+	w->cpu = sched_getcpu();
+	urcu_qsbr_register_thread();
+	while (!np_engine_quit()) {
+		unsigned n = np_inbox_take(w->inbox, descs, NP_BURST);
+
+		if (n == 0) {
+			urcu_qsbr_quiescent_state();
+			if (np_inbox_idle(w->inbox, w->dispatcher, &upto))
+				break;
+			/* no frame of ours before upto: records to come are later */
+			__atomic_store_n(&w->watermark, 2 * upto, __ATOMIC_RELEASE);
+			inbox_nap(&empty);
+			continue;
+		}
+		empty = 0;
+		uint64_t start = rte_rdtsc(), waited = w->ctr[NP_CTR_WAIT_CYCLES];
+
+		__atomic_store_n(&w->watermark, np_desc_expiry_order(&descs[0]), __ATOMIC_RELEASE);
+		w->db = rcu_dereference(np_db_current);
+		for (unsigned i = 0; i < n; i++) {
+			if (i + 2 < n && descs[i + 2].kind == NP_DESC_FRAME)
+				rte_prefetch0(np_inbox_frame(w->inbox, &descs[i + 2]));
+			take_desc(w, &descs[i]);
+		}
+		flush_records(w);
+		for (unsigned i = n; i-- > 0;)
+			if (descs[i].kind == NP_DESC_FRAME) {
+				np_inbox_release(w->inbox, &descs[i]);
+				break;
+			}
 		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start - (w->ctr[NP_CTR_WAIT_CYCLES] - waited);
 		urcu_qsbr_quiescent_state();
 	}

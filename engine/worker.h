@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A worker: an lcore polling its RX queue on every port, or a thread
- * reading a capture file. It parses each frame in place, runs the p0f flow
- * and matching logic, and sends fixed-size records by value to the logger
+ * A worker: an lcore polling its RX queue on every port, a thread reading
+ * a capture file, or a thread taking its share of one file from the reader
+ * (dispatch.h). It parses each frame in place, runs the p0f flow and
+ * matching logic, and sends fixed-size records by value to the logger
  * through its own single-producer / single-consumer ring, a burst at a time.
+ *
+ * The logger merges the rings by each record's order: the packet time, or
+ * the frame's position in the file when one file is shared. A worker's
+ * watermark says that records still to come have no lower order.
  */
 #ifndef NP_WORKER_H
 #define NP_WORKER_H
@@ -15,6 +20,7 @@
 #include <rte_ring.h>
 
 #include "capture.h"
+#include "dispatch.h"
 #include "frame.h"
 #include "db.h"
 #include "tracker.h"
@@ -60,10 +66,13 @@ struct np_worker {
 	uint64_t ts_flag;
 	bool lossless;			/* wait for ring space instead of dropping */
 	struct np_capture *capture;	/* read directly (no port), or NULL */
+	struct np_inbox *inbox;		/* its share of a file (dispatch.h), or NULL */
+	const struct np_dispatcher *dispatcher;	/* who fills the inbox */
 	bool reads_file;		/* port: stop after expect_pkts frames */
 	uint64_t expect_pkts;
 	bool done;			/* set by the worker when it stops */
-	uint64_t watermark_us;		/* records to come are not older */
+	uint64_t watermark;		/* records to come have no lower order */
+	uint64_t order;			/* order of the records being made */
 	uint8_t *scratch;		/* linearised multi-segment frames */
 	struct np_observation *observation;	/* one packet's records */
 	struct np_rec *batch;	/* this burst's records, as ring elements */
@@ -80,6 +89,9 @@ int np_worker_main(void *arg);
 
 /* The worker loop on a thread of its own: w->capture, to its end. */
 void *np_worker_read_file(void *arg);
+
+/* The worker loop on a thread of its own: w->inbox, until the reader is done. */
+void *np_worker_take_frames(void *arg);
 
 /* The tracker's event callback (ctx: the worker). */
 void np_worker_event(void *ctx, const struct np_rec *r);

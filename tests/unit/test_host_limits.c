@@ -504,7 +504,7 @@ Test(host_limits, expiry_only_at_expiry_points_and_only_when_idle_too_long)
 	for (unsigned k = 0; k < 3; k++)
 		send_udp(70000);
 	fill_to(48, 70000);
-	cr_assert(eq(u64, g.p.obs.p0f_packets, 48));
+	cr_assert(eq(u64, g.p.obs.clock.packets, 48));
 	cr_assert(known(1), "idle 70 s, but no expiry point yet");
 	syn(2, 251, 40001, 70000, TSV(2, 70000));
 	cr_assert(eq(u64, g.p.obs.host_drops, 0));
