@@ -1,44 +1,43 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Address table: a pool with a free list, power-of-two hash buckets chained
- * through the pool, and a doubly linked age list.
+ * Address table: a pool with a free list, a bucketed hash index
+ * (bucket.h), and a doubly linked age list.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr_table.h"
+#include "conn_hash.h"
+
+#define NP_ADDR_INDEXED (2u << 20)	/* entries the index is sized for, at most */
 
 static uint32_t
 addr_hash(const uint8_t *addr, uint8_t ip_ver)
 {
-	uint32_t h = 2166136261u;
-
-	for (unsigned i = 0; i < (ip_ver == 4 ? 4u : 16u); i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return h ^ (h >> 15);
+	return np_endpoint_hash(addr, ip_ver == 4 ? 4 : 16, ip_ver);
 }
 
 int
 np_addr_table_init(struct np_addr_table *t, uint32_t cap, size_t elem_size)
 {
-	uint32_t nb = 1;
-
 	memset(t, 0, sizeof(*t));
-	/* a bucket per 2 entries: host tables are sized for every flow
-	 * holding two hosts of its own, a worst case that is rarely full */
-	while (nb < cap / 2)
-		nb <<= 1;
 	t->pool = calloc(cap, elem_size);
-	/* zeroed buckets read as empty (see head()): pages touched as used */
-	t->buckets = calloc(nb, sizeof(*t->buckets));
-	if (!t->pool || !t->buckets) {
+	/*
+	 * Host tables are sized for every flow holding two hosts of its own, a
+	 * worst case that is rarely near (10M flows: 20M hosts): four entries a
+	 * bucket, for 2M entries at most, so that a few hosts do not touch
+	 * every page of a large index. Past 2M hosts, chains grow.
+	 */
+	if (!t->pool ||
+	    np_bucket_index_init(&t->index, cap < NP_ADDR_INDEXED ? cap : NP_ADDR_INDEXED, 4,
+				 t->pool + offsetof(struct np_addr_node, hnext), elem_size)) {
 		np_addr_table_fini(t);
 		return -ENOMEM;
 	}
 	t->elem_size = elem_size;
 	t->cap = cap;
-	t->mask = nb - 1;
 	/* entries never used come in index order: the pool's pages are
 	 * touched as the table fills, not up front */
 	t->free_head = NP_ADDR_NONE;
@@ -51,29 +50,23 @@ void
 np_addr_table_fini(struct np_addr_table *t)
 {
 	free(t->pool);
-	free(t->buckets);
+	np_bucket_index_fini(&t->index);
 	memset(t, 0, sizeof(*t));
-}
-
-/* A bucket holds its chain's first index inverted: 0, as calloc leaves it,
- * is NP_ADDR_NONE. */
-static inline uint32_t
-head(const struct np_addr_table *t, uint32_t b)
-{
-	return ~t->buckets[b];
 }
 
 struct np_addr_node *
 np_addr_lookup(const struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
 {
-	for (uint32_t i = head(t, addr_hash(addr, ip_ver) & t->mask); i != NP_ADDR_NONE;) {
+	struct np_bucket_iter it;
+
+	for (uint32_t i = np_bucket_first(&t->index, addr_hash(addr, ip_ver), &it);
+	     i != NP_BUCKET_NONE; i = np_bucket_more(&t->index, &it)) {
 		struct np_addr_node *n = np_addr_at(t, i);
 
 		/* fixed sizes: the compiler compares in registers */
 		if (n->ip_ver == ip_ver &&
 		    (ip_ver == 4 ? !memcmp(n->addr, addr, 4) : !memcmp(n->addr, addr, 16)))
 			return n;
-		i = n->hnext;
 	}
 	return NULL;
 }
@@ -117,15 +110,14 @@ np_addr_insert(struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
 	}
 
 	struct np_addr_node *n = np_addr_at(t, idx);
-	uint32_t b = addr_hash(addr, ip_ver) & t->mask;
 
 	if (idx == t->free_head)
 		t->free_head = n->hnext;
 	memset(n, 0, t->elem_size);
 	memcpy(n->addr, addr, ip_ver == 4 ? 4 : 16);
 	n->ip_ver = ip_ver;
-	n->hnext = head(t, b);
-	t->buckets[b] = ~np_addr_index(t, n);
+	n->hnext = NP_ADDR_NONE;
+	np_bucket_insert(&t->index, addr_hash(addr, ip_ver), idx);
 	link_newest(t, n);
 	t->count++;
 	return n;
@@ -142,17 +134,8 @@ void
 np_addr_remove(struct np_addr_table *t, struct np_addr_node *n)
 {
 	uint32_t idx = np_addr_index(t, n);
-	uint32_t b = addr_hash(n->addr, n->ip_ver) & t->mask;
 
-	if (head(t, b) == idx) {
-		t->buckets[b] = ~n->hnext;
-	} else {
-		struct np_addr_node *p = np_addr_at(t, head(t, b));
-
-		while (p->hnext != idx)
-			p = np_addr_at(t, p->hnext);
-		p->hnext = n->hnext;
-	}
+	np_bucket_remove(&t->index, addr_hash(n->addr, n->ip_ver), idx);
 	unlink_age(t, n);
 	n->hnext = t->free_head;
 	t->free_head = idx;

@@ -12,19 +12,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bucket.h"
+
 #define NP_ADDR_NONE UINT32_MAX
 
 struct np_addr_node {
 	uint8_t addr[16];
 	uint8_t ip_ver;
-	uint32_t hnext, older, newer;
+	uint32_t hnext, older, newer;	/* index chain or free list, age list */
 };
 
 struct np_addr_table {
 	uint8_t *pool;
-	uint32_t *buckets;
+	struct np_bucket_index index;
 	size_t elem_size;
-	uint32_t cap, count, mask, free_head;
+	uint32_t cap, count, free_head;
 	uint32_t unused;		/* entries from here on were never used */
 	uint32_t oldest, newest;	/* indices, NP_ADDR_NONE when empty */
 };

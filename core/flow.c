@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Flow table: an entry pool with a free list, power-of-two hash buckets
- * chained through the pool, and a creation-ordered list for pruning and
- * expiry. The hash is symmetric so both directions find the same bucket.
+ * Flow table: an entry pool with a free list, a bucketed hash index
+ * (bucket.h), and a creation-ordered list for pruning and expiry. The hash
+ * is symmetric so both directions find the same bucket.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,29 +11,32 @@
 #include "conn_hash.h"
 #include "flow.h"
 
-static uint32_t
-flow_hash(const struct np_packet *pk)
+uint32_t
+np_flow_hash(const struct np_packet *pk)
 {
 	return np_conn_hash(pk->ip_ver, pk->src, pk->sport, pk->dst, pk->dport);
+}
+
+static uint32_t
+hash_of(const struct np_flow *f)
+{
+	return np_conn_hash(f->ip_ver, f->cli, f->cli_port, f->srv, f->srv_port);
 }
 
 int
 np_flow_table_init(struct np_flow_table *t, uint32_t max_conn, uint32_t conn_max_age)
 {
 	/* p0f lets the count reach max_conn + 1 before pruning. */
-	uint32_t cap = max_conn + 2, nb = 1;
+	uint32_t cap = max_conn + 2;
 
 	memset(t, 0, sizeof(*t));
-	while (nb < cap)
-		nb <<= 1;
 	t->pool = calloc(cap, sizeof(*t->pool));
-	t->buckets = malloc(nb * sizeof(*t->buckets));
-	if (!t->pool || !t->buckets) {
+	/* five flows a bucket at most: a full bucket (ten) stays rare */
+	if (!t->pool || np_bucket_index_init(&t->index, cap, NP_FLOWS_PER_BUCKET, &t->pool[0].hnext,
+					     sizeof(*t->pool))) {
 		np_flow_table_fini(t);
 		return -ENOMEM;
 	}
-	memset(t->buckets, 0xff, nb * sizeof(*t->buckets));
-	t->mask = nb - 1;
 	t->max_conn = max_conn;
 	t->conn_max_age = conn_max_age;
 	/* entries never used come in index order: pages are touched as it fills */
@@ -47,9 +50,8 @@ void
 np_flow_table_fini(struct np_flow_table *t)
 {
 	free(t->pool);
-	free(t->buckets);
+	np_bucket_index_fini(&t->index);
 	t->pool = NULL;
-	t->buckets = NULL;
 }
 
 static bool
@@ -59,12 +61,14 @@ same_endpoint(const uint8_t *a, const uint8_t *b, unsigned alen)
 }
 
 struct np_flow *
-np_flow_lookup(struct np_flow_table *t, const struct np_packet *pk, bool *to_srv)
+np_flow_lookup_hash(struct np_flow_table *t, const struct np_packet *pk, uint32_t hash,
+		    bool *to_srv)
 {
 	unsigned alen = pk->ip_ver == 4 ? 4 : 16;
+	struct np_bucket_iter it;
 
-	for (uint32_t i = t->buckets[flow_hash(pk) & t->mask]; i != NP_FLOW_NONE;
-	     i = t->pool[i].hnext) {
+	for (uint32_t i = np_bucket_first(&t->index, hash, &it); i != NP_BUCKET_NONE;
+	     i = np_bucket_more(&t->index, &it)) {
 		struct np_flow *f = &t->pool[i];
 
 		if (f->ip_ver != pk->ip_ver)
@@ -83,32 +87,20 @@ np_flow_lookup(struct np_flow_table *t, const struct np_packet *pk, bool *to_srv
 	return NULL;
 }
 
-static uint32_t
-bucket_of(const struct np_flow_table *t, const struct np_flow *f)
+struct np_flow *
+np_flow_lookup(struct np_flow_table *t, const struct np_packet *pk, bool *to_srv)
 {
-	struct np_packet k;
-	unsigned alen = f->ip_ver == 4 ? 4 : 16;
-
-	k.ip_ver = f->ip_ver;
-	memcpy(k.src, f->cli, alen);
-	memcpy(k.dst, f->srv, alen);
-	k.sport = f->cli_port;
-	k.dport = f->srv_port;
-	return flow_hash(&k) & t->mask;
+	return np_flow_lookup_hash(t, pk, np_flow_hash(pk), to_srv);
 }
 
 void
 np_flow_destroy(struct np_flow_table *t, struct np_flow *f)
 {
 	uint32_t idx = (uint32_t)(f - t->pool);
-	uint32_t *pp = &t->buckets[bucket_of(t, f)];
 
 	if (t->on_destroy)
 		t->on_destroy(t->on_destroy_ctx, f);
-
-	while (*pp != idx)
-		pp = &t->pool[*pp].hnext;
-	*pp = f->hnext;
+	np_bucket_remove(&t->index, hash_of(f), idx);
 
 	if (f->newer != NP_FLOW_NONE)
 		t->pool[f->newer].older = f->older;
@@ -154,7 +146,6 @@ np_flow_insert(struct np_flow_table *t, const struct np_packet *pk, uint32_t now
 		t->free_head = t->pool[idx].hnext;
 
 	struct np_flow *f = &t->pool[idx];
-	uint32_t b = flow_hash(pk) & t->mask;
 
 	memset(f, 0, sizeof(*f));
 	f->http = NP_NO_HTTP;
@@ -166,8 +157,8 @@ np_flow_insert(struct np_flow_table *t, const struct np_packet *pk, uint32_t now
 	f->created_s = now_s;
 	f->next_cli_seq = pk->seq + 1;
 
-	f->hnext = t->buckets[b];
-	t->buckets[b] = idx;
+	f->hnext = NP_FLOW_NONE;
+	np_bucket_insert(&t->index, np_flow_hash(pk), idx);
 	f->older = t->newest;
 	f->newer = NP_FLOW_NONE;
 	if (t->newest != NP_FLOW_NONE)

@@ -11,9 +11,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bucket.h"
 #include "packet.h"
 
 #define NP_FLOW_NONE UINT32_MAX
+#define NP_FLOWS_PER_BUCKET 5	/* the table full */
 
 #define NP_NO_HTTP UINT32_MAX		/* no data yet */
 #define NP_HTTP_SKIPPED (UINT32_MAX - 1)	/* the pool was empty */
@@ -31,7 +33,7 @@ struct np_flow {
 	uint32_t next_cli_seq, next_srv_seq;
 	uint32_t cli_host, srv_host;	/* the owner's host references */
 	uint32_t http;		/* its HTTP state in the tracker's pool, or NP_NO_HTTP */
-	uint32_t hnext, older, newer;	/* hash chain, age list */
+	uint32_t hnext, older, newer;	/* index chain or free list, age list */
 };
 
 struct np_flow_table;
@@ -47,8 +49,7 @@ struct np_flow_stats {
 
 struct np_flow_table {
 	struct np_flow *pool;
-	uint32_t *buckets;
-	uint32_t mask;
+	struct np_bucket_index index;
 	uint32_t max_conn;
 	uint32_t conn_max_age;
 	uint32_t count;
@@ -65,6 +66,18 @@ void np_flow_table_fini(struct np_flow_table *t);
 
 /* Find the flow of this packet; *to_srv tells the direction. */
 struct np_flow *np_flow_lookup(struct np_flow_table *t, const struct np_packet *pk, bool *to_srv);
+
+/* The same with the packet's np_flow_hash() known (a burst hashes and
+ * prefetches first: np_flow_prefetch). */
+uint32_t np_flow_hash(const struct np_packet *pk);
+struct np_flow *np_flow_lookup_hash(struct np_flow_table *t, const struct np_packet *pk,
+				    uint32_t hash, bool *to_srv);
+
+static inline void
+np_flow_prefetch(const struct np_flow_table *t, uint32_t hash)
+{
+	np_bucket_prefetch(&t->index, hash);
+}
 
 /* p0f create_flow_from_syn() starts here: over max_conn, the oldest
  * 1 + 10 % go (nuke_flows). */
