@@ -77,40 +77,82 @@ np_frame_count_records(uint64_t *ctr, const struct np_observation *out)
 }
 
 /*
- * The frame at packet time ts_us, matched against db (generation gen):
- * its records in out (out->n of them, maybe none), counted in
- * ctr[NP_FRAME_CTR_COUNT].
+ * A frame parsed ahead of its turn. A burst is taken in two passes: the
+ * first parses every frame and prefetches its flow's bucket, so that the
+ * flow lookups of the second (the frames in order, through the tracker)
+ * find their cache lines there; a frame alone takes both at once.
  */
+struct np_frame_ahead {
+	enum np_parse_result r;		/* TCP's */
+	enum np_parse_result ur;	/* UDP's, when r is NP_SKIP_NOT_TCP */
+	bool p0f_sees;			/* p0f's capture filter passes it */
+	uint32_t len;
+	uint32_t hash;			/* the flow's, when r is NP_PARSE_OK */
+	union {
+		struct np_packet pk;
+		struct np_udp u;
+	};
+};
+
+/* First pass: the frame's headers, in frame order (a guessed link's offset
+ * is learned from them). */
+static inline void
+np_frame_parse_ahead(const struct np_tracker *t, struct np_link *lk, const uint8_t *frame,
+		     uint32_t len, struct np_frame_ahead *a)
+{
+	a->len = len;
+	a->r = np_parse_frame(lk, frame, len, &a->pk);
+	/* p0f's cache expiry counts the TCP frames its filter passes */
+	a->p0f_sees = a->r == NP_PARSE_OK || np_link_is_tcp(lk, frame, len);
+	if (a->r == NP_PARSE_OK) {
+		a->hash = np_flow_hash(&a->pk);
+		np_flow_prefetch(&t->flows, a->hash);
+	} else if (a->r == NP_SKIP_NOT_TCP) {
+		a->ur = np_parse_udp_frame(lk, frame, len, &a->u);
+	}
+}
+
+/*
+ * Second pass: the frame at packet time ts_us, matched against db
+ * (generation gen): its records in out (out->n of them, maybe none),
+ * counted in ctr[NP_FRAME_CTR_COUNT].
+ */
+static inline void
+np_frame_track_ahead(struct np_tracker *t, const struct np_db *db, uint32_t gen,
+		     const struct np_frame_ahead *a, uint64_t ts_us, struct np_observation *out,
+		     uint64_t *ctr)
+{
+	np_observation_clear(out);
+	ctr[NP_FRAME_RX_PKTS]++;
+	ctr[NP_FRAME_RX_BYTES] += a->len;
+	if (a->p0f_sees)
+		np_tracker_tick(t, ts_us);
+	if (a->r == NP_PARSE_OK) {
+		ctr[NP_FRAME_PARSED]++;
+		np_track_hashed(t, db, gen, &a->pk, a->hash, ts_us, out);
+	} else if (a->r != NP_SKIP_NOT_TCP) {
+		ctr[NP_FRAME_PARSED + a->r]++;
+		return;
+	} else if (a->ur != NP_PARSE_OK) {
+		ctr[NP_FRAME_PARSED + a->ur]++;	/* a datagram may carry a QUIC or DTLS hello */
+		return;
+	} else {
+		ctr[NP_FRAME_UDP]++;
+		np_track_udp(t, db, gen, &a->u, ts_us, out);
+	}
+	np_frame_count_records(ctr, out);
+}
+
+/* Both passes for one frame. */
 static inline void
 np_frame_process(struct np_tracker *t, struct np_link *lk, const struct np_db *db, uint32_t gen,
 		 const uint8_t *frame, uint32_t len, uint64_t ts_us, struct np_observation *out,
 		 uint64_t *ctr)
 {
-	struct np_packet pk;
-	struct np_udp u;
-	enum np_parse_result r;
+	struct np_frame_ahead a;
 
-	np_observation_clear(out);
-	ctr[NP_FRAME_RX_PKTS]++;
-	ctr[NP_FRAME_RX_BYTES] += len;
-	r = np_parse_frame(lk, frame, len, &pk);
-	/* p0f's cache expiry counts the TCP frames its filter passes */
-	if (r == NP_PARSE_OK || np_link_is_tcp(lk, frame, len))
-		np_tracker_tick(t, ts_us);
-	if (r == NP_PARSE_OK) {
-		ctr[NP_FRAME_PARSED]++;
-		np_track(t, db, gen, &pk, ts_us, out);
-	} else if (r != NP_SKIP_NOT_TCP) {
-		ctr[NP_FRAME_PARSED + r]++;
-		return;
-	} else if ((r = np_parse_udp_frame(lk, frame, len, &u)) != NP_PARSE_OK) {
-		ctr[NP_FRAME_PARSED + r]++;	/* a datagram may carry a QUIC or DTLS hello */
-		return;
-	} else {
-		ctr[NP_FRAME_UDP]++;
-		np_track_udp(t, db, gen, &u, ts_us, out);
-	}
-	np_frame_count_records(ctr, out);
+	np_frame_parse_ahead(t, lk, frame, len, &a);
+	np_frame_track_ahead(t, db, gen, &a, ts_us, out, ctr);
 }
 
 #endif /* NP_FRAME_H */

@@ -455,11 +455,19 @@ take_data(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, struct 
 
 void
 np_track(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
-	   const struct np_packet *pk, uint64_t ts_us, struct np_observation *out)
+	 const struct np_packet *pk, uint64_t ts_us, struct np_observation *out)
+{
+	np_track_hashed(o, db, db_gen, pk, np_flow_hash(pk), ts_us, out);
+}
+
+void
+np_track_hashed(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
+		const struct np_packet *pk, uint32_t hash, uint64_t ts_us,
+		struct np_observation *out)
 {
 	struct np_flow_table *t = &o->flows;
 	bool to_srv = false;
-	struct np_flow *f = np_flow_lookup(t, pk, &to_srv);
+	struct np_flow *f = np_flow_lookup_hash(t, pk, hash, &to_srv);
 
 	np_observation_clear(out);
 	/* TLS first: p0f may end the flow below, and with it what it knows. */

@@ -126,6 +126,11 @@ np_tracker_host_capacity(uint32_t max_conn, uint32_t max_hosts)
 void np_track(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 		const struct np_packet *pk, uint64_t ts_us, struct np_observation *out);
 
+/* The same with the packet's np_flow_hash() known. */
+void np_track_hashed(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
+		     const struct np_packet *pk, uint32_t hash, uint64_t ts_us,
+		     struct np_observation *out);
+
 /* The same for a UDP datagram (QUIC and DTLS hellos); p0f sees none. */
 void np_track_udp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 		    const struct np_udp *u, uint64_t ts_us, struct np_observation *out);

@@ -241,8 +241,9 @@ build_workers(struct engine *e)
 		w->ring = ring_new(i);
 		w->scratch = malloc(65536);
 		w->observation = malloc(sizeof(*w->observation));
+		w->ahead = malloc(NP_WORKER_BURST * sizeof(*w->ahead));
 		w->batch = malloc(NP_WORKER_BATCH * sizeof(*w->batch));
-		if (!w->ring || !w->scratch || !w->observation || !w->batch) {
+		if (!w->ring || !w->scratch || !w->observation || !w->batch || !w->ahead) {
 			fprintf(stderr, "netprint: out of memory\n");
 			return -1;
 		}
@@ -488,6 +489,7 @@ teardown(struct engine *e)
 		free(w->ring);
 		free(w->scratch);
 		free(w->observation);
+		free(w->ahead);
 		free(w->batch);
 		free(w);
 	}

@@ -23,7 +23,7 @@
 #include "engine.h"
 #include "worker.h"
 
-#define NP_BURST 32
+#define NP_BURST NP_WORKER_BURST
 #define NP_SCRATCH_SIZE 65536
 #define NP_IDLE_TIMEOUT_S 10	/* file mode: give up if the port stalls */
 
@@ -132,6 +132,16 @@ process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t 
 		batch_observation(w, w->observation);
 }
 
+/* A parsed frame's turn: flows, matching, records out with this order. */
+static inline void
+track_frame(struct np_worker *w, const struct np_frame_ahead *a, uint64_t ts, uint64_t order)
+{
+	w->order = order;
+	np_frame_track_ahead(&w->obs, w->db, w->db->generation, a, ts, w->observation, w->ctr);
+	if (w->observation->n)
+		batch_observation(w, w->observation);
+}
+
 static inline void
 process_mbuf(struct np_worker *w, struct rte_mbuf *m)
 {
@@ -146,6 +156,40 @@ process_mbuf(struct np_worker *w, struct rte_mbuf *m)
 	uint64_t ts = packet_time_us(w, m);
 
 	process_frame(w, frame, len, ts, ts);
+}
+
+/*
+ * A burst of single-segment mbufs in two passes (frame.h): parse them all,
+ * prefetching the frames ahead and each flow's bucket, then track them in
+ * order. A multi-segment mbuf is linearised into the one scratch buffer:
+ * such a burst goes frame by frame.
+ */
+static void
+process_burst(struct np_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct np_frame_ahead *ahead = w->ahead;
+
+	for (uint16_t i = 0; i < n; i++)
+		if (pkts[i]->nb_segs > 1)
+			goto one_by_one;
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 4 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+		np_frame_parse_ahead(&w->obs, &w->link, rte_pktmbuf_mtod(pkts[i], const uint8_t *),
+				     rte_pktmbuf_pkt_len(pkts[i]), &ahead[i]);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		uint64_t ts = packet_time_us(w, pkts[i]);
+
+		track_frame(w, &ahead[i], ts, ts);
+	}
+	return;
+one_by_one:
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 3 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
+		process_mbuf(w, pkts[i]);
+	}
 }
 
 /* File mode: has the device delivered (or failed) every frame of our file? */
@@ -212,11 +256,7 @@ np_worker_main(void *arg)
 		/* records to come are not older than this burst's first packet */
 		__atomic_store_n(&w->watermark, packet_time_us(w, pkts[0]), __ATOMIC_RELEASE);
 		w->db = rcu_dereference(np_db_current);
-		for (uint16_t i = 0; i < n; i++) {
-			if (i + 3 < n)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
-			process_mbuf(w, pkts[i]);
-		}
+		process_burst(w, pkts, n);
 		flush_records(w);
 		rte_pktmbuf_free_bulk(pkts, n);
 		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start - (w->ctr[NP_CTR_WAIT_CYCLES] - waited);
@@ -275,19 +315,34 @@ inbox_nap(unsigned *empty)
 	nanosleep(&(struct timespec){ .tv_nsec = NP_INBOX_NAP_NS }, NULL);
 }
 
-/* One descriptor from the reader: p0f's expiry, then the frame if it is one. */
-static inline void
-take_desc(struct np_worker *w, const struct np_frame_desc *d)
+/* The reader's descriptors in two passes (frame.h): parse the frames, then
+ * in order p0f's expiry where the reader says and each frame's turn. */
+static void
+take_descs(struct np_worker *w, const struct np_frame_desc *descs, unsigned n)
 {
-	if (d->kind == NP_DESC_EXPIRE || d->expire_first) {
-		w->order = np_desc_expiry_order(d);
-		np_tracker_expire(&w->obs, d->ts_us);
+	struct np_frame_ahead *ahead = w->ahead;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct np_frame_desc *d = &descs[i];
+
+		if (d->kind != NP_DESC_FRAME)
+			continue;
+		if (i + 2 < n && descs[i + 2].kind == NP_DESC_FRAME)
+			rte_prefetch0(np_inbox_frame(w->inbox, &descs[i + 2]));
+		if (w->link.guess)
+			w->link.off = d->link_off;	/* where the reader had found IP by then */
+		np_frame_parse_ahead(&w->obs, &w->link, np_inbox_frame(w->inbox, d), d->len, &ahead[i]);
 	}
-	if (d->kind != NP_DESC_FRAME)
-		return;
-	if (w->link.guess)
-		w->link.off = d->link_off;	/* where the reader had found IP by then */
-	process_frame(w, np_inbox_frame(w->inbox, d), d->len, d->ts_us, np_desc_frame_order(d));
+	for (unsigned i = 0; i < n; i++) {
+		const struct np_frame_desc *d = &descs[i];
+
+		if (d->kind == NP_DESC_EXPIRE || d->expire_first) {
+			w->order = np_desc_expiry_order(d);
+			np_tracker_expire(&w->obs, d->ts_us);
+		}
+		if (d->kind == NP_DESC_FRAME)
+			track_frame(w, &ahead[i], d->ts_us, np_desc_frame_order(d));
+	}
 }
 
 /*
@@ -325,11 +380,7 @@ np_worker_take_frames(void *arg)
 
 		__atomic_store_n(&w->watermark, np_desc_expiry_order(&descs[0]), __ATOMIC_RELEASE);
 		w->db = rcu_dereference(np_db_current);
-		for (unsigned i = 0; i < n; i++) {
-			if (i + 2 < n && descs[i + 2].kind == NP_DESC_FRAME)
-				rte_prefetch0(np_inbox_frame(w->inbox, &descs[i + 2]));
-			take_desc(w, &descs[i]);
-		}
+		take_descs(w, descs, n);
 		flush_records(w);
 		for (unsigned i = n; i-- > 0;)
 			if (descs[i].kind == NP_DESC_FRAME) {

@@ -47,6 +47,7 @@ _Static_assert((int)NP_CTR_RECORDS == (int)NP_FRAME_CTR_COUNT, "the frame counte
 extern const char *const np_worker_ctr_names[NP_CTR_COUNT];
 
 #define NP_WORKER_MAX_PORTS 8
+#define NP_WORKER_BURST 32	/* frames a loop takes */
 #define NP_NO_LCORE UINT32_MAX
 
 struct np_worker {
@@ -75,6 +76,7 @@ struct np_worker {
 	uint64_t order;			/* order of the records being made */
 	uint8_t *scratch;		/* linearised multi-segment frames */
 	struct np_observation *observation;	/* one packet's records */
+	struct np_frame_ahead *ahead;	/* a burst's frames, parsed (NP_WORKER_BURST) */
 	struct np_rec *batch;	/* this burst's records, as ring elements */
 	unsigned n_batch, batch_records;	/* elements, records among them */
 	uint64_t ctr[NP_CTR_COUNT];
