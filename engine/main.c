@@ -560,14 +560,7 @@ main(int argc, char **argv)
 		goto out_files;
 
 	e.direct = e.opt.n_read_files && !e.opt.eal_argc;
-	if (e.direct && e.opt.n_read_files == 1 && !e.opt.workers) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		e.opt.workers = cpus > 1 ? (unsigned)cpus : 1;
-		if (e.opt.workers > NP_DEFAULT_FILE_WORKERS)
-			e.opt.workers = NP_DEFAULT_FILE_WORKERS;
-	}
-	e.one_file = e.direct && e.opt.n_read_files == 1 && e.opt.workers == 1;
+	e.one_file = e.direct && e.opt.n_read_files == 1 && e.opt.workers <= 1;
 	e.shared_file = e.direct && e.opt.n_read_files == 1 && e.opt.workers > 1;
 	if (!e.direct && np_eal_start(argv[0], &e.opt, e.opt.n_read_files ? e.opt.n_read_files : 1))
 		goto out_files;

@@ -43,8 +43,8 @@ usage(FILE *out)
 		"               (default %u,%u)\n"
 		"  --stats N    print counters every N seconds (and always at exit)\n"
 		"  --workers N  one -r FILE read directly: its frames shared by N worker\n"
-		"               threads, by connection (default: one per CPU, at most %u);\n"
-		"               1: read and fingerprinted on the main thread\n"
+		"               threads, by connection (default 1: the main thread); -m's\n"
+		"               limits are then per worker\n"
 		"  --mbufs N    packet buffers per RX queue (default 4096; net_pcap's\n"
 		"               infinite_rx needs one per frame of its file)\n"
 		"  -u USER      once every port, socket and file is open, switch to USER's\n"
@@ -55,7 +55,7 @@ usage(FILE *out)
 		"Exit status: 0 done, 1 an error, 2 bad usage, %d a capture ended on a damaged\n"
 		"record (the frames before it were read).\n",
 		np_db_bundled()[0], np_db_bundled()[1], NP_MAX_CONN, NP_MAX_HOSTS, NP_CONN_MAX_AGE, NP_HOST_IDLE_LIMIT,
-		NP_DEFAULT_FILE_WORKERS, NP_EXIT_DAMAGED);
+		NP_EXIT_DAMAGED);
 }
 
 /* "A,B" with A in 1..max_a and B in 1..max_b, as p0f's -m and -t. */

@@ -15,7 +15,6 @@
 #define NP_MAX_FILES 16
 #define NP_MAX_FP_FILES 16
 #define NP_OPT_MAX_WORKERS 64		/* engine.h's NP_MAX_WORKERS */
-#define NP_DEFAULT_FILE_WORKERS 2u	/* --workers: at most this many by default */
 
 /* Exit status: 0 done, 1 an error (said on stderr), 2 bad usage, and: */
 #define NP_EXIT_DAMAGED 3	/* a capture ended on a damaged record; what came before was read */
