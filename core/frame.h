@@ -95,21 +95,20 @@ struct np_frame_ahead {
 };
 
 /* First pass: the frame's headers, in frame order (a guessed link's offset
- * is learned from them). */
+ * is learned from them). A burst then prefetches the flow's bucket
+ * (np_flow_prefetch(a->hash)) when a->r is NP_PARSE_OK. */
 static inline void
-np_frame_parse_ahead(const struct np_tracker *t, struct np_link *lk, const uint8_t *frame,
-		     uint32_t len, struct np_frame_ahead *a)
+np_frame_parse_ahead(struct np_link *lk, const uint8_t *frame, uint32_t len,
+		     struct np_frame_ahead *a)
 {
 	a->len = len;
 	a->r = np_parse_frame(lk, frame, len, &a->pk);
 	/* p0f's cache expiry counts the TCP frames its filter passes */
 	a->p0f_sees = a->r == NP_PARSE_OK || np_link_is_tcp(lk, frame, len);
-	if (a->r == NP_PARSE_OK) {
+	if (a->r == NP_PARSE_OK)
 		a->hash = np_flow_hash(&a->pk);
-		np_flow_prefetch(&t->flows, a->hash);
-	} else if (a->r == NP_SKIP_NOT_TCP) {
+	else if (a->r == NP_SKIP_NOT_TCP)
 		a->ur = np_parse_udp_frame(lk, frame, len, &a->u);
-	}
 }
 
 /*
@@ -151,7 +150,7 @@ np_frame_process(struct np_tracker *t, struct np_link *lk, const struct np_db *d
 {
 	struct np_frame_ahead a;
 
-	np_frame_parse_ahead(t, lk, frame, len, &a);
+	np_frame_parse_ahead(lk, frame, len, &a);
 	np_frame_track_ahead(t, db, gen, &a, ts_us, out, ctr);
 }
 

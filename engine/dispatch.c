@@ -11,6 +11,7 @@
 #include "conn_hash.h"
 #include "dispatch.h"
 #include "engine.h"
+#include "frame.h"
 
 #define NP_WAIT_NS 20000	/* a worker is behind: let it run */
 
@@ -116,20 +117,20 @@ arena_room(struct np_dispatcher *d, struct np_inbox *ib, uint32_t len, uint64_t 
 	return true;
 }
 
-/* Which worker a frame goes to: its connection's, for TCP and UDP. */
+/* Which worker a frame goes to: its connection's, for TCP and UDP (the
+ * frame path's first pass, as the worker will parse it). */
 static unsigned
 worker_of(struct np_dispatcher *d, const uint8_t *frame, uint32_t len, bool *p0f_sees)
 {
-	struct np_packet pk;
-	struct np_udp u;
-	enum np_parse_result r = np_parse_frame(&d->link, frame, len, &pk);
+	struct np_frame_ahead a;
 	uint32_t h = 0;
 
-	*p0f_sees = r == NP_PARSE_OK || np_link_is_tcp(&d->link, frame, len);
-	if (r == NP_PARSE_OK)
-		h = np_conn_hash(pk.ip_ver, pk.src, pk.sport, pk.dst, pk.dport);
-	else if (r == NP_SKIP_NOT_TCP && np_parse_udp_frame(&d->link, frame, len, &u) == NP_PARSE_OK)
-		h = np_conn_hash(u.ip_ver, u.src, u.sport, u.dst, u.dport);
+	np_frame_parse_ahead(&d->link, frame, len, &a);
+	*p0f_sees = a.p0f_sees;
+	if (a.r == NP_PARSE_OK)
+		h = a.hash;
+	else if (a.r == NP_SKIP_NOT_TCP && a.ur == NP_PARSE_OK)
+		h = np_conn_hash(a.u.ip_ver, a.u.src, a.u.sport, a.u.dst, a.u.dport);
 	return (unsigned)(((uint64_t)h * d->n_workers) >> 32);
 }
 

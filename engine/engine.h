@@ -9,6 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
+
+#include <rte_pause.h>
 
 #include "api.h"
 #include "hosts.h"
@@ -22,6 +25,21 @@ extern struct np_db *np_db_current;
 /* Set on SIGINT/SIGTERM; every loop polls it. */
 bool np_engine_quit(void);
 void np_engine_request_quit(void);
+
+/*
+ * Nothing to take for *empty polls in a row: spin for the first spins of
+ * them, then sleep nap_ns each time instead of holding a CPU that a thread
+ * with work may need (the caller zeroes *empty when work comes).
+ */
+static inline void
+np_engine_idle(unsigned *empty, unsigned spins, long nap_ns)
+{
+	if (++*empty < spins) {
+		rte_pause();
+		return;
+	}
+	nanosleep(&(struct timespec){ .tv_nsec = nap_ns }, NULL);
+}
 
 #define NP_MAX_WORKERS 64
 

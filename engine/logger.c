@@ -11,10 +11,8 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <rte_pause.h>
 #include <rte_ring.h>
 
 #include "engine.h"
@@ -229,16 +227,6 @@ np_logger_flush(struct np_logger *lg)
 #define NP_LOGGER_IDLE_SPINS 256
 #define NP_LOGGER_NAP_NS 50000
 
-static void
-idle(unsigned *empty)
-{
-	if (++*empty < NP_LOGGER_IDLE_SPINS) {
-		rte_pause();
-		return;
-	}
-	nanosleep(&(struct timespec){ .tv_nsec = NP_LOGGER_NAP_NS }, NULL);
-}
-
 void
 np_logger_run(struct np_logger *lg)
 {
@@ -256,7 +244,7 @@ np_logger_run(struct np_logger *lg)
 				break;
 			if (lg->api)
 				np_api_poll(lg->api, lg->hosts, 0);
-			idle(&empty);
+			np_engine_idle(&empty, NP_LOGGER_IDLE_SPINS, NP_LOGGER_NAP_NS);
 			continue;
 		}
 		empty = 0;

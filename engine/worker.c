@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
-#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -23,7 +22,6 @@
 #include "engine.h"
 #include "worker.h"
 
-#define NP_BURST NP_WORKER_BURST
 #define NP_SCRATCH_SIZE 65536
 #define NP_IDLE_TIMEOUT_S 10	/* file mode: give up if the port stalls */
 
@@ -119,17 +117,13 @@ np_worker_event(void *ctx, const struct np_rec *r)
 	w->batch_records++;
 }
 
-/* One frame at packet time ts: parse, flows and matching, records out
- * with the given order. */
+/* A burst's first pass over one frame: parse, and prefetch its flow's bucket. */
 static inline void
-process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t ts,
-	      uint64_t order)
+parse_ahead(struct np_worker *w, const uint8_t *frame, uint32_t len, struct np_frame_ahead *a)
 {
-	w->order = order;
-	np_frame_process(&w->obs, &w->link, w->db, w->db->generation, frame, len, ts,
-			 w->observation, w->ctr);
-	if (w->observation->n)
-		batch_observation(w, w->observation);
+	np_frame_parse_ahead(&w->link, frame, len, a);
+	if (a->r == NP_PARSE_OK)
+		np_flow_prefetch(&w->obs.flows, a->hash);
 }
 
 /* A parsed frame's turn: flows, matching, records out with this order. */
@@ -140,6 +134,17 @@ track_frame(struct np_worker *w, const struct np_frame_ahead *a, uint64_t ts, ui
 	np_frame_track_ahead(&w->obs, w->db, w->db->generation, a, ts, w->observation, w->ctr);
 	if (w->observation->n)
 		batch_observation(w, w->observation);
+}
+
+/* One frame at packet time ts, both passes at once. */
+static inline void
+process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t ts,
+	      uint64_t order)
+{
+	struct np_frame_ahead a;
+
+	np_frame_parse_ahead(&w->link, frame, len, &a);
+	track_frame(w, &a, ts, order);
 }
 
 static inline void
@@ -175,8 +180,8 @@ process_burst(struct np_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 4 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-		np_frame_parse_ahead(&w->obs, &w->link, rte_pktmbuf_mtod(pkts[i], const uint8_t *),
-				     rte_pktmbuf_pkt_len(pkts[i]), &ahead[i]);
+		parse_ahead(w, rte_pktmbuf_mtod(pkts[i], const uint8_t *), rte_pktmbuf_pkt_len(pkts[i]),
+			    &ahead[i]);
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		uint64_t ts = packet_time_us(w, pkts[i]);
@@ -225,7 +230,7 @@ int
 np_worker_main(void *arg)
 {
 	struct np_worker *w = arg;
-	struct rte_mbuf *pkts[NP_BURST];
+	struct rte_mbuf *pkts[NP_WORKER_BURST];
 	uint64_t idle_since = 0, hz = rte_get_tsc_hz();
 
 	w->cpu = sched_getcpu();
@@ -234,7 +239,7 @@ np_worker_main(void *arg)
 		uint16_t n = 0;
 
 		for (uint16_t p = 0; p < w->n_ports && !n; p++)
-			n = rte_eth_rx_burst(w->ports[p], w->queue, pkts, NP_BURST);
+			n = rte_eth_rx_burst(w->ports[p], w->queue, pkts, NP_WORKER_BURST);
 		if (n == 0) {
 			urcu_qsbr_quiescent_state();
 			if (w->reads_file) {
@@ -268,7 +273,7 @@ np_worker_main(void *arg)
 
 /*
  * A worker reading its capture file directly (no DPDK port): the same
- * frame path, in bursts of NP_BURST frames between quiescent states.
+ * frame path, in bursts of NP_WORKER_BURST frames between quiescent states.
  */
 void *
 np_worker_read_file(void *arg)
@@ -288,7 +293,7 @@ np_worker_read_file(void *arg)
 		uint64_t start = rte_rdtsc(), waited = w->ctr[NP_CTR_WAIT_CYCLES];
 
 		w->db = rcu_dereference(np_db_current);
-		for (unsigned i = 0; i < NP_BURST && (more = np_capture_next(w->capture, &frame, &len, &ts)) > 0; i++) {
+		for (unsigned i = 0; i < NP_WORKER_BURST && (more = np_capture_next(w->capture, &frame, &len, &ts)) > 0; i++) {
 			if (i == 0)	/* records to come are not older */
 				__atomic_store_n(&w->watermark, ts, __ATOMIC_RELEASE);
 			process_frame(w, frame, len, ts, ts);
@@ -301,19 +306,9 @@ np_worker_read_file(void *arg)
 	return NULL;
 }
 
-/* Nothing in the inbox: spin a little, then sleep (it shares a CPU). */
+/* Nothing in the inbox: the reader shares a CPU with a worker here. */
 #define NP_INBOX_IDLE_SPINS 64
 #define NP_INBOX_NAP_NS 20000
-
-static void
-inbox_nap(unsigned *empty)
-{
-	if (++*empty < NP_INBOX_IDLE_SPINS) {
-		rte_pause();
-		return;
-	}
-	nanosleep(&(struct timespec){ .tv_nsec = NP_INBOX_NAP_NS }, NULL);
-}
 
 /* The reader's descriptors in two passes (frame.h): parse the frames, then
  * in order p0f's expiry where the reader says and each frame's turn. */
@@ -331,7 +326,7 @@ take_descs(struct np_worker *w, const struct np_frame_desc *descs, unsigned n)
 			rte_prefetch0(np_inbox_frame(w->inbox, &descs[i + 2]));
 		if (w->link.guess)
 			w->link.off = d->link_off;	/* where the reader had found IP by then */
-		np_frame_parse_ahead(&w->obs, &w->link, np_inbox_frame(w->inbox, d), d->len, &ahead[i]);
+		parse_ahead(w, np_inbox_frame(w->inbox, d), d->len, &ahead[i]);
 	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct np_frame_desc *d = &descs[i];
@@ -354,7 +349,7 @@ void *
 np_worker_take_frames(void *arg)
 {
 	struct np_worker *w = arg;
-	struct np_frame_desc descs[NP_BURST];
+	struct np_frame_desc descs[NP_WORKER_BURST];
 	uint64_t upto = 0;
 	unsigned empty = 0;
 	char name[16];
@@ -364,7 +359,7 @@ np_worker_take_frames(void *arg)
 	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
 	while (!np_engine_quit()) {
-		unsigned n = np_inbox_take(w->inbox, descs, NP_BURST);
+		unsigned n = np_inbox_take(w->inbox, descs, NP_WORKER_BURST);
 
 		if (n == 0) {
 			urcu_qsbr_quiescent_state();
@@ -372,7 +367,7 @@ np_worker_take_frames(void *arg)
 				break;
 			/* no frame of ours before upto: records to come are later */
 			__atomic_store_n(&w->watermark, 2 * upto, __ATOMIC_RELEASE);
-			inbox_nap(&empty);
+			np_engine_idle(&empty, NP_INBOX_IDLE_SPINS, NP_INBOX_NAP_NS);
 			continue;
 		}
 		empty = 0;
