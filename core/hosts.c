@@ -245,6 +245,14 @@ derive(struct np_rec *d, const struct np_rec *src, enum np_rec_kind kind)
 	d->kind = (uint8_t)kind;
 	d->tail_len = 0;
 	memset(&d->tcp, 0, sizeof(d->tcp));
+	d->names = (struct np_rec_names){ .link = src->names.link };
+}
+
+/* A name of the record's database, cut to p0f's 32 API bytes. */
+static void
+api_name(char *dst, const char *name)
+{
+	np_api_strcpy(dst, name ? name : "");
 }
 
 /* ---- NAT scores (p0f add_nat_score) ------------------------------------- */
@@ -292,21 +300,22 @@ add_nat_score(struct np_hosts *hs, const struct np_rec *r, bool to_srv, uint16_t
 /* p0f verify_tool_class(): does a tool run on the OS the host showed? */
 static void
 verify_tool_class(struct np_hosts *hs, const struct np_rec *r, bool to_srv,
-		  const struct np_rec_match *m, const struct emitter *em)
+		  const struct emitter *em)
 {
 	const struct np_host *hd = record_host(hs, r, to_srv);
+	const struct np_rec_names *n = &r->names;
 	unsigned i;
 
 	if (hd->last_class_id == -1)
 		return;
-	for (i = 0; i < m->sys_cnt; i++) {
-		uint32_t id = m->sys[i] & ~NP_SYS_CLASS;
+	for (i = 0; i < n->sys_cnt; i++) {
+		uint32_t id = n->sys[i] & ~NP_SYS_CLASS;
 
-		if ((m->sys[i] & NP_SYS_CLASS) ? (int32_t)id == hd->last_class_id :
+		if ((n->sys[i] & NP_SYS_CLASS) ? (int32_t)id == hd->last_class_id :
 						 (int32_t)id == hd->last_name_id)
 			break;
 	}
-	if (i == m->sys_cnt)
+	if (i == n->sys_cnt)
 		add_nat_score(hs, r, to_srv, NP_NAT(APP_SIG), 4, em);
 	else
 		add_nat_score(hs, r, to_srv, 0, 0, em);
@@ -447,8 +456,8 @@ log_and_update:
 	if (matched) {
 		hd->last_class_id = t->m.class_id;
 		hd->last_name_id = (int32_t)t->m.name_id;
-		memcpy(hd->os_name, t->m.name, NP_STR_MAX);
-		memcpy(hd->os_flavor, t->m.flavor, NP_STR_MAX);
+		api_name(hd->os_name, r->names.name);
+		api_name(hd->os_flavor, r->names.flavor);
 		hd->last_quality = (uint8_t)(((t->flags & NP_RTCP_FUZZY) ? 1 : 0) |
 					     ((t->flags & NP_RTCP_GENERIC) ? 2 : 0));
 	}
@@ -541,7 +550,7 @@ process_tcp(struct np_hosts *hs, const struct np_rec *r, const struct emitter *e
 		hd->distance = (uint8_t)t->dist;
 
 	if ((t->flags & NP_RTCP_MATCHED) && t->m.class_id == -1)
-		verify_tool_class(hs, r, to_srv, &t->m, em);
+		verify_tool_class(hs, r, to_srv, em);
 	if (!(t->flags & NP_RTCP_OS_SIG))
 		return;
 	score_nat_tcp(hs, r, em);
@@ -551,11 +560,10 @@ process_tcp(struct np_hosts *hs, const struct np_rec *r, const struct emitter *e
 
 		derive(&out, r, NP_REC_MTU);
 		out.mtu.mtu = t->mtu;
-		memcpy(out.mtu.link, t->link, sizeof(out.mtu.link));
 		hd = record_host(hs, r, to_srv);
 		hd->mtu = (uint16_t)t->mtu;
-		if (t->link[0])
-			np_api_strcpy(hd->link_type, t->link);
+		if (r->names.link)
+			np_api_strcpy(hd->link_type, r->names.link);
 		em->fn(em->ctx, &out, NULL);
 	}
 	check_ts(hs, r, t->ts1, em);
@@ -606,7 +614,7 @@ score_nat_http(struct np_hosts *hs, const struct np_rec *r, uint32_t date,
 	}
 
 	if (h->m.class_id == -1) {
-		verify_tool_class(hs, r, to_srv, &h->m, em);
+		verify_tool_class(hs, r, to_srv, em);
 		hd = record_host(hs, r, to_srv);
 		if (!to_srv && ref && ref->matched) {
 			if (ref->name_id != h->m.name_id) {
@@ -708,13 +716,13 @@ process_http(struct np_hosts *hs, const struct np_rec *r, const char *tail,
 			};
 		hd->last_class_id = h->m.class_id;
 		hd->last_name_id = (int32_t)h->m.name_id;
-		memcpy(hd->os_name, h->m.name, NP_STR_MAX);
-		memcpy(hd->os_flavor, h->m.flavor, NP_STR_MAX);
+		api_name(hd->os_name, r->names.name);
+		api_name(hd->os_flavor, r->names.flavor);
 		hd->last_quality = (h->flags & NP_RHTTP_GENERIC) ? 2 : 0;
 	} else {
 		hd->http_name_id = (int32_t)h->m.name_id;
-		memcpy(hd->http_name, h->m.name, NP_STR_MAX);
-		memcpy(hd->http_flavor, h->m.flavor, NP_STR_MAX);
+		api_name(hd->http_name, r->names.name);
+		api_name(hd->http_flavor, r->names.flavor);
 		if (h->flags & NP_RHTTP_DISHONEST)
 			hd->bad_sw = 2;
 	}
@@ -745,8 +753,8 @@ process_tls(struct np_hosts *hs, const struct np_rec *r, const char *tail,
 	h->flags = r->tls.flags;
 	h->class_id = r->tls.m.class_id;
 	memcpy(h->ja4, r->tls.sig, sizeof(h->ja4));
-	memcpy(h->name, r->tls.m.name, NP_STR_MAX);
-	memcpy(h->flavor, r->tls.m.flavor, NP_STR_MAX);
+	api_name(h->name, r->names.name);
+	api_name(h->flavor, r->names.flavor);
 }
 
 void

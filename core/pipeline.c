@@ -50,7 +50,9 @@ void
 np_pipeline_frame(struct np_pipeline *p, const uint8_t *frame, uint32_t len, uint64_t ts_us)
 {
 	np_frame_process(&p->obs, &p->link, p->db, 1, frame, len, ts_us, &p->out, p->ctr);
-	for (unsigned i = 0; i < p->out.n; i++)
+	for (unsigned i = 0; i < p->out.n; i++) {
+		np_rec_resolve(&p->out.rec[i], p->db);
 		np_hosts_process(&p->hosts, &p->out.rec[i],
 				 np_observation_tail(&p->out, i), p->emit, p->ctx);
+	}
 }

@@ -2,16 +2,18 @@
 /*
  * Result records: what a worker sends to the logger, by value, through its
  * ring, and what the logger derives from them (uptime, host change, ip
- * sharing). A record holds copies of everything the logger prints and ids
- * for comparisons, never a pointer into the signature database, so a reload
- * can never leave a record dangling.
- *
- * A record may carry a text tail (the raw HTTP signature) in the ring
- * elements that follow it; tail_len says how many bytes.
+ * sharing). A record travels compact: the header, its kind's body (numbers
+ * and database ids, never a string or a pointer of the database) and an
+ * optional text tail (the raw HTTP signature, a TLS hello), in 16-byte ring
+ * slots. Where it is consumed (the logger, libnetprint's pipeline),
+ * np_rec_resolve() turns its ids into the strings of the database of its
+ * generation, which the consumer holds until it has formatted the record.
  */
 #ifndef NP_RECORD_H
 #define NP_RECORD_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -45,22 +47,17 @@ enum np_rec_kind {
 extern const char *const np_rec_kind_names[NP_REC_KIND_COUNT];
 
 
-/* The matched signature, as host-level scoring needs it. */
+/* The matched signature: its label in the database, and the ids host scoring compares. */
 struct np_rec_match {
+	uint32_t label;		/* index into the database's labels */
+	uint32_t line_no;
 	int32_t class_id;	/* -1: a tool or application ("!") */
 	uint32_t name_id;
-	uint32_t label_id;
-	uint32_t line_no;
-	uint32_t sys[NP_SYS_MAX];
-	uint8_t sys_cnt;
-	char name[32];		/* first 32 bytes, for the API */
-	char flavor[32];
-	char class_name[16];	/* "win", "unix"...; empty for a tool */
-	uint8_t name_len;	/* the label text starts with the whole name */
+	uint32_t label_id;	/* p0f's running label number */
 };
 
-/* A label's match as records carry it (tracker.c). */
-void np_rec_match_fill(struct np_rec_match *m, const struct np_db *db, const struct np_label *lb,
+/* A match of the database's label number `label` (record.c). */
+void np_rec_match_fill(struct np_rec_match *m, const struct np_db *db, uint32_t label,
 		       uint32_t line_no);
 
 /* np_rec_tcp.flags */
@@ -79,8 +76,6 @@ void np_rec_match_fill(struct np_rec_match *m, const struct np_db *db, const str
  * p0f derives from the same packet.
  */
 struct np_rec_tcp {
-	char label[NP_LABEL_MAX];	/* "name flavor"; empty when unmatched */
-	char link[NP_LABEL_MAX];	/* MTU link type; empty when unknown */
 	struct np_rec_match m;	/* valid with NP_RTCP_MATCHED */
 	int32_t dist;
 	uint32_t quirks;
@@ -101,8 +96,7 @@ struct np_rec_tcp {
 };
 
 struct np_rec_mtu {
-	char link[NP_LABEL_MAX];	/* empty when unknown */
-	uint32_t mtu;
+	uint32_t mtu;		/* its link type: names.link */
 };
 
 /* np_rec_http.flags */
@@ -114,7 +108,6 @@ struct np_rec_mtu {
 
 /* An HTTP request or response header block; raw_sig is the record's tail. */
 struct np_rec_http {
-	char label[NP_LABEL_MAX];
 	struct np_rec_match m;
 	char lang[3];		/* Accept-Language's first two letters */
 	char date[64];		/* the response's Date value, cut short */
@@ -141,7 +134,6 @@ struct np_rec_uptime {
  * (JA4_o, JA3, the raw strings, SNI, ALPN).
  */
 struct np_rec_tls {
-	char label[NP_LABEL_MAX];
 	struct np_rec_match m;	/* valid with NP_RTLS_MATCHED */
 	char sig[37];		/* JA4 (client) or JA3S hash (server) */
 	uint16_t version;	/* offered (client, JA4's) or negotiated (server) */
@@ -189,19 +181,37 @@ enum np_nat_bit {
 
 extern const char *const np_nat_reason_names[NP_NAT_REASON_COUNT];
 
+/*
+ * What a record's ids name in the database of its generation, set by
+ * np_rec_resolve() where the record is consumed and never sent through a
+ * ring: pointers into that database, valid while the consumer holds it.
+ */
+struct np_rec_names {
+	const char *label;	/* "name flavor" as p0f prints it; NULL: unmatched */
+	const char *name;
+	const char *flavor;	/* "" when the label has none */
+	const char *class_name;	/* "win", "unix", ...; NULL for a tool */
+	const uint32_t *sys;	/* the label's "sys =" list */
+	uint32_t sys_cnt;
+	const char *link;	/* the MTU's link type; NULL when unknown */
+};
+
+#define NP_REC_SLOT_ALIGN 16	/* the ring slot (NP_REC_SLOT below) */
+
 struct np_rec {
-	uint64_t ts_us;		/* packet time, microseconds since the epoch */
-	uint64_t order;		/* the logger's merge key (worker.h), 0 elsewhere */
-	uint32_t db_gen;	/* database generation that matched */
-	uint32_t flow_serial;	/* the flow, within its worker */
-	uint32_t flow_slot;
-	uint16_t tail_len;	/* bytes of text in the following ring elements */
+	/* the first slot: what says how many slots follow */
 	uint8_t kind;		/* enum np_rec_kind */
 	uint8_t ip_ver;
 	uint8_t to_srv;		/* subject is the client */
 	uint8_t worker;
 	uint8_t sendsyn;	/* the flow is a p0f-sendsyn exchange */
 	uint8_t pad_;
+	uint16_t tail_len;	/* bytes of text in the slots after the body */
+	uint32_t db_gen;	/* database generation that matched */
+	uint32_t flow_serial;	/* the flow, within its worker */
+	uint64_t ts_us;		/* packet time, microseconds since the epoch */
+	uint64_t order;		/* the logger's merge key (worker.h), 0 elsewhere */
+	uint32_t flow_slot;
 	uint16_t cli_port, srv_port;
 	uint8_t cli[16], srv[16];
 	union {
@@ -213,7 +223,23 @@ struct np_rec {
 		struct np_rec_tls tls;
 		uint32_t ts1;	/* NP_REC_TS */
 	};
+	_Alignas(NP_REC_SLOT_ALIGN) struct np_rec_names names;	/* not sent: np_rec_resolve() */
 };
+
+/* Records that name something of the database (SYNs, HTTP, TLS, MTU). */
+static inline bool
+np_rec_has_names(uint8_t kind)
+{
+	return kind <= NP_REC_SENDSYN_RESPONSE || kind == NP_REC_MTU ||
+	       kind == NP_REC_HTTP_REQUEST || kind == NP_REC_HTTP_RESPONSE ||
+	       kind == NP_REC_TLS_CLIENT || kind == NP_REC_TLS_SERVER;
+}
+
+/*
+ * Fill r->names from db, the database of r->db_gen (NULL: none known, every
+ * name left empty). Records derived from a resolved one copy its names.
+ */
+void np_rec_resolve(struct np_rec *r, const struct np_db *db);
 
 /*
  * What one packet yields: a fingerprint or a timestamp sample, an HTTP
@@ -280,11 +306,80 @@ np_api_strcpy(char *dst, const char *src)
 	memset(dst + n, 0, 32 - n);
 }
 
-/* Ring elements a record with this tail occupies. */
-static inline unsigned
-np_rec_slots(uint16_t tail_len)
+/*
+ * A record in a ring: 16-byte slots, first the header and its kind's body
+ * (np_rec_body_slots), then the tail's bytes (np_rec_tail_slots), without
+ * the NUL. The first slot says how many follow (kind, tail_len).
+ */
+#define NP_REC_SLOT NP_REC_SLOT_ALIGN
+
+struct np_rec_slot {
+	_Alignas(NP_REC_SLOT) uint8_t b[NP_REC_SLOT];
+};
+
+_Static_assert(offsetof(struct np_rec, tail_len) + 2 <= NP_REC_SLOT &&
+	       offsetof(struct np_rec, kind) < NP_REC_SLOT, "the first slot says the length");
+
+/* Bytes of a record of this kind that travel: header and body. */
+static inline size_t
+np_rec_wire_size(uint8_t kind)
 {
-	return 1 + (tail_len + sizeof(struct np_rec) - 1) / sizeof(struct np_rec);
+	size_t head = offsetof(struct np_rec, tcp);
+
+	switch (kind) {
+	case NP_REC_SYN:
+	case NP_REC_SYNACK:
+	case NP_REC_SENDSYN_PROBE:
+	case NP_REC_SENDSYN_RESPONSE:
+		return head + sizeof(struct np_rec_tcp);
+	case NP_REC_HTTP_REQUEST:
+	case NP_REC_HTTP_RESPONSE:
+		return head + sizeof(struct np_rec_http);
+	case NP_REC_TLS_CLIENT:
+	case NP_REC_TLS_SERVER:
+		return head + sizeof(struct np_rec_tls);
+	case NP_REC_TS:
+		return head + sizeof(uint32_t);
+	case NP_REC_MTU:
+		return head + sizeof(struct np_rec_mtu);
+	case NP_REC_UPTIME:
+		return head + sizeof(struct np_rec_uptime);
+	case NP_REC_HOST_CHANGE:
+	case NP_REC_IP_SHARING:
+		return head + sizeof(struct np_rec_nat);
+	default:
+		return head;
+	}
 }
+
+static inline unsigned
+np_rec_body_slots(uint8_t kind)
+{
+	return (unsigned)((np_rec_wire_size(kind) + NP_REC_SLOT - 1) / NP_REC_SLOT);
+}
+
+static inline unsigned
+np_rec_tail_slots(uint16_t tail_len)
+{
+	return (tail_len + NP_REC_SLOT - 1u) / NP_REC_SLOT;
+}
+
+/* Slots of the largest record's header and body. */
+#define NP_REC_SLOTS_MAX ((sizeof(struct np_rec) + NP_REC_SLOT - 1) / NP_REC_SLOT)
+
+/* Slots a record and its tail occupy. */
+static inline unsigned
+np_rec_slots(const struct np_rec *r)
+{
+	return np_rec_body_slots(r->kind) + np_rec_tail_slots(r->tail_len);
+}
+
+#define NP_REC_FITS_(body) \
+	(offsetof(struct np_rec, names) >= \
+	 NP_REC_SLOT * ((offsetof(struct np_rec, tcp) + sizeof(body) + NP_REC_SLOT - 1) / NP_REC_SLOT))
+_Static_assert(NP_REC_FITS_(struct np_rec_tcp) && NP_REC_FITS_(struct np_rec_http) &&
+	       NP_REC_FITS_(struct np_rec_tls) && NP_REC_FITS_(struct np_rec_uptime),
+	       "a record's slots land inside its struct");
+#undef NP_REC_FITS_
 
 #endif /* NP_RECORD_H */

@@ -320,8 +320,7 @@ fill_match(struct np_rec_tls *rt, const struct np_db *db, enum np_dir dir, const
 	const struct np_tls_sig *s = &db->tls[dir][m.sig];
 	const struct np_label *lb = np_db_label(db, s->label);
 
-	memcpy(rt->label, lb->text, sizeof(rt->label));
-	np_rec_match_fill(&rt->m, db, lb, s->line_no);
+	np_rec_match_fill(&rt->m, db, s->label, s->line_no);
 	rt->flags |= NP_RTLS_MATCHED;
 	if (!m.exact || lb->generic)
 		rt->flags |= NP_RTLS_GENERIC;

@@ -17,12 +17,6 @@
 #define NP_SPECIAL_MSS 1331	/* p0f-sendsyn */
 #define NP_SPECIAL_WIN 1337
 
-const char *const np_rec_kind_names[NP_REC_KIND_COUNT] = {
-#define NP_REC_NAME_(id, name) name,
-	NP_FOREACH_REC_KIND(NP_REC_NAME_)
-#undef NP_REC_NAME_
-};
-
 /* ---- host references: p0f's host bookkeeping, as flows need it -------- */
 
 static struct np_host_ref *
@@ -38,6 +32,7 @@ drop_host(struct np_tracker *o, struct np_host_ref *h, uint64_t ts_us)
 	struct np_rec r;
 
 	memset(&r, 0, offsetof(struct np_rec, tcp));
+	r.names = (struct np_rec_names){ 0 };
 	r.ts_us = ts_us;
 	r.kind = NP_REC_HOST_DROP;
 	r.worker = o->worker;
@@ -261,28 +256,6 @@ record_head(struct np_tracker *o, struct np_observation *out, enum np_rec_kind k
 	return r;
 }
 
-void
-np_rec_match_fill(struct np_rec_match *m, const struct np_db *db, const struct np_label *lb,
-		  uint32_t line_no)
-{
-	m->class_id = lb->class_id;
-	m->name_id = lb->name_id;
-	m->label_id = lb->label_id;
-	m->line_no = line_no;
-	m->sys_cnt = (uint8_t)lb->sys_cnt;
-	if (lb->sys_cnt)
-		memcpy(m->sys, lb->sys, lb->sys_cnt * sizeof(m->sys[0]));
-	/* p0f's API copies at most 32 bytes of each, without a NUL if full */
-	np_api_strcpy(m->name, db->names[lb->name_id]);
-	np_api_strcpy(m->flavor, lb->flavor ? lb->flavor : "");
-	const char *cls = lb->class_id >= 0 ? db->classes[lb->class_id] : "";
-	size_t n = strnlen(cls, sizeof(m->class_name) - 1);
-
-	memcpy(m->class_name, cls, n);
-	m->class_name[n] = 0;
-	m->name_len = (uint8_t)strlen(db->names[lb->name_id]);
-}
-
 /*
  * p0f fingerprint_tcp() and, when it keeps the signature, fingerprint_mtu():
  * one record. Returns false when p0f returns no signature (a tool, or a
@@ -312,8 +285,7 @@ fingerprint_tcp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, b
 		const struct np_tcp_sig *s = &db->tcp[dir][m.sig];
 
 		lb = np_db_label(db, s->label);
-		memcpy(t->label, lb->text, sizeof(t->label));
-		np_rec_match_fill(&t->m, db, lb, s->line_no);
+		np_rec_match_fill(&t->m, db, s->label, s->line_no);
 		t->flags |= NP_RTCP_MATCHED;
 		if (lb->generic)
 			t->flags |= NP_RTCP_GENERIC;
@@ -354,13 +326,9 @@ fingerprint_tcp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, b
 	if (os_sig)
 		t->flags |= NP_RTCP_OS_SIG;
 	/* fingerprint_mtu(), which p0f skips once it has dropped the flow */
-	if (os_sig && pk->mss) {
-		const char *link;
-
+	if (os_sig && pk->mss) {	/* its link type: np_rec_resolve() */
 		t->flags |= NP_RTCP_HAS_MTU;
 		t->mtu = pk->mss + (pk->ip_ver == 4 ? NP_MIN_TCP4 : NP_MIN_TCP6);
-		if ((link = np_match_mtu(db, t->mtu)))
-			memcpy(t->link, link, strlen(link) + 1);
 	}
 	return os_sig;
 }
@@ -396,8 +364,7 @@ fingerprint_http(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, 
 		const struct np_http_sig *s = &db->http[dir][m.sig];
 		const struct np_label *lb = np_db_label(db, s->label);
 
-		memcpy(h->label, lb->text, sizeof(h->label));
-		np_rec_match_fill(&h->m, db, lb, s->line_no);
+		np_rec_match_fill(&h->m, db, s->label, s->line_no);
 		h->flags |= NP_RHTTP_MATCHED;
 		if (lb->generic)
 			h->flags |= NP_RHTTP_GENERIC;

@@ -19,6 +19,7 @@
 #include <rte_telemetry.h>
 
 #include "control.h"
+#include "generations.h"
 #include "netprint.h"
 
 struct np_db *np_db_current;
@@ -30,6 +31,7 @@ np_control_publish_first(struct np_db *db)
 {
 	db->generation = 1;
 	db->refs = 1;	/* the control's; libnetprint's observer (-r FILE) takes its own */
+	np_gens_add(db);	/* the first of NP_GENS_MAX: cannot fail */
 	rcu_set_pointer(&np_db_current, db);
 }
 
@@ -44,8 +46,9 @@ np_control_request_reload(void)
  * its name in the directory kept from start (so after a chroot or a uid
  * switch too, if that user may read it); on any error keep the old one and
  * say why. Then swap, wait until no worker can still hold the old
- * pointer (every worker passes a quiescent state each loop), and let it
- * go: freed now, or when the file reader's observer lets go of it too.
+ * pointer (every worker passes a quiescent state each loop), and retire
+ * it: freed once the logger has written its last record (generations.h)
+ * and the file reader's observer, if any, has let go of it too.
  */
 static void
 reload(struct np_control *c)
@@ -61,8 +64,18 @@ reload(struct np_control *c)
 	}
 	nd->generation = np_db_current->generation + 1;
 	nd->refs = 1;
+	if (np_gens_add(nd)) {
+		c->reload_failures++;
+		fprintf(stderr, "netprint: reload postponed, keeping database generation %u: "
+			"%u older generations still have records to be written\n",
+			np_db_current->generation, np_gens_count());
+		np_db_unref(nd);
+		return;
+	}
 	struct np_db *old = rcu_xchg_pointer(&np_db_current, nd);
 	urcu_qsbr_synchronize_rcu();
+	/* no worker makes records of it now; the logger lets it go when written */
+	np_gens_retire_below(nd->generation);
 	np_db_unref(old);
 	c->reloads++;
 	fprintf(stderr, "netprint: database generation %u loaded from", nd->generation);
@@ -133,6 +146,9 @@ np_control_print(const struct np_control *c, FILE *out)
 	if (c->logger)
 		fprintf(out, "netprint:   %-36s %llu (logger on cpu %d)\n", "records written",
 			(unsigned long long)c->logger->written, c->logger->cpu);
+	if (c->logger && c->logger->unresolved)	/* a bug: generations.h */
+		fprintf(out, "netprint:   %-36s %llu\n", "records of a released database",
+			(unsigned long long)c->logger->unresolved);
 	/* What the devices say: received, missed (no room), errors, no mbuf. */
 	for (uint16_t p = 0; p < c->n_ports; p++) {
 		struct rte_eth_stats st;
@@ -313,4 +329,5 @@ np_control_stop(struct np_control *c)
 	}
 	np_db_unref(np_db_current);
 	np_db_current = NULL;
+	np_gens_fini();
 }

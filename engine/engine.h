@@ -67,6 +67,9 @@ struct np_logger {
 	uint64_t json_errors;	/* records JSON could not encode */
 	uint64_t write_errors;
 	char *text;		/* one formatted record: NP_FORMAT_TEXT_MAX bytes */
+	const struct np_db *db;	/* the last record's database (generations.h) */
+	uint32_t released_below;	/* generations let go of */
+	uint64_t unresolved;	/* records whose generation was gone: none */
 	struct np_held held;	/* the record, held for np_record_format() (lib.h) */
 };
 

@@ -16,6 +16,7 @@
 #include <rte_ring.h>
 
 #include "engine.h"
+#include "generations.h"
 #include "lib.h"
 
 #define NP_LOG_BURST 64
@@ -114,28 +115,64 @@ write_record(void *ctx, const struct np_rec *r, const char *tail)
 }
 
 /*
- * Take one record and its tail from a ring. The worker enqueued them in one
- * bulk operation, so the tail elements are there once the record is.
+ * Take one record and its tail from a ring: the first slot says how many
+ * follow. The worker enqueued them in one bulk operation, so they are all
+ * there once the first is.
  */
 static bool
 take_record(struct rte_ring *ring, struct np_rec *r, char *tail)
 {
-	if (!rte_ring_sc_dequeue_bulk_elem(ring, r, sizeof(*r), 1, NULL))
+	if (!rte_ring_sc_dequeue_bulk_elem(ring, r, NP_REC_SLOT, 1, NULL))
 		return false;
-	tail[0] = 0;
-	if (r->tail_len) {
-		unsigned slots = np_rec_slots(r->tail_len) - 1;
-		struct np_rec buf[NP_TAIL_MAX / sizeof(struct np_rec) + 1];
+	unsigned body = r->kind < NP_REC_KIND_COUNT ? np_rec_body_slots(r->kind) - 1 : 0;
+	unsigned tail_slots = r->tail_len <= NP_TAIL_MAX ? np_rec_tail_slots(r->tail_len) : 0;
 
-		if (r->tail_len > NP_TAIL_MAX ||
-		    !rte_ring_sc_dequeue_bulk_elem(ring, buf, sizeof(buf[0]), slots, NULL)) {
-			r->tail_len = 0;	/* cannot happen: enqueued together */
-			return true;
-		}
-		memcpy(tail, buf, r->tail_len);
-		tail[r->tail_len] = 0;
-	}
+	if ((body && !rte_ring_sc_dequeue_bulk_elem(ring, (uint8_t *)r + NP_REC_SLOT, NP_REC_SLOT,
+						    body, NULL)) ||
+	    (tail_slots && !rte_ring_sc_dequeue_bulk_elem(ring, tail, NP_REC_SLOT, tail_slots, NULL)))
+		r->tail_len = 0;	/* cannot happen: enqueued together */
+	tail[r->tail_len] = 0;
 	return true;
+}
+
+/* The database a record names, kept by the generations until released. */
+static const struct np_db *
+record_db(struct np_logger *lg, uint32_t gen)
+{
+	if (!lg->db || lg->db->generation != gen) {
+		lg->db = np_gens_find(gen);
+		if (!lg->db)
+			lg->unresolved++;	/* cannot happen: said at exit */
+	}
+	return lg->db;
+}
+
+/*
+ * Let go of the retired generations no record still names: a worker's
+ * records come in generation order, so once its next record (or its empty
+ * ring, looked at after the retirement was read) is of a later generation,
+ * it has none of the older ones left.
+ */
+static void
+release_generations(struct np_logger *lg)
+{
+	uint32_t bound = np_gens_retired_below();
+
+	if (bound <= lg->released_below)
+		return;
+	for (unsigned w = 0; w < lg->n_workers; w++) {
+		struct np_logger_head *h = &lg->heads[w];
+
+		if (!h->valid)
+			h->valid = take_record(lg->workers[w]->ring, &h->rec, h->tail);
+		if (h->valid && h->rec.db_gen < bound)
+			bound = h->rec.db_gen;
+	}
+	if (bound <= lg->released_below)
+		return;
+	np_gens_release(bound);
+	lg->released_below = bound;
+	lg->db = NULL;
 }
 
 /*
@@ -182,6 +219,7 @@ take_oldest(struct np_logger *lg)
 	}
 	struct np_logger_head *h = &lg->heads[best];
 	h->valid = false;
+	np_rec_resolve(&h->rec, np_rec_has_names(h->rec.kind) ? record_db(lg, h->rec.db_gen) : NULL);
 	np_hosts_process(lg->hosts, &h->rec, h->rec.tail_len ? h->tail : NULL, write_record, lg);
 	return true;
 }
@@ -237,6 +275,7 @@ np_logger_run(struct np_logger *lg)
 		bool finished = all_done(lg);
 
 		np_logger_reopen_if_asked(lg);
+		release_generations(lg);
 
 		/* Once every worker is done, one more pass empties the rings. */
 		if (drain(lg) == 0) {

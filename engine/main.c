@@ -36,7 +36,7 @@
 #include "privs.h"
 #include "reader.h"
 
-#define NP_RING_SIZE 16384	/* elements; a worker's batch fits many times */
+#define NP_RING_SIZE (1u << 19)	/* 16-byte slots (8 MiB): some 50,000 SYN records */
 _Static_assert(NP_WORKER_BATCH < NP_RING_SIZE, "a batch fits in the ring");
 #define NP_MBUFS_PER_QUEUE 4096	/* default of --mbufs */
 
@@ -213,7 +213,7 @@ static struct rte_ring *
 ring_new(unsigned index)
 {
 	char name[32];
-	size_t size = (size_t)rte_ring_get_memsize_elem(sizeof(struct np_rec), NP_RING_SIZE);
+	size_t size = (size_t)rte_ring_get_memsize_elem(sizeof(struct np_rec_slot), NP_RING_SIZE);
 	struct rte_ring *r = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE));
 
 	snprintf(name, sizeof(name), "np_ring%u", index);

@@ -11,6 +11,7 @@
 
 #include <rte_cycles.h>
 
+#include "generations.h"
 #include "reader.h"
 
 #define NP_READER_POLL 64	/* frames between looks at the API, reloads, rotation */
@@ -62,6 +63,7 @@ look_around(struct np_reader *r)
 		np_observer_set_db(r->obs, db);	/* its reference, taken before the
 						 * quiescent state below */
 	urcu_qsbr_quiescent_state();
+	np_gens_release(UINT32_MAX);	/* no ring here: the observer holds its own */
 	publish_counters(r);
 	np_logger_reopen_if_asked(r->lg);
 	if (r->lg->api)

@@ -45,7 +45,7 @@ packet_time_us(const struct np_worker *w, const struct rte_mbuf *m)
  * elements; a batch goes whole or not at all, so a record never arrives
  * without its tail. Reading a file, wait for room; live, count the drops.
  */
-_Static_assert(NP_WORKER_BATCH >= NP_OBSERVE_MAX_RECORDS * (1 + NP_TAIL_MAX / sizeof(struct np_rec) + 1),
+_Static_assert(NP_WORKER_BATCH >= NP_OBSERVE_MAX_RECORDS * (NP_REC_SLOTS_MAX + (NP_TAIL_MAX + NP_REC_SLOT - 1) / NP_REC_SLOT),
 	       "a packet's records and their tails fit in a batch");
 
 static void
@@ -81,28 +81,37 @@ batch_room(struct np_worker *w, unsigned elems)
 		flush_records(w);
 }
 
+/* One record, compact, with the order the logger merges by, and its tail. */
+static inline void
+batch_record(struct np_worker *w, const struct np_rec *r, const char *tail)
+{
+	uint8_t *at = w->batch[w->n_batch].b;
+
+	memcpy(at, r, np_rec_wire_size(r->kind));
+	memcpy(at + offsetof(struct np_rec, order), &w->order, sizeof(w->order));
+	w->n_batch += np_rec_body_slots(r->kind);
+	if (r->tail_len && tail) {	/* tracker events have none */
+		memcpy(w->batch[w->n_batch].b, tail, r->tail_len);
+		w->n_batch += np_rec_tail_slots(r->tail_len);
+	}
+	w->batch_records++;
+}
+
 static void
 batch_observation(struct np_worker *w, const struct np_observation *obs)
 {
 	unsigned need = 0;
 
 	for (unsigned i = 0; i < obs->n; i++)
-		need += np_rec_slots(obs->rec[i].tail_len);
+		need += np_rec_slots(&obs->rec[i]);
 	batch_room(w, need);
 	const char *tail = obs->tail;
 
 	for (unsigned i = 0; i < obs->n; i++) {
-		uint16_t len = obs->rec[i].tail_len;
-
-		w->batch[w->n_batch] = obs->rec[i];
-		w->batch[w->n_batch++].order = w->order;
-		if (len) {
-			memcpy(&w->batch[w->n_batch], tail, len);
-			w->n_batch += np_rec_slots(len) - 1;
-			tail += len + 1;
-		}
+		batch_record(w, &obs->rec[i], tail);
+		if (obs->rec[i].tail_len)
+			tail += obs->rec[i].tail_len + 1;
 	}
-	w->batch_records += obs->n;
 }
 
 /* Host drops from the tracker, in order with the packets' records. */
@@ -111,10 +120,8 @@ np_worker_event(void *ctx, const struct np_rec *r)
 {
 	struct np_worker *w = ctx;
 
-	batch_room(w, 1);
-	w->batch[w->n_batch] = *r;
-	w->batch[w->n_batch++].order = w->order;
-	w->batch_records++;
+	batch_room(w, np_rec_slots(r));
+	batch_record(w, r, NULL);
 }
 
 /* A burst's first pass over one frame: parse, and prefetch its flow's bucket. */

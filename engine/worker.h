@@ -77,14 +77,14 @@ struct np_worker {
 	uint8_t *scratch;		/* linearised multi-segment frames */
 	struct np_observation *observation;	/* one packet's records */
 	struct np_frame_ahead *ahead;	/* a burst's frames, parsed (NP_WORKER_BURST) */
-	struct np_rec *batch;	/* this burst's records, as ring elements */
-	unsigned n_batch, batch_records;	/* elements, records among them */
+	struct np_rec_slot *batch;	/* this burst's records, as ring slots */
+	unsigned n_batch, batch_records;	/* slots, records among them */
 	uint64_t ctr[NP_CTR_COUNT];
 } __rte_cache_aligned;
 
-/* Ring elements a burst's records may take before they are sent early:
+/* Ring slots a burst's records may take before they are sent early:
  * room for at least a packet's records with a full tail, and host drops. */
-#define NP_WORKER_BATCH 2048
+#define NP_WORKER_BATCH 4096
 
 /* The worker loop on an lcore: its RX queue on every port. */
 int np_worker_main(void *arg);

@@ -57,6 +57,7 @@ const char *const *np_db_bundled(void);
 struct np_queued {
 	struct np_rec rec;
 	char *tail;			/* malloc'd copy, or NULL */
+	struct np_db *db;		/* a reference: rec's names point into it */
 };
 
 struct np_observer {
@@ -72,6 +73,7 @@ struct np_observer {
 	uint32_t q_head, q_len, q_cap;
 	struct np_rec polled;		/* the record np_observer_poll() gave */
 	char *polled_tail;
+	struct np_db *polled_db;	/* its names' database, referenced */
 	uint64_t records, dropped;
 };
 

@@ -16,8 +16,20 @@ static void
 queue_drop_head(struct np_observer *o)
 {
 	free(o->queue[o->q_head].tail);
+	np_db_unref(o->queue[o->q_head].db);
 	o->q_head = (o->q_head + 1) % o->q_cap;
 	o->q_len--;
+}
+
+/* The record the last poll gave is done with. */
+static void
+release_polled(struct np_observer *o)
+{
+	np_held_clear(&o->held);
+	free(o->polled_tail);
+	o->polled_tail = NULL;
+	np_db_unref(o->polled_db);
+	o->polled_db = NULL;
 }
 
 /* Copy a record into the poll queue; the oldest goes when it is full. */
@@ -50,6 +62,7 @@ queue_push(struct np_observer *o, const struct np_rec *r, const char *tail)
 	}
 	if (e->tail)
 		memcpy(e->tail, tail, r->tail_len + 1u);
+	e->db = np_db_ref(o->db);	/* a reload before the poll keeps its names */
 	o->q_len++;
 }
 
@@ -130,7 +143,7 @@ np_observer_free(struct np_observer *o)
 	while (o->q_len)
 		queue_drop_head(o);
 	free(o->queue);
-	free(o->polled_tail);
+	release_polled(o);
 	np_held_fini(&o->held);
 	np_pipeline_fini(&o->p);
 	np_tcp_filter_free(o->filter);
@@ -161,15 +174,6 @@ np_observer_on_record(struct np_observer *o, np_record_fn fn, void *ctx)
 	o->ctx = ctx;
 }
 
-/* The record the last poll gave is done with. */
-static void
-release_polled(struct np_observer *o)
-{
-	np_held_clear(&o->held);
-	free(o->polled_tail);
-	o->polled_tail = NULL;
-}
-
 int
 np_observer_feed(struct np_observer *o, const void *frame, size_t caplen, uint64_t ts_us)
 {
@@ -194,6 +198,7 @@ np_observer_poll(struct np_observer *o)
 
 		o->polled = e->rec;
 		o->polled_tail = e->tail;
+		o->polled_db = e->db;	/* held until the view is done with */
 		o->q_head = (o->q_head + 1) % o->q_cap;
 		o->q_len--;
 		if (!np_held_fill(&o->held, &o->polled, o->polled_tail))

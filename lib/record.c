@@ -81,20 +81,17 @@ put(struct np_held *h, const void *s, size_t n)
 	return at;
 }
 
-/* The label text "name flavor" split as the database has it. */
+/* The record's match, its names copied: the view outlives no database. */
 static void
-set_match(struct np_held *h, struct np_match *m, const struct np_rec_match *rm,
-	  const char *label, enum np_quality q, bool is_os)
+set_match(struct np_held *h, struct np_match *m, const struct np_rec_names *n,
+	  enum np_quality q, bool is_os)
 {
-	size_t len = strlen(label), nlen = rm->name_len <= len ? rm->name_len : len;
-
 	m->quality = q;
 	m->is_os = is_os;
-	m->class_name = rm->class_name[0] ? put(h, rm->class_name, strnlen(rm->class_name,
-						 sizeof(rm->class_name))) : NULL;
-	m->name = put(h, label, nlen);
-	m->flavor = nlen < len ? put(h, label + nlen + 1, len - nlen - 1) : "";
-	m->text = label;
+	m->class_name = n->class_name ? put(h, n->class_name, strlen(n->class_name)) : NULL;
+	m->name = n->name ? put(h, n->name, strlen(n->name)) : "";
+	m->flavor = n->flavor ? put(h, n->flavor, strlen(n->flavor)) : "";
+	m->text = n->label ? put(h, n->label, strlen(n->label)) : "";
 }
 
 static void
@@ -104,7 +101,7 @@ fill_tcp(struct np_held *h, struct np_record *v, const struct np_rec *r)
 	const char *words[NP_PARAMS_MAX];
 
 	if (t->flags & NP_RTCP_MATCHED)
-		set_match(h, &v->match, &t->m, t->label,
+		set_match(h, &v->match, &r->names,
 			  t->flags & NP_RTCP_FUZZY ? NP_MATCH_FUZZY :
 			  t->flags & NP_RTCP_GENERIC ? NP_MATCH_GENERIC : NP_MATCH_EXACT,
 			  !(t->flags & NP_RTCP_APP));
@@ -120,7 +117,7 @@ fill_http(struct np_held *h, struct np_record *v, const struct np_rec *r)
 	const char *words[NP_PARAMS_MAX], *l = t->lang;
 
 	if (t->flags & NP_RHTTP_MATCHED)
-		set_match(h, &v->match, &t->m, t->label,
+		set_match(h, &v->match, &r->names,
 			  t->flags & NP_RHTTP_GENERIC ? NP_MATCH_GENERIC : NP_MATCH_EXACT,
 			  t->m.class_id >= 0);
 	v->flags = flags_of(words, np_http_params(t, words));
@@ -142,7 +139,7 @@ fill_tls(struct np_held *h, struct np_record *v, const struct np_rec *r)
 	bool client = r->kind == NP_REC_TLS_CLIENT;
 
 	if (t->flags & NP_RTLS_MATCHED)
-		set_match(h, &v->match, &t->m, t->label,
+		set_match(h, &v->match, &r->names,
 			  t->flags & NP_RTLS_GENERIC ? NP_MATCH_GENERIC : NP_MATCH_EXACT,
 			  t->m.class_id >= 0);
 	v->flags = flags_of(words, np_tls_params(t, words));
@@ -260,7 +257,7 @@ np_held_fill(struct np_held *h, const struct np_rec *r, const char *tail)
 	switch (r->kind) {
 	case NP_REC_MTU:
 		v->mtu = r->mtu.mtu;
-		v->link = r->mtu.link[0] ? r->mtu.link : NULL;
+		v->link = r->names.link ? put(h, r->names.link, strlen(r->names.link)) : NULL;
 		break;
 	case NP_REC_UPTIME:
 		v->uptime_min = r->uptime.up_min;

@@ -201,13 +201,19 @@ set_buf(struct np_field *f, const char *key)
 }
 
 /* p0f prints "???" for a field it has no value for. */
+static const char *
+or_unknown(const char *s)
+{
+	return s ? s : "???";
+}
+
 static void
 tcp_fields(const struct np_rec *r, struct np_field *f)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	const char *words[NP_PARAMS_MAX];
 
-	set_str(&f[0], (t->flags & NP_RTCP_APP) ? "app" : "os", t->label[0] ? t->label : "???");
+	set_str(&f[0], (t->flags & NP_RTCP_APP) ? "app" : "os", or_unknown(r->names.label));
 	struct np_sb b = set_buf(&f[1], "dist");
 	if (t->flags & NP_RTCP_BAD_TTL)
 		np_sb_str(&b, "<= ");
@@ -227,7 +233,7 @@ http_fields(const struct np_rec *r, const char *tail, struct np_field *f)
 	const char *words[NP_PARAMS_MAX];
 
 	if (h->flags & NP_RHTTP_MATCHED)
-		set_str(&f[0], h->m.class_id < 0 ? "app" : "os", h->label);
+		set_str(&f[0], h->m.class_id < 0 ? "app" : "os", or_unknown(r->names.label));
 	else
 		set_str(&f[0], "app", "???");
 	if (isalpha((unsigned char)l[0]) && isalpha((unsigned char)l[1]) &&
@@ -409,7 +415,7 @@ tls_fields(struct np_fields *fs, const struct np_rec *r, const struct np_tls_out
 	unsigned n = 0;
 
 	if (t->flags & NP_RTLS_MATCHED)
-		set_str(&f[n++], t->m.class_id < 0 ? "app" : "os", t->label);
+		set_str(&f[n++], t->m.class_id < 0 ? "app" : "os", or_unknown(r->names.label));
 	else
 		set_str(&f[n++], "app", "???");
 	set_buf(&f[n], "params");
@@ -462,7 +468,7 @@ record_fields(const struct np_rec *r, const char *tail, struct np_field *f)
 
 	switch (r->kind) {
 	case NP_REC_MTU:
-		set_str(&f[0], "link", r->mtu.link[0] ? r->mtu.link : "???");
+		set_str(&f[0], "link", or_unknown(r->names.link));
 		b = set_buf(&f[1], "raw_mtu");
 		np_sb_uint(&b, r->mtu.mtu);
 		return 2;

@@ -96,15 +96,13 @@ params_array(const char *const *words, unsigned n)
 
 /* A match: class, name, flavor and how good it is. */
 static json_t *
-match(const struct np_rec_match *m, const char *label, const char *quality)
+match(const struct np_rec_names *n, const char *quality)
 {
-	size_t llen = strlen(label), nlen = m->name_len <= llen ? m->name_len : llen;
 	json_t *o = json_object();
 
-	json_object_set_new(o, "class", m->class_name[0] ? jcstr(m->class_name) : json_null());
-	json_object_set_new(o, "name", jstr(label, nlen));
-	json_object_set_new(o, "flavor", nlen < llen ? jstr(label + nlen + 1, llen - nlen - 1) :
-						       json_null());
+	json_object_set_new(o, "class", n->class_name ? jcstr(n->class_name) : json_null());
+	json_object_set_new(o, "name", n->name ? jcstr(n->name) : json_null());
+	json_object_set_new(o, "flavor", n->flavor && n->flavor[0] ? jcstr(n->flavor) : json_null());
 	json_object_set_new(o, "match", json_string(quality));
 	return o;
 }
@@ -119,7 +117,7 @@ tcp_fields(json_t *o, const struct np_rec *r)
 			      (t->flags & NP_RTCP_GENERIC) ? "generic" : "exact";
 
 	json_object_set_new(o, (t->flags & NP_RTCP_APP) ? "app" : "os",
-			    (t->flags & NP_RTCP_MATCHED) ? match(&t->m, t->label, quality) :
+			    (t->flags & NP_RTCP_MATCHED) ? match(&r->names, quality) :
 							   json_null());
 	json_object_set_new(o, "distance", json_integer(t->dist));
 	json_object_set_new(o, "distance_is_max", json_boolean(t->flags & NP_RTCP_BAD_TTL));
@@ -138,7 +136,7 @@ http_fields(json_t *o, const struct np_rec *r, const char *tail)
 
 	json_object_set_new(o, (h->flags & NP_RHTTP_MATCHED) && h->m.class_id >= 0 ? "os" : "app",
 			    (h->flags & NP_RHTTP_MATCHED) ?
-				    match(&h->m, h->label, (h->flags & NP_RHTTP_GENERIC) ? "generic" :
+				    match(&r->names, (h->flags & NP_RHTTP_GENERIC) ? "generic" :
 											 "exact") :
 				    json_null());
 	if (isalpha((unsigned char)l[0]) && isalpha((unsigned char)l[1]) &&
@@ -168,7 +166,7 @@ tls_fields(json_t *o, const struct np_rec *r, const struct np_tls_out *out)
 
 	json_object_set_new(o, (t->flags & NP_RTLS_MATCHED) && t->m.class_id >= 0 ? "os" : "app",
 			    (t->flags & NP_RTLS_MATCHED) ?
-				    match(&t->m, t->label,
+				    match(&r->names,
 					  (t->flags & NP_RTLS_GENERIC) ? "generic" : "exact") :
 				    json_null());
 	json_object_set_new(o, "params", params_array(words, np_tls_params(t, words)));
@@ -238,7 +236,7 @@ np_json_record(char *buf, size_t len, const struct np_rec *r, const char *tail,
 
 	switch (r->kind) {
 	case NP_REC_MTU:
-		json_object_set_new(o, "link", r->mtu.link[0] ? jcstr(r->mtu.link) : json_null());
+		json_object_set_new(o, "link", r->names.link ? jcstr(r->names.link) : json_null());
 		json_object_set_new(o, "mtu", json_integer(r->mtu.mtu));
 		break;
 	case NP_REC_UPTIME:

@@ -13,7 +13,10 @@ once) and restored. Each reload must be reported (a new generation, or
 "reload failed" with FILE:LINE of the broken file and the old generation
 kept); at the end,
 after SIGTERM, netprint must exit 0 with every packet accounted for in its
-counters and the generation equal to 1 + the good reloads. Run under
+counters and the generation equal to 1 + the good reloads. Every other
+good database renames its labels (a "~" after each): records travel with
+database ids and the logger writes them with the names of their own
+generation, so the log must hold names of both kinds and nothing else. Run under
 ASan/UBSan by the test command, this also shows no crash and no leak.
 TAP output.
 """
@@ -45,18 +48,30 @@ def main():
     np, db, tls_db, cap = sys.argv[1:5]
     reloads = int(sys.argv[5]) if len(sys.argv) > 5 else 200
     good = open(db, "rb").read()
+    renamed_label = re.compile(rb"^(label\s*=\s*[sg]:[^:\n]*:[^:\n]*:)(.*)$", re.M)
     bad = good + b"\n[tcp:request]\nlabel = s:unix:Broken:1\nsig = 4:64:0:*:mss*20,7:mss:df:\n"
     tls_good = open(tls_db, "rb").read()
+    labels = set()
+    for text in (good, tls_good):
+        for m in renamed_label.finditer(text):
+            name, flavor = m.group(1).split(b":")[2], m.group(2).strip()
+            labels.add((name + (b" " + flavor if flavor else b"")).decode())
+    # ... and moves every label's index by one: a record written with the
+    # wrong generation's names would show another label for its signature
+    renamed = renamed_label.sub(rb"\1\2~", good).replace(
+        b"[tcp:request]\n", b"[tcp:request]\n\nlabel = s:unix:Never:matched\nsig = 4:1:0:1:1,0:mss::0\n\n", 1)
+    tls_renamed = renamed_label.sub(rb"\1\2~", tls_good)
     tls_bad = tls_good.replace(b"[tls:server]", b"[tls:server]\nlabel = s:!:X:\nsys = @unix\nsig = nope\n")
     with tempfile.TemporaryDirectory() as tmp:
-        fp, tls_fp, sock, err = (os.path.join(tmp, x) for x in ("p0f.fp", "tls.fp", "api.sock", "err"))
+        fp, tls_fp, sock, err, log = (os.path.join(tmp, x)
+                                      for x in ("p0f.fp", "tls.fp", "api.sock", "err", "log"))
         open(fp, "wb").write(good)
         open(tls_fp, "wb").write(tls_good)
         errf = open(err, "w")
         proc = subprocess.Popen(
             [np, "--no-huge", "-m", "512", "--no-pci", "--no-shconf", "--log-level=*:error",
              "--file-prefix", "npstorm%d" % os.getpid(), "-l", "0-1", "--vdev=net_pcap0,rx_pcap=%s,infinite_rx=1" % cap,
-             "--", "-f", fp, "-f", tls_fp, "-s", sock, "-o", os.devnull],
+             "--", "-f", fp, "-f", tls_fp, "-s", sock, "-o", log],
             stdout=subprocess.DEVNULL, stderr=errf)
         try:
             check(wait_for(err, r"link up", 1, 30), "netprint starts and replays")
@@ -67,8 +82,10 @@ def main():
             for i in range(reloads):
                 # odd reloads break one file: p0f's, or every fourth the TLS one
                 broken = "tls.fp" if i % 4 == 3 else "p0f.fp" if i % 2 else None
-                for path, ok_text, bad_text, name in ((fp, good, bad, "p0f.fp"),
-                                                      (tls_fp, tls_good, tls_bad, "tls.fp")):
+                rename = i % 4 == 2   # every other good reload
+                for path, ok_text, bad_text, name in (
+                        (fp, renamed if rename else good, bad, "p0f.fp"),
+                        (tls_fp, tls_renamed if rename else tls_good, tls_bad, "tls.fp")):
                     tmp_fp = path + ".new"
                     open(tmp_fp, "wb").write(bad_text if broken == name else ok_text)
                     os.rename(tmp_fp, path)
@@ -129,6 +146,32 @@ def main():
         check(m and int(m.group(2)) == ok_msgs and int(m.group(3)) == fail_msgs and
               int(m.group(1)) == 1 + ok_msgs,
               "final counters: generation 1 + %d, %d reloads, %d failed" % (ok_msgs, ok_msgs, fail_msgs))
+
+        check("records of a released database" not in text,
+              "every record found the database of its generation")
+        seen = {"plain": 0, "renamed": 0, "foreign": []}
+        names_of_sig = {}
+        for m in re.finditer(r"\bmod=syn\|.*?\|os=([^|]*)\|.*?\|raw_sig=([^|\n]*)",
+                             open(log, errors="replace").read()):
+            names_of_sig.setdefault(m.group(2), set()).add(m.group(1).rstrip("~").rstrip())
+        mixed = [(sig, sorted(n)) for sig, n in names_of_sig.items() if len(n) > 1]
+        check(names_of_sig and not mixed,
+              "each SYN signature keeps its label across generations (%d signatures; mixed: %s)"
+              % (len(names_of_sig), mixed[:3]))
+        for m in re.finditer(r"\|(?:os|app)=([^|]*)\|", open(log, errors="replace").read()):
+            name = m.group(1)
+            if name == "???":
+                continue
+            if name in labels:
+                seen["plain"] += 1
+            elif name.endswith("~") and name[:-1].rstrip() in labels:
+                seen["renamed"] += 1
+            elif len(seen["foreign"]) < 5:
+                seen["foreign"].append(name)
+        print("# labels written: %d as loaded first, %d renamed" % (seen["plain"], seen["renamed"]))
+        check(seen["plain"] > 0 and seen["renamed"] > 0 and not seen["foreign"],
+              "records are written with their own generation's names (both seen, no other: %s)"
+              % seen["foreign"])
 
         def counter(name):
             m = re.search(r"netprint:   %s +(\d+)" % re.escape(name), text)

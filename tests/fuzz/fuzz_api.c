@@ -68,13 +68,13 @@ syn_named(const char *cli, uint32_t t, const char *name, const char *flavor)
 	r.tcp.flags = NP_RTCP_MATCHED | NP_RTCP_OS_SIG | NP_RTCP_HAS_MTU;
 	r.tcp.m.class_id = 1;
 	r.tcp.m.name_id = 3;
-	np_api_strcpy(r.tcp.m.name, name);
-	np_api_strcpy(r.tcp.m.flavor, flavor);
+	r.names.name = name;
+	r.names.flavor = flavor;
 	r.tcp.ttl = 60;
 	r.tcp.dist = 4;
 	r.tcp.mss = 1460;
 	r.tcp.mtu = 1500;
-	strcpy(r.tcp.link, "Ethernet or modem");
+	r.names.link = "Ethernet or modem";
 	np_hosts_process(g_hosts, &r, NULL, ignore, NULL);
 }
 
@@ -88,8 +88,8 @@ tls_named(const char *cli, uint32_t t, const char *name, const char *flavor, uin
 	r.tls.transport = 't';
 	r.tls.flags = flags;
 	r.tls.m.class_id = -1;
-	np_api_strcpy(r.tls.m.name, name);
-	np_api_strcpy(r.tls.m.flavor, flavor);
+	r.names.name = name;
+	r.names.flavor = flavor;
 	np_hosts_process(g_hosts, &r, NULL, ignore, NULL);
 }
 

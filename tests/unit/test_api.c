@@ -64,13 +64,13 @@ syn_from(uint32_t t, uint8_t ttl, const char *name, const char *flavor)
 	r.tcp.flags = NP_RTCP_MATCHED | NP_RTCP_OS_SIG | NP_RTCP_GENERIC | NP_RTCP_HAS_MTU;
 	r.tcp.m.class_id = 1;
 	r.tcp.m.name_id = 3;
-	np_api_strcpy(r.tcp.m.name, name);
-	np_api_strcpy(r.tcp.m.flavor, flavor);
+	r.names.name = name;
+	r.names.flavor = flavor;
 	r.tcp.dist = 64 - ttl;
 	r.tcp.ttl = ttl;
 	r.tcp.mss = 1460;
 	r.tcp.mtu = 1500;
-	strcpy(r.tcp.link, "Ethernet or modem");
+	r.names.link = "Ethernet or modem";
 	np_hosts_process(&g_hosts, &r, NULL, ignore, NULL);
 }
 
@@ -227,8 +227,8 @@ tls_client_from(const char *addr, uint32_t t, const char *ja4, const char *name,
 	r.tls.flags = flags;
 	r.tls.m.class_id = -1;
 	if (name) {
-		np_api_strcpy(r.tls.m.name, name);
-		np_api_strcpy(r.tls.m.flavor, flavor);
+		r.names.name = name;
+		r.names.flavor = flavor;
 	}
 	np_hosts_process(&g_hosts, &r, NULL, ignore, NULL);
 }

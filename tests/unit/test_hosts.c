@@ -194,6 +194,22 @@ static const struct sig S_SA_UNK_URG = { false, 0, 0, 0, 0, "", "", 0,
 
 static uint32_t g_serial;
 
+/*
+ * "name flavor" as a database label's text, for a record's names: kept in
+ * a ring of buffers long enough for the records a test has in hand.
+ */
+static const char *
+label_text(const char *name, const char *flavor)
+{
+	static char texts[16][NP_LABEL_MAX];
+	static unsigned next;
+	char *t = texts[next++ % 16];
+
+	snprintf(t, NP_LABEL_MAX, "%s%s%s", name, flavor && flavor[0] ? " " : "",
+		 flavor ? flavor : "");
+	return t;
+}
+
 /* The record head: addresses, ports, time, flow. */
 static struct np_rec
 head(enum np_rec_kind kind, bool to_srv, const uint8_t *cli, const uint8_t *srv, uint16_t cport,
@@ -243,13 +259,13 @@ fill_tcp(struct np_rec *r, const struct pkt *p)
 	t->mtu = t->mss + 40u;
 	if (s->matched) {
 		t->flags |= NP_RTCP_MATCHED | (p->fuzzy ? NP_RTCP_FUZZY : 0);
-		snprintf(t->label, sizeof(t->label), "%s %s", s->name, s->flavor);
 		t->m.class_id = s->class_id;
 		t->m.name_id = s->name_id;
 		t->m.label_id = s->label_id;
 		t->m.line_no = s->line_no;
-		np_api_strcpy(t->m.name, s->name);
-		np_api_strcpy(t->m.flavor, s->flavor);
+		r->names.label = label_text(s->name, s->flavor);
+		r->names.name = s->name;
+		r->names.flavor = s->flavor;
 	}
 }
 
@@ -1280,15 +1296,14 @@ http_rec(bool to_srv, const uint8_t *cli, const uint8_t *srv, uint16_t cport, ui
 	x->ua_os = h->ua_os;
 	if (h->app) {
 		x->flags |= NP_RHTTP_MATCHED;
-		snprintf(x->label, sizeof(x->label), "%s%s%s", h->app->name, h->app->flavor ? " " : "",
-			 h->app->flavor ? h->app->flavor : "");
 		x->m.class_id = h->app->class_id;
 		x->m.name_id = h->app->name_id;
 		x->m.label_id = h->app->label_id;
-		x->m.sys_cnt = h->app->sys_cnt;
-		memcpy(x->m.sys, h->app->sys, sizeof(h->app->sys));
-		np_api_strcpy(x->m.name, h->app->name);
-		np_api_strcpy(x->m.flavor, h->app->flavor ? h->app->flavor : "");
+		r.names.label = label_text(h->app->name, h->app->flavor);
+		r.names.name = h->app->name;
+		r.names.flavor = h->app->flavor ? h->app->flavor : "";
+		r.names.sys = h->app->sys;
+		r.names.sys_cnt = h->app->sys_cnt;
 	}
 	x->flags |= (h->dishonest ? NP_RHTTP_DISHONEST : 0) | (h->anonymous ? NP_RHTTP_ANONYMOUS : 0) |
 		    (h->via ? NP_RHTTP_VIA : 0);
@@ -1776,7 +1791,7 @@ Test(host_table, mtu_record_and_link_type)
 	tf_addr4(srv, 10, 79, 6, 2);
 	r = head(NP_REC_SYN, true, cli, srv, 40000, 80, US(100), ++g_serial);
 	fill_tcp(&r, &lin);
-	snprintf(r.tcp.link, sizeof(r.tcp.link), "Ethernet or modem");
+	r.names.link = "Ethernet or modem";
 	process(&r);
 	cr_assert(eq(u32, lines_of(NP_REC_MTU, 0, got, 4), 1));
 	cr_assert(strstr(got[0], "|subj=cli|link=Ethernet or modem|raw_mtu=1500") != NULL, "%s",
@@ -1784,7 +1799,7 @@ Test(host_table, mtu_record_and_link_type)
 	assert_str(host(10, 79, 6, 1)->link_type, "Ethernet or modem");
 	cr_assert(eq(u16, host(10, 79, 6, 1)->mtu, 1500));
 	r.ts_us = US(101);
-	r.tcp.link[0] = 0;	/* an unknown MTU keeps the link type */
+	r.names.link = NULL;	/* an unknown MTU keeps the link type */
 	r.tcp.mss = 1000;
 	r.tcp.mtu = 1040;
 	process(&r);
@@ -1829,8 +1844,8 @@ Test(host_table, tool_syn_updates_nothing)
 	fill_tcp(&r, &(struct pkt){ &S_WIN7, 120, 0, 0, false });
 	r.tcp.flags = NP_RTCP_MATCHED | NP_RTCP_APP;	/* no OS_SIG: a tool */
 	r.tcp.m.class_id = -1;
-	r.tcp.m.sys[0] = NAME_WINDOWS;
-	r.tcp.m.sys_cnt = 1;
+	r.names.sys = (const uint32_t[]){ NAME_WINDOWS };
+	r.names.sys_cnt = 1;
 	process(&r);
 	cr_assert(eq(u32, nat_lines(got, 4), 1));
 	cr_assert(strstr(got[0], "reason=app_vs_os|raw_hits=0,1,1,1") != NULL, "%s", got[0]);

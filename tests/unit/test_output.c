@@ -294,9 +294,11 @@ print_records(struct np_observation *obs, struct np_rec *out)
 {
 	struct printed p = { out, 0 };
 
-	for (unsigned i = 0; i < obs->n; i++)
+	for (unsigned i = 0; i < obs->n; i++) {
+		np_rec_resolve(&obs->rec[i], g_db);
 		np_hosts_process(&g_hosts, &obs->rec[i], np_observation_tail(obs, i),
 				 collect, &p);
+	}
 	return p.n;
 }
 
@@ -527,7 +529,7 @@ Test(format, params_in_p0f_order_and_random_ttl_distance)
 	tf_addr4(r.srv, 5, 6, 7, 8);
 	r.cli_port = 1;
 	r.srv_port = 2;
-	strcpy(r.tcp.label, "Some OS");
+	r.names.label = "Some OS";
 	r.tcp.flags = NP_RTCP_MATCHED | NP_RTCP_GENERIC | NP_RTCP_FUZZY | NP_RTCP_BAD_TTL;
 	r.tcp.dist = 40;
 	r.tcp.tos = 0x2e;
@@ -705,7 +707,7 @@ Test(flow, tool_syn_gives_only_the_syn_record_and_no_synack_later)
 	cr_assert(eq(u32, observe(&g_obs, &s, T(0), r), 1));
 	cr_assert(eq(u8, r[0].kind, NP_REC_SYN));
 	cr_assert(ne(int, r[0].tcp.flags & NP_RTCP_APP, 0));
-	assert_str(r[0].tcp.label, "NMap SYN scan");
+	assert_str(r[0].names.label, "NMap SYN scan");
 	cr_assert(not(has_flow(&g_obs, &s)));
 	cr_assert(eq(u32, observe(&g_obs, &a, T(1), r), 0));
 }
