@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# One worker or two. The whole capture read by one thread (-r --workers 1)
-# and shared by a reader among two workers (--workers 2) must give the same
-# log, byte for byte: p0f's expiry and the records' order are kept across
-# workers (engine/dispatch.h). And the capture split in two by the
+# One worker or two. The whole capture read by one thread (-r --workers 1:
+# libnetprint, no ring) and shared by a reader among two workers
+# (--workers 2: records cross rings in their compact form and get their
+# names on the logger) must give the same log and JSON, byte for byte:
+# p0f's expiry and the records' order are kept across workers
+# (engine/dispatch.h). And the capture split in two by the
 # symmetric RSS hash (split_by_rss.py), as two NIC queues would see it,
 # must give the same multiset of log lines read by two workers under EAL
 # (one net_pcap queue and worker lcore per half) and by two worker threads
@@ -38,9 +40,11 @@ check_one() {
         cap=$w/gen.pcap
     fi
     split=$(python3 "$here/split_by_rss.py" "$cap" 2 "$w/q")
-    TZ=UTC "$np" -r "$cap" --workers 1 -f "$db" -o "$w/one.log" >/dev/null 2>"$w/one.err"
+    TZ=UTC "$np" -r "$cap" --workers 1 -f "$db" -o "$w/one.log" --json "$w/one.json" \
+        >/dev/null 2>"$w/one.err"
     r1=$?
-    TZ=UTC "$np" -r "$cap" --workers 2 -f "$db" -o "$w/shared.log" >/dev/null 2>"$w/shared.err"
+    TZ=UTC "$np" -r "$cap" --workers 2 -f "$db" -o "$w/shared.log" --json "$w/shared.json" \
+        >/dev/null 2>"$w/shared.err"
     r0=$?
     TZ=UTC "$np" -r "$w/q0.pcap" -r "$w/q1.pcap" -f "$db" -o "$w/two.log" \
         >/dev/null 2>"$w/two.err"
@@ -48,7 +52,7 @@ check_one() {
     TZ=UTC "$np" "${eal[@]}" --file-prefix="npw$$-$n" -- -r "$w/q0.pcap" -r "$w/q1.pcap" \
         -f "$db" -o "$w/eal.log" >/dev/null 2>"$w/eal.err"
     r3=$?
-    touch "$w/one.log" "$w/shared.log" "$w/two.log" "$w/eal.log"
+    touch "$w/one.log" "$w/one.json" "$w/shared.log" "$w/shared.json" "$w/two.log" "$w/eal.log"
     LC_ALL=C sort "$w/one.log" >"$w/one.sorted"
     LC_ALL=C sort "$w/two.log" >"$w/two.sorted"
     LC_ALL=C sort "$w/eal.log" >"$w/eal.sorted"
@@ -63,6 +67,9 @@ check_one() {
     elif ! cmp -s "$w/one.log" "$w/shared.log"; then
         echo "not ok $n - $name: one thread and the file shared by 2 workers differ"
         diff "$w/one.log" "$w/shared.log" | head -10 | sed 's/^/# /'
+    elif ! cmp -s "$w/one.json" "$w/shared.json"; then
+        echo "not ok $n - $name: one thread's JSON and the 2 workers' differ"
+        diff "$w/one.json" "$w/shared.json" | head -4 | cut -c1-300 | sed 's/^/# /'
     elif ! grep -q '^netprint: 1 worker$' "$w/one.err"; then
         echo "not ok $n - $name: --workers 1 did not run one worker"
     elif ! cmp -s "$w/two.sorted" "$w/eal.sorted"; then
