@@ -17,6 +17,8 @@
  *           outputs make them from the tail: np_tls_parse_hello,
  *           np_tls_fingerprint (JA4, JA4_o, JA3) and the raw strings
  *           (np_tls_ja4_raw both ways, np_tls_ja3_string)
+ *   record  the logger's text for every SYN and SYN+ACK record the captures
+ *           give (resolved names, p0f's fields, the block and the log line)
  * Usage: bench_micro DB CAPTURE...
  */
 #include <pcap/pcap.h>
@@ -30,7 +32,9 @@
 #include "hosts.h"
 #include "http_match.h"
 #include "matcher.h"
+#include "format.h"
 #include "packet.h"
+#include "pipeline.h"
 #include "tls.h"
 #include "tls_fp.h"
 
@@ -104,6 +108,53 @@ load(const char *path, double *read_ns, uint64_t *read_cycles, uint64_t *reads)
 	}
 	if (p)
 		pcap_close(p);
+}
+
+#define MAX_RECS 20000
+static struct np_rec recs[MAX_RECS];
+static unsigned n_recs;
+
+/* The pipeline's SYN and SYN+ACK records, as the logger gets them. */
+static void
+keep_record(void *ctx, const struct np_rec *r, const char *tail)
+{
+	(void)ctx, (void)tail;
+	if (r->kind <= NP_REC_SYNACK && n_recs < MAX_RECS)
+		recs[n_recs++] = *r;
+}
+
+/* The logger's text of every record kept: p0f's fields, block and log line. */
+static void
+bench_record_text(const struct np_db *db)
+{
+	static struct np_pipeline p;
+	static char text[2][8192];
+	struct np_fields fs = { .text = NULL };
+	uint64_t sink = 0, c0;
+	double t0;
+
+	for (unsigned i = 0; i < n_frames; i++) {
+		if (i == 0 || frames[i].dlt != frames[i - 1].dlt) {
+			if (i)
+				np_pipeline_fini(&p);
+			if (np_pipeline_init(&p, db, frames[i].dlt, 1000, 30, 10000, 120, keep_record, NULL))
+				return;
+		}
+		np_pipeline_frame(&p, frames[i].data, frames[i].len, 1700000000000000ull + i);
+	}
+	if (n_frames)
+		np_pipeline_fini(&p);
+	t0 = now_ns();
+	c0 = __rdtsc();
+	for (int r = 0; r < ROUNDS; r++)
+		for (unsigned i = 0; i < n_recs; i++) {
+			np_format_fields(&fs, &recs[i], NULL, NULL);
+			sink += np_format_block_fields(text[0], sizeof(text[0]), &recs[i], &fs);
+			sink += np_format_log_line_fields(text[1], sizeof(text[1]), &recs[i], &fs);
+		}
+	report("SYN record text (block+log)", now_ns() - t0, __rdtsc() - c0, (uint64_t)ROUNDS * n_recs);
+	np_format_fields_fini(&fs);
+	read_sink += sink;
 }
 
 int
@@ -276,6 +327,7 @@ main(int argc, char **argv)
 	report("TLS ClientHello, worker, new", new_ns, new_cycles, calls);
 	report("TLS ClientHello, all forms", all_ns, all_cycles, calls);
 	np_tls_hasher_free(hs);
+	bench_record_text(db);
 
 	printf("\n%u frames, %u SYN, %u SYN+ACK, %u whole ClientHellos (checksum %llu)\n", n_frames,
 	       syns, synacks, hellos, (unsigned long long)(sink + read_sink));

@@ -27,9 +27,18 @@ np_sb_of(char *buf, size_t len)
 static inline void
 np_sb_mem(struct np_sb *b, const char *s, size_t n)
 {
+	char *d = b->buf + b->pos;
+
 	if (n > b->len - 1 - b->pos)
 		n = b->len - 1 - b->pos;
-	memcpy(b->buf + b->pos, s, n);
+	switch (n) {	/* the usual pieces (a separator, a number) without a call */
+	case 4: d[3] = s[3]; /* fall through */
+	case 3: d[2] = s[2]; /* fall through */
+	case 2: d[1] = s[1]; /* fall through */
+	case 1: d[0] = s[0]; /* fall through */
+	case 0: break;
+	default: memcpy(d, s, n);
+	}
 	b->pos += n;
 	b->buf[b->pos] = 0;
 }
@@ -38,6 +47,24 @@ static inline void
 np_sb_str(struct np_sb *b, const char *s)
 {
 	np_sb_mem(b, s, strlen(s));
+}
+
+/* A string literal, its length known when compiled. */
+#define np_sb_lit(b, lit) np_sb_mem((b), "" lit, sizeof(lit) - 1)
+
+/* 0..255 in decimal (an IPv4 address's byte). */
+static inline void
+np_sb_u8(struct np_sb *b, uint8_t v)
+{
+	char d[3];
+	unsigned n = 0;
+
+	if (v >= 100)
+		d[n++] = (char)('0' + v / 100);
+	if (v >= 10)
+		d[n++] = (char)('0' + v / 10 % 10);
+	d[n++] = (char)('0' + v % 10);
+	np_sb_mem(b, d, n);
 }
 
 static inline void

@@ -24,8 +24,8 @@ sb_key8(struct np_sb *b, const char *s)
 	size_t n = strlen(s);
 
 	np_sb_mem(b, s, n);
-	for (; n < 8; n++)
-		np_sb_mem(b, " ", 1);
+	if (n < 8)
+		np_sb_mem(b, "        ", 8 - n);
 }
 
 static void
@@ -35,7 +35,7 @@ sb_addr(struct np_sb *b, const uint8_t *a, uint8_t ip_ver)
 		for (unsigned i = 0; i < 4; i++) {
 			if (i)
 				np_sb_mem(b, ".", 1);
-			np_sb_uint(b, a[i]);
+			np_sb_u8(b, a[i]);
 		}
 		return;
 	}
@@ -76,47 +76,47 @@ np_format_tcp_sig(char *buf, size_t len, const struct np_rec *r)
 	struct np_sb b = np_sb_of(buf, len);
 
 	np_sb_uint(&b, r->ip_ver);
-	np_sb_str(&b, ":");
+	np_sb_lit(&b, ":");
 	np_sb_uint(&b, t->ttl);
-	np_sb_str(&b, "+");
+	np_sb_lit(&b, "+");
 	if (dist > NP_MAX_DIST)
-		np_sb_str(&b, "?");
+		np_sb_lit(&b, "?");
 	else
 		np_sb_int(&b, dist);
-	np_sb_str(&b, ":");
+	np_sb_lit(&b, ":");
 	np_sb_uint(&b, t->ip_opt_len);
-	np_sb_str(&b, ":");
+	np_sb_lit(&b, ":");
 	if (t->flags & NP_RTCP_MSS_STAR)
-		np_sb_str(&b, "*");
+		np_sb_lit(&b, "*");
 	else
 		np_sb_uint(&b, t->mss);
-	np_sb_str(&b, ":");
+	np_sb_lit(&b, ":");
 	if (t->win_multi > 0) {
 		np_sb_str(&b, t->win_mtu ? "mtu*" : "mss*");
 		np_sb_int(&b, t->win_multi);
 	} else {
 		np_sb_uint(&b, t->win);
 	}
-	np_sb_str(&b, ",");
+	np_sb_lit(&b, ",");
 	np_sb_uint(&b, t->wscale);
-	np_sb_str(&b, ":");
+	np_sb_lit(&b, ":");
 
 	for (unsigned i = 0; i < t->opt_cnt; i++) {
 		const char *name = opt_name(t->opt_layout[i]);
 
 		if (i)
-			np_sb_str(&b, ",");
+			np_sb_lit(&b, ",");
 		if (t->opt_layout[i] == NP_OPT_EOL) {
-			np_sb_str(&b, "eol+");
+			np_sb_lit(&b, "eol+");
 			np_sb_uint(&b, t->opt_eol_pad);
 		} else if (name) {
 			np_sb_str(&b, name);
 		} else {
-			np_sb_str(&b, "?");
+			np_sb_lit(&b, "?");
 			np_sb_uint(&b, t->opt_layout[i]);
 		}
 	}
-	np_sb_str(&b, ":");
+	np_sb_lit(&b, ":");
 
 	const char *sep = "";
 	for (unsigned q = 0; q < NP_QUIRK_COUNT; q++)
@@ -170,17 +170,17 @@ format_params(char *buf, size_t len, const char *const *words, unsigned n, uint8
 
 	for (unsigned i = 0; i < n; i++) {
 		if (b.pos)
-			np_sb_str(&b, " ");
+			np_sb_lit(&b, " ");
 		np_sb_str(&b, words[i]);
 	}
 	if (tos) {
 		if (b.pos)
-			np_sb_str(&b, " ");
-		np_sb_str(&b, "tos:0x");
+			np_sb_lit(&b, " ");
+		np_sb_lit(&b, "tos:0x");
 		np_sb_hex(&b, tos, 2);
 	}
 	if (!b.pos)
-		np_sb_str(&b, "none");
+		np_sb_lit(&b, "none");
 }
 
 /* A field whose value is a string that outlives the formatting. */
@@ -216,7 +216,7 @@ tcp_fields(const struct np_rec *r, struct np_field *f)
 	set_str(&f[0], (t->flags & NP_RTCP_APP) ? "app" : "os", or_unknown(r->names.label));
 	struct np_sb b = set_buf(&f[1], "dist");
 	if (t->flags & NP_RTCP_BAD_TTL)
-		np_sb_str(&b, "<= ");
+		np_sb_lit(&b, "<= ");
 	np_sb_int(&b, t->dist);
 	set_buf(&f[2], "params");
 	format_params(f[2].buf, sizeof(f[2].buf), words, np_tcp_params(t, words), t->tos);
@@ -257,7 +257,7 @@ nat_fields(const struct np_rec *r, struct np_field *f)
 	for (unsigned i = 0; i < NP_NAT_REASON_COUNT; i++)
 		if (r->nat.reasons & (1u << i)) {
 			if (b.pos)
-				np_sb_str(&b, " ");
+				np_sb_lit(&b, " ");
 			np_sb_str(&b, np_nat_reason_names[i]);
 		}
 	if (!b.pos)
@@ -265,7 +265,7 @@ nat_fields(const struct np_rec *r, struct np_field *f)
 	b = set_buf(&f[1], "raw_hits");
 	for (unsigned i = 0; i < 4; i++) {
 		if (i)
-			np_sb_str(&b, ",");
+			np_sb_lit(&b, ",");
 		np_sb_uint(&b, r->nat.hits[i]);
 	}
 }
@@ -341,7 +341,7 @@ np_format_tls_version(char out[16], uint16_t version)
 	if (name) {
 		np_sb_str(&b, name);
 	} else {
-		np_sb_str(&b, "0x");
+		np_sb_lit(&b, "0x");
 		np_sb_hex(&b, version, 4);
 	}
 }
@@ -370,7 +370,7 @@ sb_escaped(struct np_sb *b, const uint8_t *s, size_t n)
 		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '|' && s[i] != ',' && s[i] != '\\') {
 			np_sb_mem(b, (const char *)s + i, 1);
 		} else {
-			np_sb_str(b, "\\x");
+			np_sb_lit(b, "\\x");
 			np_sb_hex(b, s[i], 2);
 		}
 	}
@@ -428,24 +428,24 @@ tls_fields(struct np_fields *fs, const struct np_rec *r, const struct np_tls_out
 		if (o->ok && h->sni)
 			sb_escaped(&b, h->sni, h->sni_len);
 		else
-			np_sb_str(&b, "none");
+			np_sb_lit(&b, "none");
 		text_used(&room, &b);
 	} else {
 		b = set_buf(&f[n++], "cipher");
-		np_sb_str(&b, "0x");
+		np_sb_lit(&b, "0x");
 		np_sb_hex(&b, t->cipher, 4);
 	}
 	/* ALPN: the client's list, the server's choice */
 	b = set_text(&f[n++], "alpn", &room);
 	for (uint32_t i = 0; o->ok && h->alpn && i < h->alpn_len; i += 1u + h->alpn[i]) {
 		if (i)
-			np_sb_str(&b, ",");
+			np_sb_lit(&b, ",");
 		sb_escaped(&b, h->alpn + i + 1, h->alpn[i]);
 		if (!client)
 			break;
 	}
 	if (!b.pos)
-		np_sb_str(&b, "none");
+		np_sb_lit(&b, "none");
 	text_used(&room, &b);
 	if (client) {
 		set_str(&f[n++], "ja4", t->sig);
@@ -520,7 +520,7 @@ static void
 sb_endpoint(struct np_sb *b, const uint8_t *a, uint8_t ip_ver, uint16_t port)
 {
 	sb_addr(b, a, ip_ver);
-	np_sb_str(b, "/");
+	np_sb_lit(b, "/");
 	np_sb_uint(b, port);
 }
 
@@ -528,6 +528,10 @@ void
 np_format_fields(struct np_fields *fs, const struct np_rec *r, const char *tail,
 		 const struct np_tls_out *tls)
 {
+	struct np_sb cli = np_sb_of(fs->cli, sizeof(fs->cli)), srv = np_sb_of(fs->srv, sizeof(fs->srv));
+
+	sb_endpoint(&cli, r->cli, r->ip_ver, r->cli_port);
+	sb_endpoint(&srv, r->srv, r->ip_ver, r->srv_port);
 	if (r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER) {
 		if (!fs->text && !(fs->text = malloc(NP_TLS_ESCAPED_MAX))) {
 			fs->n = 0;
@@ -552,22 +556,22 @@ np_format_log_line_fields(char *buf, size_t len, const struct np_rec *r,
 {
 	struct np_sb b = np_sb_of(buf, len);
 
-	np_sb_str(&b, "[");
+	np_sb_lit(&b, "[");
 	np_sb_str(&b, local_time(r->ts_us));
-	np_sb_str(&b, "] mod=");
+	np_sb_lit(&b, "] mod=");
 	np_sb_str(&b, np_rec_kind_names[r->kind]);
-	np_sb_str(&b, "|cli=");
-	sb_endpoint(&b, r->cli, r->ip_ver, r->cli_port);
-	np_sb_str(&b, "|srv=");
-	sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
+	np_sb_lit(&b, "|cli=");
+	np_sb_str(&b, fs->cli);
+	np_sb_lit(&b, "|srv=");
+	np_sb_str(&b, fs->srv);
 	np_sb_str(&b, r->to_srv ? "|subj=cli" : "|subj=srv");
 	for (unsigned i = 0; i < fs->n; i++) {
-		np_sb_str(&b, "|");
+		np_sb_lit(&b, "|");
 		np_sb_str(&b, fs->f[i].key);
-		np_sb_str(&b, "=");
+		np_sb_lit(&b, "=");
 		np_sb_str(&b, fs->f[i].val);
 	}
-	np_sb_str(&b, "\n");
+	np_sb_lit(&b, "\n");
 	return b.pos;
 }
 
@@ -577,28 +581,25 @@ np_format_block_fields(char *buf, size_t len, const struct np_rec *r,
 {
 	struct np_sb b = np_sb_of(buf, len);
 
-	np_sb_str(&b, ".-[ ");
-	sb_endpoint(&b, r->cli, r->ip_ver, r->cli_port);
-	np_sb_str(&b, " -> ");
-	sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
-	np_sb_str(&b, " (");
+	np_sb_lit(&b, ".-[ ");
+	np_sb_str(&b, fs->cli);
+	np_sb_lit(&b, " -> ");
+	np_sb_str(&b, fs->srv);
+	np_sb_lit(&b, " (");
 	np_sb_str(&b, np_rec_kind_names[r->kind]);
-	np_sb_str(&b, ") ]-\n|\n| ");
+	np_sb_lit(&b, ") ]-\n|\n| ");
 	sb_key8(&b, r->to_srv ? "client" : "server");
-	np_sb_str(&b, " = ");
-	if (r->to_srv)
-		sb_endpoint(&b, r->cli, r->ip_ver, r->cli_port);
-	else
-		sb_endpoint(&b, r->srv, r->ip_ver, r->srv_port);
-	np_sb_str(&b, "\n");
+	np_sb_lit(&b, " = ");
+	np_sb_str(&b, r->to_srv ? fs->cli : fs->srv);
+	np_sb_lit(&b, "\n");
 	for (unsigned i = 0; i < fs->n; i++) {
-		np_sb_str(&b, "| ");
+		np_sb_lit(&b, "| ");
 		sb_key8(&b, fs->f[i].key);
-		np_sb_str(&b, " = ");
+		np_sb_lit(&b, " = ");
 		np_sb_str(&b, fs->f[i].val);
-		np_sb_str(&b, "\n");
+		np_sb_lit(&b, "\n");
 	}
-	np_sb_str(&b, "|\n`----\n\n");
+	np_sb_lit(&b, "|\n`----\n\n");
 	return b.pos;
 }
 

@@ -68,6 +68,7 @@ void np_tls_out_fini(struct np_tls_out *o);
 struct np_fields {
 	unsigned n;
 	struct np_field f[NP_MAX_FIELDS];
+	char cli[64], srv[64];	/* the endpoints as p0f prints them: "addr/port" */
 	char *text;		/* escaped SNI and ALPN: made on first use */
 };
 
