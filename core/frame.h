@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "conn_hash.h"
 #include "packet.h"
 #include "record.h"
 #include "tracker.h"
@@ -109,6 +110,25 @@ np_frame_parse_ahead(struct np_link *lk, const uint8_t *frame, uint32_t len,
 		a->hash = np_flow_hash(&a->pk);
 	else if (a->r == NP_SKIP_NOT_TCP)
 		a->ur = np_parse_udp_frame(lk, frame, len, &a->u);
+}
+
+/* The frame's connection, either direction alike: TCP's flow hash, UDP's
+ * (0 for anything else), for sharing frames among workers. */
+static inline uint32_t
+np_frame_conn_hash(const struct np_frame_ahead *a)
+{
+	if (a->r == NP_PARSE_OK)
+		return a->hash;
+	if (a->r == NP_SKIP_NOT_TCP && a->ur == NP_PARSE_OK)
+		return np_conn_hash(a->u.ip_ver, a->u.src, a->u.sport, a->u.dst, a->u.dport);
+	return 0;
+}
+
+/* Which of n workers a hash goes to (its high bits: n need not be a power of 2). */
+static inline unsigned
+np_frame_worker_of(uint32_t hash, unsigned n)
+{
+	return (unsigned)(((uint64_t)hash * n) >> 32);
 }
 
 /*

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "conn_hash.h"
 #include "dispatch.h"
 #include "engine.h"
 #include "frame.h"
@@ -123,15 +122,10 @@ static unsigned
 worker_of(struct np_dispatcher *d, const uint8_t *frame, uint32_t len, bool *p0f_sees)
 {
 	struct np_frame_ahead a;
-	uint32_t h = 0;
 
 	np_frame_parse_ahead(&d->link, frame, len, &a);
 	*p0f_sees = a.p0f_sees;
-	if (a.r == NP_PARSE_OK)
-		h = a.hash;
-	else if (a.r == NP_SKIP_NOT_TCP && a.ur == NP_PARSE_OK)
-		h = np_conn_hash(a.u.ip_ver, a.u.src, a.u.sport, a.u.dst, a.u.dport);
-	return (unsigned)(((uint64_t)h * d->n_workers) >> 32);
+	return np_frame_worker_of(np_frame_conn_hash(&a), d->n_workers);
 }
 
 static void

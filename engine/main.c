@@ -29,6 +29,7 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
 
+#include "bench_replay.h"
 #include "control.h"
 #include "engine.h"
 #include "options.h"
@@ -123,6 +124,7 @@ struct engine {
 	unsigned n_started;
 	uint16_t ports[NP_WORKER_MAX_PORTS];
 	uint16_t n_ports;
+	struct np_bench_replay replay;	/* --bench-replay's frames */
 	struct rte_mempool *pool;
 	struct np_worker *workers[NP_MAX_WORKERS];
 	struct np_hosts hosts;
@@ -370,10 +372,15 @@ build(struct engine *e)
 			while (np_capture_next(&e->cap[i], &f, &len, &ts) > 0)
 				;	/* a damaged record is said here; net_pcap stops there too */
 		}
-		if (build_ports(e))
+		if (!e->opt.bench_replay && build_ports(e))
 			return -1;
 	}
-	return build_workers(e);
+	if (build_workers(e))
+		return -1;
+	if (e->opt.bench_replay &&
+	    np_bench_replay_load(&e->replay, e->opt.bench_replay, e->workers, e->n_workers))
+		return -1;
+	return 0;
 }
 
 /* A worker lcore's thread clears its own capabilities (they are per thread). */
@@ -436,7 +443,8 @@ launch(struct engine *e)
 		struct np_worker *w = e->workers[i];
 		int rc = e->shared_file ? pthread_create(&e->threads[i], NULL, np_worker_take_frames, w)
 			 : e->direct	? pthread_create(&e->threads[i], NULL, np_worker_read_file, w)
-					: rte_eal_remote_launch(np_worker_main, w, w->lcore);
+					: rte_eal_remote_launch(e->opt.bench_replay ? np_worker_replay :
+								np_worker_main, w, w->lcore);
 		if (rc) {
 			fprintf(stderr, "netprint: cannot start worker %u\n", i);
 			np_engine_request_quit();
@@ -499,6 +507,7 @@ teardown(struct engine *e)
 	free(e->lg.heads);
 	free(e->lg.text);
 	np_held_fini(&e->lg.held);
+	np_bench_replay_free(&e->replay);
 	if (e->pool)
 		rte_mempool_free(e->pool);
 }

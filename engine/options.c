@@ -47,6 +47,10 @@ usage(FILE *out)
 		"               limits are then per worker\n"
 		"  --mbufs N    packet buffers per RX queue (default 4096; net_pcap's\n"
 		"               infinite_rx needs one per frame of its file)\n"
+		"  --bench-replay FILE  (benchmark, with EAL arguments) the workers take\n"
+		"               FILE's frames, put in mbufs once, over and over without a\n"
+		"               device (no copy, no free), until stopped: netprint's own\n"
+		"               cycles per packet\n"
 		"  -u USER      once every port, socket and file is open, switch to USER's\n"
 		"               uid and primary group (no other group, no capability)\n"
 		"  -c DIR       with -u: chroot to DIR (a dedicated empty directory) first\n"
@@ -91,6 +95,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		{ "stats", required_argument, NULL, 'S' },
 		{ "mbufs", required_argument, NULL, 'B' },
 		{ "workers", required_argument, NULL, 'W' },
+		{ "bench-replay", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -169,6 +174,9 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 				return 2;
 			}
 			break;
+		case 'R':
+			o->bench_replay = optarg;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return 2;
 		}
@@ -193,6 +201,10 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 	}
 	if (o->workers && (o->n_read_files != 1 || o->eal_argc)) {
 		fprintf(stderr, "netprint: --workers is for one -r FILE read directly (EAL's lcores are the workers otherwise)\n");
+		return 2;
+	}
+	if (o->bench_replay && (!o->eal_argc || o->n_read_files || o->iface)) {
+		fprintf(stderr, "netprint: --bench-replay needs EAL arguments (its lcores) and no -r or -i\n");
 		return 2;
 	}
 	if ((o->n_read_files > 0) + (o->iface != NULL) > 1) {

@@ -35,6 +35,7 @@ struct np_options {
 	unsigned stats_period;			/* --stats N seconds, 0 = at exit only */
 	unsigned mbufs;				/* --mbufs N per RX queue, 0 = default */
 	unsigned workers;			/* --workers N for one file, 0 = default */
+	const char *bench_replay;		/* --bench-replay FILE (EAL, no port) */
 	int eal_argc;				/* EAL arguments before "--", if any */
 	char **eal_argv;
 };

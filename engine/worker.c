@@ -279,6 +279,36 @@ np_worker_main(void *arg)
 }
 
 /*
+ * The zero-copy benchmark source: the worker's share of --bench-replay's
+ * frames, already in mbufs, a burst at a time and again from the start,
+ * never freed. Timestamps are the TSC's, as live traffic without a device
+ * clock, so flows age as they would at this rate.
+ */
+int
+np_worker_replay(void *arg)
+{
+	struct np_worker *w = arg;
+	uint32_t next = 0;
+
+	w->cpu = sched_getcpu();
+	urcu_qsbr_register_thread();
+	while (!np_engine_quit() && w->n_replay) {
+		uint16_t n = (uint16_t)RTE_MIN((uint32_t)NP_WORKER_BURST, w->n_replay - next);
+		uint64_t start = rte_rdtsc();
+
+		__atomic_store_n(&w->watermark, now_us(), __ATOMIC_RELEASE);
+		w->db = rcu_dereference(np_db_current);
+		process_burst(w, w->replay + next, n);
+		flush_records(w);
+		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start;
+		next = next + n == w->n_replay ? 0 : next + n;
+		urcu_qsbr_quiescent_state();
+	}
+	finish(w);
+	return 0;
+}
+
+/*
  * A worker reading its capture file directly (no DPDK port): the same
  * frame path, in bursts of NP_WORKER_BURST frames between quiescent states.
  */

@@ -68,6 +68,8 @@ struct np_worker {
 	bool lossless;			/* wait for ring space instead of dropping */
 	struct np_capture *capture;	/* read directly (no port), or NULL */
 	struct np_inbox *inbox;		/* its share of a file (dispatch.h), or NULL */
+	struct rte_mbuf **replay;	/* --bench-replay: its share, taken over and over */
+	uint32_t n_replay;
 	const struct np_dispatcher *dispatcher;	/* who fills the inbox */
 	bool reads_file;		/* port: stop after expect_pkts frames */
 	uint64_t expect_pkts;
@@ -88,6 +90,9 @@ struct np_worker {
 
 /* The worker loop on an lcore: its RX queue on every port. */
 int np_worker_main(void *arg);
+
+/* The worker loop on an lcore for --bench-replay: w->replay until stopped. */
+int np_worker_replay(void *arg);
 
 /* The worker loop on a thread of its own: w->capture, to its end. */
 void *np_worker_read_file(void *arg);
