@@ -15,6 +15,7 @@
 #include "conn_hash.h"
 #include "packet.h"
 #include "record.h"
+#include "stage.h"
 #include "tracker.h"
 
 /* Per-frame counters, in this order at the head of the engine's worker
@@ -102,6 +103,7 @@ static inline void
 np_frame_parse_ahead(struct np_link *lk, const uint8_t *frame, uint32_t len,
 		     struct np_frame_ahead *a)
 {
+	NP_STAGE(PARSE);
 	a->len = len;
 	a->r = np_parse_frame(lk, frame, len, &a->pk);
 	/* p0f's cache expiry counts the TCP frames its filter passes */
@@ -110,6 +112,7 @@ np_frame_parse_ahead(struct np_link *lk, const uint8_t *frame, uint32_t len,
 		a->hash = np_flow_hash(&a->pk);
 	else if (a->r == NP_SKIP_NOT_TCP)
 		a->ur = np_parse_udp_frame(lk, frame, len, &a->u);
+	NP_STAGE_END();
 }
 
 /* The frame's connection, either direction alike: TCP's flow hash, UDP's
@@ -141,6 +144,7 @@ np_frame_track_ahead(struct np_tracker *t, const struct np_db *db, uint32_t gen,
 		     const struct np_frame_ahead *a, uint64_t ts_us, struct np_observation *out,
 		     uint64_t *ctr)
 {
+	NP_STAGE(FLOW);		/* what the tracker's own marks do not claim */
 	np_observation_clear(out);
 	ctr[NP_FRAME_RX_PKTS]++;
 	ctr[NP_FRAME_RX_BYTES] += a->len;
@@ -151,15 +155,14 @@ np_frame_track_ahead(struct np_tracker *t, const struct np_db *db, uint32_t gen,
 		np_track_hashed(t, db, gen, &a->pk, a->hash, ts_us, out);
 	} else if (a->r != NP_SKIP_NOT_TCP) {
 		ctr[NP_FRAME_PARSED + a->r]++;
-		return;
 	} else if (a->ur != NP_PARSE_OK) {
 		ctr[NP_FRAME_PARSED + a->ur]++;	/* a datagram may carry a QUIC or DTLS hello */
-		return;
 	} else {
 		ctr[NP_FRAME_UDP]++;
 		np_track_udp(t, db, gen, &a->u, ts_us, out);
 	}
 	np_frame_count_records(ctr, out);
+	NP_STAGE_END();
 }
 
 /* Both passes for one frame. */

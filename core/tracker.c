@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "matcher.h"
+#include "stage.h"
 #include "tracker.h"
 
 #define NP_HTTP_SIG_MAX 8192	/* a raw HTTP signature is cut to 8191 bytes */
@@ -126,8 +127,10 @@ create_flow(struct np_tracker *o, const struct np_packet *pk, uint64_t ts_us)
 	struct np_flow_table *t = &o->flows;
 
 	np_flow_make_room(t);
+	NP_STAGE(HOST);
 	uint32_t cli = host_for_flow(o, pk->src, pk->ip_ver, ts_us);
 	uint32_t srv = host_for_flow(o, pk->dst, pk->ip_ver, ts_us);
+	NP_STAGE_END();
 	struct np_flow *f = np_flow_insert(t, pk, (uint32_t)(ts_us / 1000000));
 
 	f->cli_host = cli;
@@ -270,6 +273,7 @@ fingerprint_tcp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, b
 	const struct np_label *lb = NULL;
 	struct np_tcp_match m;
 
+	NP_STAGE(RECORD);
 	if (pk->tcp_type == NP_TCP_SYN && pk->win == NP_SPECIAL_WIN && pk->mss == NP_SPECIAL_MSS)
 		f->sendsyn = 1;
 
@@ -279,7 +283,9 @@ fingerprint_tcp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, b
 		f, to_srv, ts_us, db_gen);
 	struct np_rec_tcp *t = &r->tcp;
 
+	NP_STAGE_TO(MATCH);
 	np_match_tcp(db, dir, pk, f->syn_mss, &m);
+	NP_STAGE_TO(RECORD);
 	memset(t, 0, sizeof(*t));
 	if (m.sig >= 0) {
 		const struct np_tcp_sig *s = &db->tcp[dir][m.sig];
@@ -330,6 +336,7 @@ fingerprint_tcp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, b
 		t->flags |= NP_RTCP_HAS_MTU;
 		t->mtu = pk->mss + (pk->ip_ver == 4 ? NP_MIN_TCP4 : NP_MIN_TCP6);
 	}
+	NP_STAGE_END();
 	return os_sig;
 }
 
@@ -340,7 +347,9 @@ ts_sample(struct np_tracker *o, const struct np_packet *pk, const struct np_flow
 {
 	if (!pk->ts1 || f->sendsyn)
 		return;
+	NP_STAGE(RECORD);
 	record_head(o, out, NP_REC_TS, f, to_srv, ts_us, db_gen)->ts1 = pk->ts1;
+	NP_STAGE_END();
 }
 
 /* A request or response header block is complete: fingerprint it. */
@@ -356,8 +365,10 @@ fingerprint_http(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, 
 					  f, to_srv, ts_us, db_gen);
 	struct np_rec_http *h = &r->http;
 
+	NP_STAGE(MATCH);
 	np_http_observe(db, to_srv, &st->done, st->buf[to_srv], obs);
 	np_match_http(db, dir, obs, &m);
+	NP_STAGE_TO(RECORD);
 	memset(h, 0, sizeof(*h));
 	h->ua_os = -1;
 	if (m.sig >= 0) {
@@ -387,6 +398,7 @@ fingerprint_http(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, 
 		snprintf(h->date, sizeof(h->date), "%s", obs->date);
 	np_observation_tail_done(out, (uint16_t)np_format_http_sig(np_observation_tail_room(out),
 								  NP_HTTP_SIG_MAX, db, to_srv, obs));
+	NP_STAGE_END();
 }
 
 /*
@@ -449,7 +461,9 @@ np_track_hashed(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 		hint.snd_next = to_srv ? f->next_cli_seq : f->next_srv_seq;
 		hint.rcv_next = to_srv ? f->next_srv_seq : f->next_cli_seq;
 	}
+	NP_STAGE(PAYLOAD);
 	np_tls_track_tcp(&o->tls, db, db_gen, pk, &hint, ts_us, o->worker, out);
+	NP_STAGE_END();
 	switch (pk->tcp_type) {
 	case NP_TCP_SYN:
 		if (f) {
@@ -505,7 +519,10 @@ np_track_hashed(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 			f->next_cli_seq += pk->pay_len;
 		else
 			f->next_srv_seq += pk->pay_len;
-		if (!take_data(o, db, db_gen, f, to_srv, pk, ts_us, out))
+		NP_STAGE(PAYLOAD);
+		bool keep = take_data(o, db, db_gen, f, to_srv, pk, ts_us, out);
+		NP_STAGE_END();
+		if (!keep)
 			np_flow_destroy(t, f);
 		return;
 
@@ -519,5 +536,7 @@ np_track_udp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 	       const struct np_udp *u, uint64_t ts_us, struct np_observation *out)
 {
 	np_observation_clear(out);
+	NP_STAGE(PAYLOAD);
 	np_tls_track_udp(&o->tls, db, db_gen, u, ts_us, o->worker, out);
+	NP_STAGE_END();
 }

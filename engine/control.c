@@ -20,6 +20,7 @@
 
 #include "control.h"
 #include "generations.h"
+#include "stage.h"
 #include "netprint.h"
 
 struct np_db *np_db_current;
@@ -189,6 +190,20 @@ np_control_print(const struct np_control *c, FILE *out)
 		if (hellos && busy_s > 0)
 			fprintf(out, ", %.0f TLS hellos per busy second", hellos / busy_s);
 		fprintf(out, "\n");
+		if (NP_STAGE_ENABLED && n) {	/* the benchmark build (core/stage.h) */
+			double marks = 0;
+
+			fprintf(out, "netprint:   worker %u stages, cycles/packet:", w);
+			for (unsigned s = 0; s < NP_STAGE_COUNT; s++) {
+				double mc = (double)wk->stage_marks[s] * (double)wk->stage_mark_cost;
+				double c = (double)wk->stage_cycles[s] - mc;
+
+				marks += mc;
+				fprintf(out, " %s %.1f", np_stage_names[s], (c > 0 ? c : 0) / n);
+			}
+			fprintf(out, "; marks %.1f (%llu cycles each)\n", marks / n,
+				(unsigned long long)wk->stage_mark_cost);
+		}
 	}
 	fprintf(out, "netprint:   %-36s %u (reloads %llu, failed %llu)\n", "database generation",
 		np_db_current ? np_db_current->generation : 0, (unsigned long long)c->reloads,

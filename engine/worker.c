@@ -55,6 +55,7 @@ flush_records(struct np_worker *w)
 
 	if (!w->n_batch)
 		return;
+	NP_STAGE(RING);
 	while (!rte_ring_sp_enqueue_bulk_elem(w->ring, w->batch, sizeof(w->batch[0]), w->n_batch,
 					      NULL)) {
 		if (!w->lossless || np_engine_quit()) {
@@ -72,6 +73,7 @@ out:
 		w->ctr[NP_CTR_WAIT_CYCLES] += rte_rdtsc() - wait_from;
 	w->n_batch = 0;
 	w->batch_records = 0;
+	NP_STAGE_END();
 }
 
 static inline void
@@ -102,6 +104,7 @@ batch_observation(struct np_worker *w, const struct np_observation *obs)
 {
 	unsigned need = 0;
 
+	NP_STAGE(RING);
 	for (unsigned i = 0; i < obs->n; i++)
 		need += np_rec_slots(&obs->rec[i]);
 	batch_room(w, need);
@@ -112,6 +115,7 @@ batch_observation(struct np_worker *w, const struct np_observation *obs)
 		if (obs->rec[i].tail_len)
 			tail += obs->rec[i].tail_len + 1;
 	}
+	NP_STAGE_END();
 }
 
 /* Host drops from the tracker, in order with the packets' records. */
@@ -225,9 +229,24 @@ now_us(void)
 }
 
 /* No more records from this worker: the logger may drain and stop. */
+/* The stage clock starts with the loop (benchmark builds). */
+static inline void
+stage_clock_start(void)
+{
+#ifdef NP_STAGE_CYCLES
+	np_stage_clock = (struct np_stage_clock){ .last = __rdtsc(), .cur = NP_STAGE_OTHER };
+#endif
+}
+
 static void
 finish(struct np_worker *w)
 {
+#ifdef NP_STAGE_CYCLES
+	NP_STAGE_TO(OTHER);	/* charge the last stretch */
+	memcpy(w->stage_cycles, np_stage_clock.cycles, sizeof(w->stage_cycles));
+	memcpy(w->stage_marks, np_stage_clock.marks, sizeof(w->stage_marks));
+	w->stage_mark_cost = np_stage_mark_cost();
+#endif
 	__atomic_store_n(&w->watermark, UINT64_MAX, __ATOMIC_RELEASE);
 	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	urcu_qsbr_unregister_thread();
@@ -242,6 +261,7 @@ np_worker_main(void *arg)
 
 	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
+	stage_clock_start();
 	while (!np_engine_quit()) {
 		uint16_t n = 0;
 
@@ -292,6 +312,7 @@ np_worker_replay(void *arg)
 
 	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
+	stage_clock_start();
 	while (!np_engine_quit() && w->n_replay) {
 		uint16_t n = (uint16_t)RTE_MIN((uint32_t)NP_WORKER_BURST, w->n_replay - next);
 		uint64_t start = rte_rdtsc();
@@ -326,6 +347,7 @@ np_worker_read_file(void *arg)
 	pthread_setname_np(pthread_self(), name);	/* as top -H and perf show it */
 	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
+	stage_clock_start();
 	while (more > 0 && !np_engine_quit()) {	/* 0: the end; < 0: damaged (said at exit) */
 		uint64_t start = rte_rdtsc(), waited = w->ctr[NP_CTR_WAIT_CYCLES];
 
@@ -395,6 +417,7 @@ np_worker_take_frames(void *arg)
 	pthread_setname_np(pthread_self(), name);
 	w->cpu = sched_getcpu();
 	urcu_qsbr_register_thread();
+	stage_clock_start();
 	while (!np_engine_quit()) {
 		unsigned n = np_inbox_take(w->inbox, descs, NP_WORKER_BURST);
 

@@ -22,6 +22,7 @@
 #include "capture.h"
 #include "dispatch.h"
 #include "frame.h"
+#include "stage.h"
 #include "db.h"
 #include "tracker.h"
 #include "packet.h"
@@ -82,6 +83,9 @@ struct np_worker {
 	struct np_rec_slot *batch;	/* this burst's records, as ring slots */
 	unsigned n_batch, batch_records;	/* slots, records among them */
 	uint64_t ctr[NP_CTR_COUNT];
+	uint64_t stage_cycles[NP_STAGE_COUNT];	/* benchmark builds: core/stage.h, */
+	uint64_t stage_marks[NP_STAGE_COUNT];	/* a mark's cost in each */
+	uint64_t stage_mark_cost;
 } __rte_cache_aligned;
 
 /* Ring slots a burst's records may take before they are sent early:
