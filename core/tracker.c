@@ -284,7 +284,7 @@ fingerprint_tcp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, b
 	struct np_rec_tcp *t = &r->tcp;
 
 	NP_STAGE_TO(MATCH);
-	np_match_tcp(db, dir, pk, f->syn_mss, &m);
+	np_match_tcp_memo(&o->tcp_memo, db, dir, pk, f->syn_mss, &m);
 	NP_STAGE_TO(RECORD);
 	memset(t, 0, sizeof(*t));
 	if (m.sig >= 0) {

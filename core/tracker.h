@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "http.h"
 #include "http_match.h"
+#include "matcher.h"
 #include "record.h"
 #include "tls_track.h"
 
@@ -77,6 +78,7 @@ struct np_tracker {
 	struct np_expiry_clock clock;	/* p0f's expiry, or told (np_tracker_expire) */
 	bool told_expiry;		/* np_tracker_tick() only counts */
 	struct np_tls_track tls;	/* TLS, QUIC and DTLS hellos */
+	struct np_tcp_memo tcp_memo;	/* SYN and SYN+ACK answers remembered */
 };
 
 /*

@@ -126,6 +126,8 @@ struct np_db {
 	uint64_t load_compares;	/* names and signatures compared while loading: the
 				 * loader's work, which grows with the file, not its square */
 	uint32_t generation;	/* set by whoever publishes it: 1, 2, ... */
+	uint64_t serial;	/* unique per load in this process: memos key on it, not on
+				 * an address a later database may reuse */
 	uint32_t refs;		/* libnetprint's reference count (np_db_ref); the
 				 * engine owns its databases outright */
 	struct np_arena *arena;	/* owns everything above */

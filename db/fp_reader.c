@@ -875,6 +875,9 @@ reader_end(struct reader *r, int rc, const char *name)
 		errno = -rc;
 		return NULL;
 	}
+	static uint64_t loaded;	/* every database ever loaded has its own number */
+
+	r->db->serial = __atomic_add_fetch(&loaded, 1, __ATOMIC_RELAXED);
 	return r->db;
 }
 

@@ -7,6 +7,9 @@
 #ifndef NP_MATCHER_H
 #define NP_MATCHER_H
 
+#include <stdbool.h>
+#include <string.h>
+
 #include "db.h"
 #include "tcp_sig.h"
 
@@ -21,6 +24,30 @@ struct np_tcp_match {
  * the MSS of the flow's SYN, used for SYN+ACK windows; 0 for a SYN. */
 void np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
 		  uint16_t syn_mss, struct np_tcp_match *m);
+
+/*
+ * A worker's memo of np_match_tcp(): the answer is a function of the
+ * database and of the packet's signature fields alone, and traffic (a
+ * flood most of all) repeats a few stacks' signatures. Direct-mapped by a
+ * hash of those fields; another database (by serial) empties it.
+ */
+#define NP_TCP_MEMO_SIZE 256
+
+struct np_tcp_memo {
+	uint64_t db_serial;		/* 0: empty */
+	uint64_t hits, misses;
+	struct np_tcp_memo_entry {
+		struct np_tcp_sig ts;	/* np_tcp_sig_from_packet(), ts1 as 0 or 1 */
+		uint16_t syn_mss;
+		uint8_t dir;
+		bool used;
+		struct np_tcp_match m;
+	} e[NP_TCP_MEMO_SIZE];
+};
+
+/* np_match_tcp(), remembered. */
+void np_match_tcp_memo(struct np_tcp_memo *memo, const struct np_db *db, enum np_dir dir,
+		       const struct np_packet *pk, uint16_t syn_mss, struct np_tcp_match *m);
 
 /* The same by scanning every signature in file order, as p0f does; the
  * index must agree with it (tests, benchmarks). */

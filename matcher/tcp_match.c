@@ -4,6 +4,7 @@
  * are tested in file order; the scan stops at the first exact specific one.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "matcher.h"
 #include "tcp_index.h"
@@ -14,14 +15,13 @@
  * gives the same answer since no other can match.
  */
 static void
-match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk, uint16_t syn_mss,
-	  const uint32_t *cand, uint32_t n_cand, struct np_tcp_match *m)
+match_sig(const struct np_db *db, enum np_dir dir, const struct np_tcp_sig *obs,
+	  uint16_t syn_mss, const uint32_t *cand, uint32_t n_cand, struct np_tcp_match *m)
 {
-	struct np_tcp_sig ts;
+	const struct np_tcp_sig ts = *obs;
 	int32_t gmatch = -1, fmatch = -1;
 	const struct np_tcp_sig *sigs = db->tcp[dir];
 
-	np_tcp_sig_from_packet(pk, &ts);
 	m->wm = np_tcp_win_multi(&ts, syn_mss);
 	m->fuzzy = false;
 
@@ -66,22 +66,84 @@ match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk, u
 	m->fuzzy = f != NULL;
 }
 
+/* The signature's candidates by option layout (tcp_index.h), then p0f's scan. */
+static void
+match_indexed(const struct np_db *db, enum np_dir dir, const struct np_tcp_sig *ts,
+	      uint16_t syn_mss, struct np_tcp_match *m)
+{
+	static const uint32_t none[1];
+	uint32_t n;
+	const uint32_t *cand = np_tcp_index_find(db->tcp_index[dir], ts->opt_layout, ts->opt_cnt, &n);
+
+	match_sig(db, dir, ts, syn_mss, cand ? cand : none, n, m);
+}
+
 void
 np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
 	     uint16_t syn_mss, struct np_tcp_match *m)
 {
-	static const uint32_t none[1];
-	uint32_t n;
-	const uint32_t *cand = np_tcp_index_find(db->tcp_index[dir], pk->opt_layout, pk->opt_cnt, &n);
+	struct np_tcp_sig ts;
 
-	match_tcp(db, dir, pk, syn_mss, cand ? cand : none, n, m);
+	np_tcp_sig_from_packet(pk, &ts);
+	match_indexed(db, dir, &ts, syn_mss, m);
 }
 
 void
 np_match_tcp_linear(const struct np_db *db, enum np_dir dir, const struct np_packet *pk,
 		    uint16_t syn_mss, struct np_tcp_match *m)
 {
-	match_tcp(db, dir, pk, syn_mss, NULL, db->n_tcp[dir], m);
+	struct np_tcp_sig ts;
+
+	np_tcp_sig_from_packet(pk, &ts);
+	match_sig(db, dir, &ts, syn_mss, NULL, db->n_tcp[dir], m);
+}
+
+/* FNV-1a-like over 64-bit words of the signature fields (no padding: zeroed). */
+static uint32_t
+memo_hash(const struct np_tcp_sig *ts, uint16_t syn_mss, uint8_t dir)
+{
+	const uint8_t *p = (const uint8_t *)ts;
+	uint64_t h = 0xcbf29ce484222325ull ^ ((uint64_t)syn_mss << 8 | dir);
+	size_t i = 0;
+
+	for (; i + 8 <= sizeof(*ts); i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	for (; i < sizeof(*ts); i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return (uint32_t)(h ^ h >> 32);
+}
+
+void
+np_match_tcp_memo(struct np_tcp_memo *memo, const struct np_db *db, enum np_dir dir,
+		  const struct np_packet *pk, uint16_t syn_mss, struct np_tcp_match *m)
+{
+	struct np_tcp_sig ts;
+
+	np_tcp_sig_from_packet(pk, &ts);
+	ts.ts1 = ts.ts1 != 0;	/* all the match looks at */
+	if (memo->db_serial != db->serial) {
+		memset(memo->e, 0, sizeof(memo->e));
+		memo->db_serial = db->serial;
+	}
+	struct np_tcp_memo_entry *e = &memo->e[memo_hash(&ts, syn_mss, (uint8_t)dir) % NP_TCP_MEMO_SIZE];
+
+	if (e->used && e->dir == dir && e->syn_mss == syn_mss && !memcmp(&e->ts, &ts, sizeof(ts))) {
+		memo->hits++;
+		*m = e->m;
+		return;
+	}
+	memo->misses++;
+	match_indexed(db, dir, &ts, syn_mss, m);
+	e->ts = ts;
+	e->syn_mss = syn_mss;
+	e->dir = (uint8_t)dir;
+	e->used = true;
+	e->m = *m;
 }
 
 const char *

@@ -114,3 +114,58 @@ Test(index, every_signature_is_in_its_layout_group_once)
 			cr_assert(eq(u32, seen, 1));
 		}
 }
+
+/* A worker's memo (np_match_tcp_memo) answers as np_match_tcp does. */
+static void
+assert_same_match(const struct np_tcp_match *a, const struct np_tcp_match *b, int i)
+{
+	cr_assert(eq(i32, a->sig, b->sig), "observation %d", i);
+	cr_assert(eq(i32, a->dist, b->dist), "observation %d", i);
+	cr_assert(eq(int, a->fuzzy, b->fuzzy), "observation %d", i);
+	cr_assert(eq(i16, a->wm.multi, b->wm.multi), "observation %d", i);
+	cr_assert(eq(int, a->wm.use_mtu, b->wm.use_mtu), "observation %d", i);
+}
+
+Test(index, memo_agrees_with_the_match_and_follows_the_database)
+{
+	enum { POOL = 120 };	/* some 500 keys for 256 entries */
+	static struct np_packet pool[POOL];
+	static enum np_dir dirs[POOL];
+	static struct np_tcp_memo memo;
+	static const uint32_t ts1[] = { 0, 1, 123456789 };
+	char err[NP_DB_ERR_MAX];
+	struct np_db *other = np_db_load_buf("other.fp",
+		"classes = win,unix,other\n[tcp:request]\nlabel = s:unix:Other:one\nsig = *:64:0:*:*,*:mss,sok,ts,nop,ws:df,id+:0\n"
+		"[tcp:response]\nlabel = s:unix:Other:two\nsig = *:64:0:*:*,*:mss,sok,ts,nop,ws:df:0\n",
+		err, sizeof(err));
+
+	cr_assert(other != NULL, "%s", err);
+	for (int i = 0; i < POOL; i++) {
+		dirs[i] = rnd(2) ? NP_DIR_REQUEST : NP_DIR_RESPONSE;
+		random_packet(dirs[i], &pool[i]);
+	}
+	for (int round = 0; round < 3; round++) {	/* p0f's database, another, p0f's again */
+		const struct np_db *db = round == 1 ? other : g_db;
+		uint64_t hits = memo.hits, misses = memo.misses;
+
+		for (int i = 0; i < 200000; i++) {
+			unsigned k = rnd(POOL);
+			struct np_packet pk = pool[k];
+			struct np_tcp_match a, b;
+			uint16_t syn_mss = dirs[k] == NP_DIR_RESPONSE && rnd(2) ? (uint16_t)(1400 + rnd(3) * 20) : 0;
+
+			pk.ts1 = ts1[rnd(3)];	/* only zero or not matters */
+			if (syn_mss && rnd(2))	/* a multiple of one of the peer MSSs: which one
+						 * the SYN had is in the memo's key */
+				pk.win = (uint16_t)((1400 + rnd(3) * 20) * (1 + rnd(4)));
+			np_match_tcp_memo(&memo, db, dirs[k], &pk, syn_mss, &a);
+			np_match_tcp(db, dirs[k], &pk, syn_mss, &b);
+			assert_same_match(&a, &b, i);
+		}
+		cr_log_info("round %d: %llu hits, %llu misses", round,
+			    (unsigned long long)(memo.hits - hits), (unsigned long long)(memo.misses - misses));
+		cr_assert(gt(u64, memo.hits - hits, 20000), "repeated signatures are remembered");
+		cr_assert(gt(u64, memo.misses - misses, 3000), "and the table is crowded");
+	}
+	np_db_free(other);
+}
