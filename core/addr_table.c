@@ -9,15 +9,8 @@
 #include <string.h>
 
 #include "addr_table.h"
-#include "conn_hash.h"
 
 #define NP_ADDR_INDEXED (2u << 20)	/* entries the index is sized for, at most */
-
-static uint32_t
-addr_hash(const uint8_t *addr, uint8_t ip_ver)
-{
-	return np_endpoint_hash(addr, ip_ver == 4 ? 4 : 16, ip_ver);
-}
 
 int
 np_addr_table_init(struct np_addr_table *t, uint32_t cap, size_t elem_size)
@@ -59,7 +52,7 @@ np_addr_lookup(const struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ve
 {
 	struct np_bucket_iter it;
 
-	for (uint32_t i = np_bucket_first(&t->index, addr_hash(addr, ip_ver), &it);
+	for (uint32_t i = np_bucket_first(&t->index, np_addr_hash(addr, ip_ver), &it);
 	     i != NP_BUCKET_NONE; i = np_bucket_more(&t->index, &it)) {
 		struct np_addr_node *n = np_addr_at(t, i);
 
@@ -117,7 +110,7 @@ np_addr_insert(struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
 	memcpy(n->addr, addr, ip_ver == 4 ? 4 : 16);
 	n->ip_ver = ip_ver;
 	n->hnext = NP_ADDR_NONE;
-	np_bucket_insert(&t->index, addr_hash(addr, ip_ver), idx);
+	np_bucket_insert(&t->index, np_addr_hash(addr, ip_ver), idx);
 	link_newest(t, n);
 	t->count++;
 	return n;
@@ -135,7 +128,7 @@ np_addr_remove(struct np_addr_table *t, struct np_addr_node *n)
 {
 	uint32_t idx = np_addr_index(t, n);
 
-	np_bucket_remove(&t->index, addr_hash(n->addr, n->ip_ver), idx);
+	np_bucket_remove(&t->index, np_addr_hash(n->addr, n->ip_ver), idx);
 	unlink_age(t, n);
 	n->hnext = t->free_head;
 	t->free_head = idx;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "bucket.h"
+#include "conn_hash.h"
 
 #define NP_ADDR_NONE UINT32_MAX
 
@@ -44,6 +45,19 @@ static inline uint32_t
 np_addr_index(const struct np_addr_table *t, const struct np_addr_node *n)
 {
 	return (uint32_t)(((const uint8_t *)n - t->pool) / t->elem_size);
+}
+
+static inline uint32_t
+np_addr_hash(const uint8_t *addr, uint8_t ip_ver)
+{
+	return np_endpoint_hash(addr, ip_ver == 4 ? 4 : 16, ip_ver);
+}
+
+/* Bring an address's bucket into the cache ahead of its lookup. */
+static inline void
+np_addr_prefetch(const struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
+{
+	np_bucket_prefetch(&t->index, np_addr_hash(addr, ip_ver));
 }
 
 struct np_addr_node *np_addr_lookup(const struct np_addr_table *t, const uint8_t *addr,

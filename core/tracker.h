@@ -124,6 +124,20 @@ np_tracker_host_capacity(uint32_t max_conn, uint32_t max_hosts)
 	return max_hosts + 2 * (max_conn + 2) + 8;
 }
 
+/*
+ * A burst's first pass, for a parsed TCP packet: bring its flow's bucket
+ * into the cache and, for a SYN (a new flow: two host lookups), its hosts'.
+ */
+static inline void
+np_tracker_prefetch(const struct np_tracker *o, const struct np_packet *pk, uint32_t hash)
+{
+	np_flow_prefetch(&o->flows, hash);
+	if (pk->tcp_type == NP_TCP_SYN) {
+		np_addr_prefetch(&o->hosts, pk->src, pk->ip_ver);
+		np_addr_prefetch(&o->hosts, pk->dst, pk->ip_ver);
+	}
+}
+
 /* Fingerprint one TCP packet into *out (out->n records). */
 void np_track(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 		const struct np_packet *pk, uint64_t ts_us, struct np_observation *out);

@@ -134,7 +134,7 @@ parse_ahead(struct np_worker *w, const uint8_t *frame, uint32_t len, struct np_f
 {
 	np_frame_parse_ahead(&w->link, frame, len, a);
 	if (a->r == NP_PARSE_OK)
-		np_flow_prefetch(&w->obs.flows, a->hash);
+		np_tracker_prefetch(&w->obs, &a->pk, a->hash);
 }
 
 /* A parsed frame's turn: flows, matching, records out with this order. */
@@ -185,15 +185,19 @@ process_burst(struct np_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct np_frame_ahead *ahead = w->ahead;
 
-	for (uint16_t i = 0; i < n; i++)
+	/* the headers of every frame on their way: a frame's first two lines
+	 * hold them (options and IPv6 included) */
+	for (uint16_t i = 0; i < n; i++) {
+		const uint8_t *d = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+
 		if (pkts[i]->nb_segs > 1)
 			goto one_by_one;
-	for (uint16_t i = 0; i < n; i++) {
-		if (i + 4 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+		rte_prefetch0(d);
+		rte_prefetch0(d + RTE_CACHE_LINE_SIZE);
+	}
+	for (uint16_t i = 0; i < n; i++)
 		parse_ahead(w, rte_pktmbuf_mtod(pkts[i], const uint8_t *), rte_pktmbuf_pkt_len(pkts[i]),
 			    &ahead[i]);
-	}
 	for (uint16_t i = 0; i < n; i++) {
 		uint64_t ts = packet_time_us(w, pkts[i]);
 

@@ -98,23 +98,25 @@ np_match_tcp_linear(const struct np_db *db, enum np_dir dir, const struct np_pac
 	match_sig(db, dir, &ts, syn_mss, NULL, db->n_tcp[dir], m);
 }
 
-/* FNV-1a-like over 64-bit words of the signature fields (no padding: zeroed). */
+/* The signature fields' 64-bit words (no padding: zeroed), each multiplied
+ * apart, so the products do not wait for each other. */
 static uint32_t
 memo_hash(const struct np_tcp_sig *ts, uint16_t syn_mss, uint8_t dir)
 {
 	const uint8_t *p = (const uint8_t *)ts;
-	uint64_t h = 0xcbf29ce484222325ull ^ ((uint64_t)syn_mss << 8 | dir);
+	uint64_t h = (uint64_t)syn_mss << 8 | dir;
 	size_t i = 0;
 
 	for (; i + 8 <= sizeof(*ts); i += 8) {
 		uint64_t w;
 
 		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ull;
-		h ^= h >> 29;
+		h += w * 0x9e3779b97f4a7c15ull;
+		h = h << 27 | h >> 37;
 	}
 	for (; i < sizeof(*ts); i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
+		h += (uint64_t)p[i] << (8 * (i & 7));
+	h *= 0xff51afd7ed558ccdull;
 	return (uint32_t)(h ^ h >> 32);
 }
 
