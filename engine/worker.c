@@ -31,12 +31,21 @@ const char *const np_worker_ctr_names[NP_CTR_COUNT] = {
 #undef NP_CTR_NAME_
 };
 
+/* The TSC's time in microseconds: a burst's arrival when the device stamps
+ * none, and the time an idle worker gives the logger (live). */
 static inline uint64_t
-packet_time_us(const struct np_worker *w, const struct rte_mbuf *m)
+now_us(void)
+{
+	return rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000000);
+}
+
+/* A packet's time: the device's timestamp, else its burst's arrival. */
+static inline uint64_t
+packet_time_us(const struct np_worker *w, const struct rte_mbuf *m, uint64_t arrival_us)
 {
 	if (w->ts_offset >= 0 && (m->ol_flags & w->ts_flag))
 		return *RTE_MBUF_DYNFIELD(m, w->ts_offset, rte_mbuf_timestamp_t *);
-	return rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000000);
+	return arrival_us;
 }
 
 /*
@@ -159,7 +168,7 @@ process_frame(struct np_worker *w, const uint8_t *frame, uint32_t len, uint64_t 
 }
 
 static inline void
-process_mbuf(struct np_worker *w, struct rte_mbuf *m)
+process_mbuf(struct np_worker *w, struct rte_mbuf *m, uint64_t arrival_us)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_pkt_len(m);
@@ -169,7 +178,7 @@ process_mbuf(struct np_worker *w, struct rte_mbuf *m)
 			len = NP_SCRATCH_SIZE;
 		frame = rte_pktmbuf_read(m, 0, len, w->scratch);
 	}
-	uint64_t ts = packet_time_us(w, m);
+	uint64_t ts = packet_time_us(w, m, arrival_us);
 
 	process_frame(w, frame, len, ts, ts);
 }
@@ -181,7 +190,7 @@ process_mbuf(struct np_worker *w, struct rte_mbuf *m)
  * such a burst goes frame by frame.
  */
 static void
-process_burst(struct np_worker *w, struct rte_mbuf **pkts, uint16_t n)
+process_burst(struct np_worker *w, struct rte_mbuf **pkts, uint16_t n, uint64_t arrival_us)
 {
 	struct np_frame_ahead *ahead = w->ahead;
 
@@ -199,7 +208,7 @@ process_burst(struct np_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		parse_ahead(w, rte_pktmbuf_mtod(pkts[i], const uint8_t *), rte_pktmbuf_pkt_len(pkts[i]),
 			    &ahead[i]);
 	for (uint16_t i = 0; i < n; i++) {
-		uint64_t ts = packet_time_us(w, pkts[i]);
+		uint64_t ts = packet_time_us(w, pkts[i], arrival_us);
 
 		track_frame(w, &ahead[i], ts, ts);
 	}
@@ -208,7 +217,7 @@ one_by_one:
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 3 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 3], void *));
-		process_mbuf(w, pkts[i]);
+		process_mbuf(w, pkts[i], arrival_us);
 	}
 }
 
@@ -223,13 +232,6 @@ queue_drained(const struct np_worker *w)
 	if (rte_eth_stats_get(w->ports[0], &st) || w->queue >= RTE_ETHDEV_QUEUE_STAT_CNTRS)
 		return false;
 	return st.q_ipackets[w->queue] + st.q_errors[w->queue] >= w->expect_pkts;
-}
-
-/* Packet time while idle, so the logger need not wait for us (live). */
-static uint64_t
-now_us(void)
-{
-	return rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000000);
 }
 
 /* No more records from this worker: the logger may drain and stop. */
@@ -290,9 +292,11 @@ np_worker_main(void *arg)
 		idle_since = 0;
 		uint64_t start = rte_rdtsc(), waited = w->ctr[NP_CTR_WAIT_CYCLES];
 		/* records to come are not older than this burst's first packet */
-		__atomic_store_n(&w->watermark, packet_time_us(w, pkts[0]), __ATOMIC_RELEASE);
+		uint64_t arrival = now_us();
+
+		__atomic_store_n(&w->watermark, packet_time_us(w, pkts[0], arrival), __ATOMIC_RELEASE);
 		w->db = rcu_dereference(np_db_current);
-		process_burst(w, pkts, n);
+		process_burst(w, pkts, n, arrival);
 		flush_records(w);
 		rte_pktmbuf_free_bulk(pkts, n);
 		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start - (w->ctr[NP_CTR_WAIT_CYCLES] - waited);
@@ -321,9 +325,14 @@ np_worker_replay(void *arg)
 		uint16_t n = (uint16_t)RTE_MIN((uint32_t)NP_WORKER_BURST, w->n_replay - next);
 		uint64_t start = rte_rdtsc();
 
-		__atomic_store_n(&w->watermark, now_us(), __ATOMIC_RELEASE);
+		uint64_t arrival = now_us();
+
+		__atomic_store_n(&w->watermark, arrival, __ATOMIC_RELEASE);
 		w->db = rcu_dereference(np_db_current);
-		process_burst(w, w->replay + next, n);
+		/* what a PMD's rx_burst leaves in the cache: the next burst's mbufs */
+		for (uint32_t k = next + n; k < next + 2u * n && k < w->n_replay; k++)
+			rte_prefetch0(w->replay[k]);
+		process_burst(w, w->replay + next, n, arrival);
 		flush_records(w);
 		w->ctr[NP_CTR_BUSY_CYCLES] += rte_rdtsc() - start;
 		next = next + n == w->n_replay ? 0 : next + n;
