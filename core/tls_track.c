@@ -43,6 +43,7 @@ struct np_tls_conn {
 				 * DTLS: the hello's body length */
 	uint32_t expect[2];	/* TCP: the side's next in-order sequence number */
 	uint32_t last_s;
+	uint32_t hash;		/* conn_hash(): the flow table's, for TCP */
 	uint32_t hnext, older, newer;
 };
 
@@ -81,17 +82,24 @@ conn_index(const struct np_tls_track *t, const struct np_tls_conn *c)
 static uint32_t *
 bucket_of(struct np_tls_track *t, const struct np_tls_conn *c)
 {
-	return &t->buckets[conn_hash(c->udp, c->ip_ver, c->cli, c->cli_port, c->srv, c->srv_port) &
-			   t->mask];
+	return &t->buckets[c->hash & t->mask];
 }
 
-/* The entry of a packet from src to dst; *side is the sender's side. */
+/* A datagram's connection hash. */
+static uint32_t
+udp_hash(const struct np_udp *u)
+{
+	return conn_hash(true, u->ip_ver, u->src, u->sport, u->dst, u->dport);
+}
+
+/* The entry of a packet from src to dst (its conn_hash() given); *side is
+ * the sender's side. */
 static struct np_tls_conn *
-lookup(struct np_tls_track *t, bool udp, uint8_t ip_ver, const uint8_t *src, uint16_t sport,
-       const uint8_t *dst, uint16_t dport, int *side)
+lookup(struct np_tls_track *t, bool udp, uint32_t hash, uint8_t ip_ver, const uint8_t *src,
+       uint16_t sport, const uint8_t *dst, uint16_t dport, int *side)
 {
 	unsigned alen = ip_ver == 4 ? 4 : 16;
-	uint32_t v = t->buckets[conn_hash(udp, ip_ver, src, sport, dst, dport) & t->mask];
+	uint32_t v = t->buckets[hash & t->mask];
 
 	for (; v; v = t->pool[v - 1].hnext) {
 		struct np_tls_conn *c = &t->pool[v - 1];
@@ -182,8 +190,8 @@ remove_conn(struct np_tls_track *t, struct np_tls_conn *c, int ctr)
 /* A new entry, oriented from the client's point of view; the table full,
  * the least recently used entry makes room. */
 static struct np_tls_conn *
-insert(struct np_tls_track *t, bool udp, uint8_t ip_ver, const uint8_t *cli, uint16_t cli_port,
-       const uint8_t *srv, uint16_t srv_port, uint32_t now_s)
+insert(struct np_tls_track *t, bool udp, uint32_t hash, uint8_t ip_ver, const uint8_t *cli,
+       uint16_t cli_port, const uint8_t *srv, uint16_t srv_port, uint32_t now_s)
 {
 	unsigned alen = ip_ver == 4 ? 4 : 16;
 	struct np_tls_conn *c;
@@ -208,6 +216,7 @@ insert(struct np_tls_track *t, bool udp, uint8_t ip_ver, const uint8_t *cli, uin
 	c->syn_label = -1;
 	c->buf[0] = c->buf[1] = NONE;
 	c->last_s = now_s;
+	c->hash = hash;
 	uint32_t *b = bucket_of(t, c);
 	c->hnext = *b;
 	*b = i + 1;
@@ -582,7 +591,8 @@ np_tls_track_tcp(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen
 		return;
 	maybe_expire(t, ts_us);
 	if (t->count)
-		c = lookup(t, false, pk->ip_ver, pk->src, pk->sport, pk->dst, pk->dport, &side);
+		c = lookup(t, false, hint->hash, pk->ip_ver, pk->src, pk->sport, pk->dst, pk->dport,
+			   &side);
 	if (c && syn && !(pk->tcp_type & NP_TCP_ACK)) {
 		remove_conn(t, c, NP_TLS_CTR_FAIL_CLOSED);	/* a new connection */
 		c = NULL;
@@ -602,9 +612,11 @@ np_tls_track_tcp(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen
 		else
 			return;
 		if (side == CLI)
-			c = insert(t, false, pk->ip_ver, pk->src, pk->sport, pk->dst, pk->dport, now_s);
+			c = insert(t, false, hint->hash, pk->ip_ver, pk->src, pk->sport, pk->dst,
+				   pk->dport, now_s);
 		else
-			c = insert(t, false, pk->ip_ver, pk->dst, pk->dport, pk->src, pk->sport, now_s);
+			c = insert(t, false, hint->hash, pk->ip_ver, pk->dst, pk->dport, pk->src,
+				   pk->sport, now_s);
 		c->transport = NP_TLS_TCP;
 		if ((side == CLI) == hint->to_srv)	/* the TLS client sent the SYN */
 			c->syn_label = hint->syn_label;
@@ -737,7 +749,7 @@ quic_initial(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen,
 	}
 	t->ctr[NP_TLS_CTR_QUIC_DECRYPTED]++;
 	if (!c) {
-		c = *cp = insert(t, true, u->ip_ver, u->src, u->sport, u->dst, u->dport,
+		c = *cp = insert(t, true, udp_hash(u), u->ip_ver, u->src, u->sport, u->dst, u->dport,
 				 (uint32_t)(ts_us / 1000000));
 		c->transport = NP_TLS_QUIC;
 	}
@@ -756,8 +768,8 @@ quic_datagram(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen,
 	const uint8_t *p = u->payload;
 	uint32_t left = u->pay_len;
 	int side = CLI;
-	struct np_tls_conn *c = t->count ? lookup(t, true, u->ip_ver, u->src, u->sport, u->dst,
-						   u->dport, &side) : NULL;
+	struct np_tls_conn *c = t->count ? lookup(t, true, udp_hash(u), u->ip_ver, u->src, u->sport,
+						   u->dst, u->dport, &side) : NULL;
 
 	if (c && c->transport != NP_TLS_QUIC)
 		return;
@@ -840,8 +852,8 @@ dtls_datagram(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen,
 	uint32_t pos = 0;
 	int side = CLI;
 	enum np_tls_result r;
-	struct np_tls_conn *c = t->count ? lookup(t, true, u->ip_ver, u->src, u->sport, u->dst,
-						   u->dport, &side) : NULL;
+	struct np_tls_conn *c = t->count ? lookup(t, true, udp_hash(u), u->ip_ver, u->src, u->sport,
+						   u->dst, u->dport, &side) : NULL;
 
 	if (c && c->transport != NP_TLS_DTLS)
 		return;
@@ -853,9 +865,11 @@ dtls_datagram(struct np_tls_track *t, const struct np_db *db, uint32_t db_gen,
 
 			side = fr.msg_type == NP_TLS_CLIENT_HELLO ? CLI : SRV;
 			if (side == CLI)
-				c = insert(t, true, u->ip_ver, u->src, u->sport, u->dst, u->dport, now_s);
+				c = insert(t, true, udp_hash(u), u->ip_ver, u->src, u->sport, u->dst,
+					   u->dport, now_s);
 			else
-				c = insert(t, true, u->ip_ver, u->dst, u->dport, u->src, u->sport, now_s);
+				c = insert(t, true, udp_hash(u), u->ip_ver, u->dst, u->dport, u->src,
+					   u->sport, now_s);
 			c->transport = NP_TLS_DTLS;
 		}
 		if (fr.msg_type != (side == CLI ? NP_TLS_CLIENT_HELLO : NP_TLS_SERVER_HELLO))

@@ -92,6 +92,7 @@ void np_tls_track_fini(struct np_tls_track *t);
  * so that a hello whose first segment comes late is still put together.
  */
 struct np_tls_tcp_hint {
+	uint32_t hash;		/* the packet's np_flow_hash() */
 	int32_t syn_label;	/* index into db->labels, -1: none */
 	bool seq_known;		/* the handshake was seen: the fields below hold */
 	bool no_data_yet;	/* neither side has sent data in order so far */

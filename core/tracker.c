@@ -450,7 +450,7 @@ np_track_hashed(struct np_tracker *o, const struct np_db *db, uint32_t db_gen,
 
 	np_observation_clear(out);
 	/* TLS first: p0f may end the flow below, and with it what it knows. */
-	struct np_tls_tcp_hint hint = { .syn_label = -1 };
+	struct np_tls_tcp_hint hint = { .hash = hash, .syn_label = -1 };
 
 	if (f) {
 		if (f->syn_label && f->syn_gen == (uint8_t)db_gen)

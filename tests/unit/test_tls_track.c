@@ -219,7 +219,11 @@ seg(struct conn *c, bool to_srv, uint32_t off, const uint8_t *p, uint32_t len, u
 
 	parse_tcp(c, to_srv, (to_srv ? c->cseq : c->sseq) + off, flags, p, len, frame, &pk);
 	np_observation_clear(&g_out);
-	np_tls_track_tcp(&g_t, g_db, 1, &pk, hint, c->ts, 3, &g_out);
+
+	struct np_tls_tcp_hint h = *hint;
+
+	h.hash = np_flow_hash(&pk);	/* as the tracker gives it */
+	np_tls_track_tcp(&g_t, g_db, 1, &pk, &h, c->ts, 3, &g_out);
 	return g_out.n;
 }
 
