@@ -31,6 +31,23 @@ sb_key8(struct np_sb *b, const char *s)
 static void
 sb_addr(struct np_sb *b, const uint8_t *a, uint8_t ip_ver)
 {
+	if (ip_ver == 4 && b->len - b->pos > 16) {	/* room for 255.255.255.255 */
+		char *d = b->buf + b->pos;
+
+		for (unsigned i = 0; i < 4; i++) {
+			unsigned v = a[i];
+
+			if (v >= 100)
+				*d++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*d++ = (char)('0' + v / 10 % 10);
+			*d++ = (char)('0' + v % 10);
+			*d++ = '.';
+		}
+		b->pos = (size_t)(d - 1 - b->buf);	/* no '.' after the last */
+		b->buf[b->pos] = 0;
+		return;
+	}
 	if (ip_ver == 4) {
 		for (unsigned i = 0; i < 4; i++) {
 			if (i)
