@@ -71,6 +71,14 @@ prune_hosts(struct np_tracker *o, uint64_t ts_us)
 	oldest = host_ref(o, o->hosts.oldest);
 	if (oldest && !oldest->use_cnt)
 		drop_host(o, oldest, ts_us);
+	/* A flood prunes at every new host: have the next ones at hand, the
+	 * oldest's bucket (its node came in with the last call) and the node
+	 * after it. */
+	if ((oldest = host_ref(o, o->hosts.oldest))) {
+		np_addr_prefetch(&o->hosts, oldest->node.addr, oldest->node.ip_ver);
+		if (oldest->node.newer != NP_ADDR_NONE)
+			__builtin_prefetch(host_ref(o, oldest->node.newer));
+	}
 }
 
 /* p0f lookup_host() + touch_host() or create_host(), for a new flow. */
