@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 #include "api.h"
 #include "hosts.h"

@@ -15,7 +15,7 @@
 #include "db.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 /* String equality with both values in the failure message. */
 #define assert_str(actual, expected) \

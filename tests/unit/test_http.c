@@ -36,7 +36,7 @@
 #include "pipeline.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 #define assert_str(actual, expected, ...) \
 	do { \

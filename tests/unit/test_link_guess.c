@@ -13,7 +13,7 @@
 #include "frames.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 #define DLT_MADE_UP 147		/* DLT_USER0: in no table */
 #define TYPE_TCP 'T'		/* the made-up link's "carries TCP" type byte */

@@ -10,7 +10,7 @@
 #include "matcher.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 #define assert_str(actual, expected) \
 	do { \

@@ -18,7 +18,7 @@
 #include "output_cases.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 #define assert_str(actual, expected) \
 	do { \

@@ -13,7 +13,7 @@
 #include "frames.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 enum { DLT_NULL_ = 0, DLT_EN10MB_ = 1, DLT_RAW_ = 12, DLT_RAW101_ = 101, DLT_SLL_ = 113,
        DLT_IPV4_ = 228, DLT_IPV6_ = 229 };

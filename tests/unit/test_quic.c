@@ -26,7 +26,7 @@
 #include "quic_vectors.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 /* ------------------------------------------------------------------ */
 /* libcrypto's allocations, counted from before its first one          */

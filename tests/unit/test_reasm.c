@@ -9,7 +9,7 @@
 #include "reasm.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 static struct np_reasm g_r;
 

@@ -10,7 +10,7 @@
 #include <rte_thash.h>
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 #include "rss.h"
 

@@ -15,7 +15,7 @@
 #include "flow.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 static uint64_t rng_state;
 

@@ -14,7 +14,7 @@
 #include "tls_match.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 static char g_err[NP_DB_ERR_MAX];
 static struct np_db *g_db;

@@ -23,7 +23,7 @@
 #include "tls_track.h"
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 #define DLT_EN10MB_ 1
 #define T0 1700000000000000ull
