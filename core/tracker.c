@@ -166,6 +166,7 @@ np_tracker_init(struct np_tracker *o, uint32_t max_conn, uint32_t conn_max_age,
 	o->max_hosts = max_hosts;
 	o->host_idle_s = host_idle_min * 60;
 	o->clock.interval = NP_EXPIRE_INTERVAL;
+	o->tcp_memo.mask = NP_TCP_MEMO_SIZE - 1;
 	o->event = event;
 	o->event_ctx = event_ctx;
 

@@ -34,13 +34,16 @@ void np_match_tcp(const struct np_db *db, enum np_dir dir, const struct np_packe
 #define NP_TCP_MEMO_SIZE 256
 
 struct np_tcp_memo {
+	uint32_t mask;			/* slots - 1, a power of 2 less one: set by the
+					 * owner (NP_TCP_MEMO_SIZE - 1); 0 is one slot */
 	uint64_t db_serial;		/* 0: empty */
 	uint64_t hits, misses;
-	struct np_tcp_memo_entry {
-		struct np_tcp_sig ts;	/* np_tcp_sig_from_packet(), ts1 as 0 or 1 */
-		uint16_t syn_mss;
-		uint8_t dir;
-		bool used;
+	struct np_tcp_memo_entry {	/* what np_tcp_sig_from_packet() reads */
+		uint32_t quirks;
+		uint16_t mss, win, tot_hdr, syn_mss;
+		uint8_t ttl, wscale, ip_opt_len, ip_ver, opt_cnt, opt_eol_pad;
+		uint8_t pay, ts, dir, used;
+		uint8_t opt_layout[NP_MAX_TCP_OPT];
 		struct np_tcp_match m;
 	} e[NP_TCP_MEMO_SIZE];
 };

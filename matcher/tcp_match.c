@@ -98,54 +98,76 @@ np_match_tcp_linear(const struct np_db *db, enum np_dir dir, const struct np_pac
 	match_sig(db, dir, &ts, syn_mss, NULL, db->n_tcp[dir], m);
 }
 
-/* The signature fields' 64-bit words (no padding: zeroed), each multiplied
- * apart, so the products do not wait for each other. */
-static uint32_t
-memo_hash(const struct np_tcp_sig *ts, uint16_t syn_mss, uint8_t dir)
+/* The first n bytes of an option layout, as a word (the rest may be stale). */
+static inline uint64_t
+layout_word(const uint8_t *layout, unsigned n)
 {
-	const uint8_t *p = (const uint8_t *)ts;
-	uint64_t h = (uint64_t)syn_mss << 8 | dir;
-	size_t i = 0;
+	uint64_t w;
 
-	for (; i + 8 <= sizeof(*ts); i += 8) {
-		uint64_t w;
+	memcpy(&w, layout, 8);
+	return n >= 8 ? w : w & ((1ull << (8 * n)) - 1);
+}
 
-		memcpy(&w, p + i, 8);
-		h += w * 0x9e3779b97f4a7c15ull;
-		h = h << 27 | h >> 37;
-	}
-	for (; i < sizeof(*ts); i++)
-		h += (uint64_t)p[i] << (8 * (i & 7));
-	h *= 0xff51afd7ed558ccdull;
-	return (uint32_t)(h ^ h >> 32);
+/* The key's fields straight from the packet, in registers: the packet was
+ * written long before, so no load waits on a store just made. */
+static inline uint32_t
+memo_hash(const struct np_packet *pk, uint16_t syn_mss, uint8_t dir)
+{
+	unsigned n = pk->opt_cnt;
+	uint64_t a = (uint64_t)pk->quirks << 32 | (uint32_t)pk->mss << 16 | pk->win;
+	uint64_t b = (uint64_t)pk->ttl | (uint64_t)pk->wscale << 8 | (uint64_t)pk->ip_opt_len << 16 |
+		     (uint64_t)n << 24 | (uint64_t)pk->opt_eol_pad << 32 |
+		     (uint64_t)pk->ip_ver << 40 | (uint64_t)(pk->pay_len != 0) << 44 |
+		     (uint64_t)(pk->ts1 != 0) << 45 | (uint64_t)dir << 46 | (uint64_t)syn_mss << 48;
+	uint64_t h = a * 0x9e3779b97f4a7c15ull ^ b * 0xc2b2ae3d27d4eb4full ^
+		     (uint64_t)pk->tot_hdr * 0x165667b19e3779f9ull;
+
+	if (n)
+		h ^= layout_word(pk->opt_layout, n) * 0xff51afd7ed558ccdull;
+	if (n > 8)
+		h ^= layout_word(pk->opt_layout + 8, n - 8) * 0xc4ceb9fe1a85ec53ull;
+	if (n > 16)
+		h ^= layout_word(pk->opt_layout + 16, n - 16) * 0x94d049bb133111ebull;
+	return (uint32_t)(h ^ h >> 29 ^ h >> 47);
+}
+
+static inline bool
+memo_same(const struct np_tcp_memo_entry *e, const struct np_packet *pk, uint16_t syn_mss,
+	  uint8_t dir)
+{
+	return e->used && e->dir == dir && e->syn_mss == syn_mss && e->quirks == pk->quirks &&
+	       e->mss == pk->mss && e->win == pk->win && e->tot_hdr == pk->tot_hdr &&
+	       e->ttl == pk->ttl && e->wscale == pk->wscale && e->ip_opt_len == pk->ip_opt_len &&
+	       e->ip_ver == pk->ip_ver && e->opt_cnt == pk->opt_cnt &&
+	       e->opt_eol_pad == pk->opt_eol_pad && e->pay == (pk->pay_len != 0) &&
+	       e->ts == (pk->ts1 != 0) && !memcmp(e->opt_layout, pk->opt_layout, pk->opt_cnt);
 }
 
 void
 np_match_tcp_memo(struct np_tcp_memo *memo, const struct np_db *db, enum np_dir dir,
 		  const struct np_packet *pk, uint16_t syn_mss, struct np_tcp_match *m)
 {
-	struct np_tcp_sig ts;
-
-	np_tcp_sig_from_packet(pk, &ts);
-	ts.ts1 = ts.ts1 != 0;	/* all the match looks at */
 	if (memo->db_serial != db->serial) {
 		memset(memo->e, 0, sizeof(memo->e));
 		memo->db_serial = db->serial;
 	}
-	struct np_tcp_memo_entry *e = &memo->e[memo_hash(&ts, syn_mss, (uint8_t)dir) % NP_TCP_MEMO_SIZE];
+	struct np_tcp_memo_entry *e =
+		&memo->e[memo_hash(pk, syn_mss, (uint8_t)dir) & memo->mask & (NP_TCP_MEMO_SIZE - 1)];
 
-	if (e->used && e->dir == dir && e->syn_mss == syn_mss && !memcmp(&e->ts, &ts, sizeof(ts))) {
+	if (memo_same(e, pk, syn_mss, (uint8_t)dir)) {
 		memo->hits++;
 		*m = e->m;
 		return;
 	}
 	memo->misses++;
-	match_indexed(db, dir, &ts, syn_mss, m);
-	e->ts = ts;
-	e->syn_mss = syn_mss;
-	e->dir = (uint8_t)dir;
-	e->used = true;
-	e->m = *m;
+	np_match_tcp(db, dir, pk, syn_mss, m);
+	*e = (struct np_tcp_memo_entry){
+		.quirks = pk->quirks, .mss = pk->mss, .win = pk->win, .tot_hdr = pk->tot_hdr,
+		.syn_mss = syn_mss, .ttl = pk->ttl, .wscale = pk->wscale, .ip_opt_len = pk->ip_opt_len,
+		.ip_ver = pk->ip_ver, .opt_cnt = pk->opt_cnt, .opt_eol_pad = pk->opt_eol_pad,
+		.pay = pk->pay_len != 0, .ts = pk->ts1 != 0, .dir = (uint8_t)dir, .used = 1, .m = *m,
+	};
+	memcpy(e->opt_layout, pk->opt_layout, pk->opt_cnt);
 }
 
 const char *

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
-#include <criterion/new/assert.h>
+#include "np_assert.h"
 
 #include "matcher.h"
 #include "near_signature.h"
@@ -135,7 +135,8 @@ Test(index, memo_agrees_with_the_match_and_follows_the_database)
 	static const uint32_t ts1[] = { 0, 1, 123456789 };
 	char err[NP_DB_ERR_MAX];
 	struct np_db *other = np_db_load_buf("other.fp",
-		"classes = win,unix,other\n[tcp:request]\nlabel = s:unix:Other:one\nsig = *:64:0:*:*,*:mss,sok,ts,nop,ws:df,id+:0\n"
+		"classes = win,unix,other\n"
+		"[tcp:request]\nlabel = s:unix:Other:one\nsig = *:64:0:*:*,*:mss,sok,ts,nop,ws:df,id+:0\n"
 		"[tcp:response]\nlabel = s:unix:Other:two\nsig = *:64:0:*:*,*:mss,sok,ts,nop,ws:df:0\n",
 		err, sizeof(err));
 
@@ -144,6 +145,7 @@ Test(index, memo_agrees_with_the_match_and_follows_the_database)
 		dirs[i] = rnd(2) ? NP_DIR_REQUEST : NP_DIR_RESPONSE;
 		random_packet(dirs[i], &pool[i]);
 	}
+	memo.mask = NP_TCP_MEMO_SIZE - 1;
 	for (int round = 0; round < 3; round++) {	/* p0f's database, another, p0f's again */
 		const struct np_db *db = round == 1 ? other : g_db;
 		uint64_t hits = memo.hits, misses = memo.misses;
@@ -168,4 +170,83 @@ Test(index, memo_agrees_with_the_match_and_follows_the_database)
 		cr_assert(gt(u64, memo.misses - misses, 3000), "and the table is crowded");
 	}
 	np_db_free(other);
+}
+
+/*
+ * The memo's key holds every field the match reads: for each, an
+ * observation and the same with that field alone changed, whose answers
+ * differ, one after the other through a memo of one slot, must each get
+ * their own answer.
+ */
+enum memo_field { F_TTL, F_QUIRKS, F_PAY, F_MSS, F_WIN, F_WSCALE, F_IPOPT, F_TOTHDR, F_IPVER,
+		  F_EOLPAD, F_LAYOUT, F_TS, F_SYNMSS, F_DIR, F_COUNT };
+
+static void
+vary(enum memo_field f, struct np_packet *pk, enum np_dir *dir, uint16_t *syn_mss)
+{
+	switch (f) {
+	case F_TTL: pk->ttl = (uint8_t)(pk->ttl - 1); break;
+	case F_QUIRKS: pk->quirks ^= NP_QUIRK(DF); break;
+	case F_PAY: pk->pay_len = !pk->pay_len; break;
+	case F_MSS: pk->mss = (uint16_t)(pk->mss + 1); break;
+	case F_WIN: pk->win = (uint16_t)(pk->win + 1); break;
+	case F_WSCALE: pk->wscale = (uint8_t)(pk->wscale + 1); break;
+	case F_IPOPT: pk->ip_opt_len = (uint8_t)(pk->ip_opt_len ? 0 : 4); break;
+	case F_TOTHDR: pk->tot_hdr = (uint16_t)(pk->tot_hdr + 4); break;
+	case F_IPVER: pk->ip_ver = pk->ip_ver == 4 ? 6 : 4; break;
+	case F_EOLPAD: pk->opt_eol_pad = (uint8_t)(pk->opt_eol_pad ? 0 : 1); break;
+	case F_LAYOUT: if (pk->opt_cnt) pk->opt_layout[pk->opt_cnt - 1] ^= 1; break;
+	case F_TS: pk->ts1 = pk->ts1 ? 0 : 12345; break;
+	case F_SYNMSS: *syn_mss = (uint16_t)(*syn_mss + 20); break;
+	case F_DIR: *dir = *dir == NP_DIR_REQUEST ? NP_DIR_RESPONSE : NP_DIR_REQUEST; break;
+	default: break;
+	}
+}
+
+static bool
+same_match(const struct np_tcp_match *a, const struct np_tcp_match *b)
+{
+	return a->sig == b->sig && a->dist == b->dist && a->fuzzy == b->fuzzy &&
+	       a->wm.multi == b->wm.multi && a->wm.use_mtu == b->wm.use_mtu;
+}
+
+Test(index, memo_key_holds_every_field)
+{
+	static struct np_tcp_memo memo;	/* mask 0: one slot, every key collides */
+	unsigned found[F_COUNT] = { 0 };
+
+	for (int i = 0; i < 400000; i++) {
+		enum memo_field f = (enum memo_field)rnd(F_COUNT);
+		enum np_dir dir = rnd(2) ? NP_DIR_REQUEST : NP_DIR_RESPONSE, dir2;
+		uint16_t syn_mss = dir == NP_DIR_RESPONSE ? 1400 : 0, syn_mss2;
+		struct np_packet a, b;
+		struct np_tcp_match want_a, want_b, got;
+
+		random_packet(dir, &a);
+		/* windows the fields behind p0f's multiples divide */
+		if (f == F_TS && a.mss > 112)
+			a.win = (uint16_t)((a.mss - 12) * (1 + rnd(3)));
+		else if (f == F_TOTHDR) {	/* MTU = MSS + these headers, not + 40 */
+			a.mss = (uint16_t)(1300 + rnd(100));
+			a.tot_hdr = (uint16_t)(52 + 4 * rnd(3));
+			a.win = (uint16_t)((a.mss + a.tot_hdr) * (1 + rnd(2)));
+		}
+		else if (f == F_SYNMSS)
+			a.win = (uint16_t)(1420 * (1 + rnd(3)));
+		b = a;
+		dir2 = dir;
+		syn_mss2 = syn_mss;
+		vary(f, &b, &dir2, &syn_mss2);
+		np_match_tcp(g_db, dir, &a, syn_mss, &want_a);
+		np_match_tcp(g_db, dir2, &b, syn_mss2, &want_b);
+		if (same_match(&want_a, &want_b))
+			continue;	/* this change does not show here */
+		np_match_tcp_memo(&memo, g_db, dir, &a, syn_mss, &got);
+		cr_assert(same_match(&got, &want_a), "field %d, observation %d", f, i);
+		np_match_tcp_memo(&memo, g_db, dir2, &b, syn_mss2, &got);
+		cr_assert(same_match(&got, &want_b), "field %d changed alone, observation %d", f, i);
+		found[f]++;
+	}
+	for (int f = 0; f < F_COUNT; f++)
+		cr_assert(gt(u32, found[f], 0), "field %d: no observation whose answer it changes", f);
 }
