@@ -35,7 +35,7 @@ np_addr_table_init(struct np_addr_table *t, uint32_t cap, size_t elem_size)
 	 * touched as the table fills, not up front */
 	t->free_head = NP_ADDR_NONE;
 	t->unused = 0;
-	t->oldest = t->newest = NP_ADDR_NONE;
+	t->oldest = t->newest = t->last = NP_ADDR_NONE;
 	return 0;
 }
 
@@ -47,6 +47,26 @@ np_addr_table_fini(struct np_addr_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static inline bool
+is_at(const struct np_addr_node *n, const uint8_t *addr, uint8_t ip_ver)
+{
+	/* fixed sizes: the compiler compares in registers */
+	return n->ip_ver == ip_ver &&
+	       (ip_ver == 4 ? !memcmp(n->addr, addr, 4) : !memcmp(n->addr, addr, 16));
+}
+
+struct np_addr_node *
+np_addr_find(struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
+{
+	struct np_addr_node *n = np_addr_at(t, t->last);
+
+	if (n && is_at(n, addr, ip_ver))
+		return n;
+	if ((n = np_addr_lookup(t, addr, ip_ver)))
+		t->last = np_addr_index(t, n);
+	return n;
+}
+
 struct np_addr_node *
 np_addr_lookup(const struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
 {
@@ -56,9 +76,7 @@ np_addr_lookup(const struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ve
 	     i != NP_BUCKET_NONE; i = np_bucket_more(&t->index, &it)) {
 		struct np_addr_node *n = np_addr_at(t, i);
 
-		/* fixed sizes: the compiler compares in registers */
-		if (n->ip_ver == ip_ver &&
-		    (ip_ver == 4 ? !memcmp(n->addr, addr, 4) : !memcmp(n->addr, addr, 16)))
+		if (is_at(n, addr, ip_ver))
 			return n;
 	}
 	return NULL;
@@ -113,6 +131,7 @@ np_addr_insert(struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver)
 	np_bucket_insert(&t->index, np_addr_hash(addr, ip_ver), idx);
 	link_newest(t, n);
 	t->count++;
+	t->last = idx;
 	return n;
 }
 
@@ -130,6 +149,8 @@ np_addr_remove(struct np_addr_table *t, struct np_addr_node *n)
 
 	np_bucket_remove(&t->index, np_addr_hash(n->addr, n->ip_ver), idx);
 	unlink_age(t, n);
+	if (t->last == idx)
+		t->last = NP_ADDR_NONE;
 	n->hnext = t->free_head;
 	t->free_head = idx;
 	t->count--;

@@ -30,6 +30,7 @@ struct np_addr_table {
 	uint32_t cap, count, free_head;
 	uint32_t unused;		/* entries from here on were never used */
 	uint32_t oldest, newest;	/* indices, NP_ADDR_NONE when empty */
+	uint32_t last;			/* the entry np_addr_find() gave or an insert made */
 };
 
 int np_addr_table_init(struct np_addr_table *t, uint32_t cap, size_t elem_size);
@@ -62,6 +63,10 @@ np_addr_prefetch(const struct np_addr_table *t, const uint8_t *addr, uint8_t ip_
 
 struct np_addr_node *np_addr_lookup(const struct np_addr_table *t, const uint8_t *addr,
 				    uint8_t ip_ver);
+
+/* The same, looking first at the last entry found or inserted: the host
+ * logic asks for one address several times in a row. */
+struct np_addr_node *np_addr_find(struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver);
 
 /* A zeroed entry for addr, newest in age order; NULL when the pool is full. */
 struct np_addr_node *np_addr_insert(struct np_addr_table *t, const uint8_t *addr, uint8_t ip_ver);

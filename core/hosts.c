@@ -193,7 +193,7 @@ create_host(struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver, uint32_t n
 static struct np_host *
 touch_host(struct np_hosts *hs, const uint8_t *addr, uint8_t ip_ver, uint32_t now_s)
 {
-	struct np_host *h = (struct np_host *)np_addr_lookup(&hs->t, addr, ip_ver);
+	struct np_host *h = (struct np_host *)np_addr_find(&hs->t, addr, ip_ver);
 
 	if (!h)
 		return create_host(hs, addr, ip_ver, now_s);
@@ -207,7 +207,7 @@ static struct np_host *
 record_host(struct np_hosts *hs, const struct np_rec *r, bool client)
 {
 	const uint8_t *addr = client ? r->cli : r->srv;
-	struct np_host *h = (struct np_host *)np_addr_lookup(&hs->t, addr, r->ip_ver);
+	struct np_host *h = (struct np_host *)np_addr_find(&hs->t, addr, r->ip_ver);
 
 	if (!h) {
 		h = create_host(hs, addr, r->ip_ver, (uint32_t)(r->ts_us / 1000000));
@@ -220,7 +220,7 @@ record_host(struct np_hosts *hs, const struct np_rec *r, bool client)
 static void
 drop_host(struct np_hosts *hs, const struct np_rec *r)
 {
-	struct np_host *h = (struct np_host *)np_addr_lookup(&hs->t, r->cli, r->ip_ver);
+	struct np_host *h = (struct np_host *)np_addr_find(&hs->t, r->cli, r->ip_ver);
 
 	if (!h)
 		return;
