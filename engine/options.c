@@ -189,6 +189,10 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		fprintf(stderr, "netprint: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
+	if (o->bench_replay && (!o->eal_argc || o->n_read_files || o->iface)) {
+		fprintf(stderr, "netprint: --bench-replay needs EAL arguments (its lcores) and no -r or -i\n");
+		return 2;
+	}
 	if (!o->eal_argc && !o->n_read_files && !o->iface) {
 		fprintf(stderr, "netprint: nothing to read: give -r FILE, -i IFACE, or EAL ports before --\n");
 		usage(stderr);
@@ -201,10 +205,6 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 	}
 	if (o->workers && (o->n_read_files != 1 || o->eal_argc)) {
 		fprintf(stderr, "netprint: --workers is for one -r FILE read directly (EAL's lcores are the workers otherwise)\n");
-		return 2;
-	}
-	if (o->bench_replay && (!o->eal_argc || o->n_read_files || o->iface)) {
-		fprintf(stderr, "netprint: --bench-replay needs EAL arguments (its lcores) and no -r or -i\n");
 		return 2;
 	}
 	if ((o->n_read_files > 0) + (o->iface != NULL) > 1) {
