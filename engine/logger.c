@@ -151,7 +151,9 @@ record_db(struct np_logger *lg, uint32_t gen)
  * Let go of the retired generations no record still names: a worker's
  * records come in generation order, so once its next record (or its empty
  * ring, looked at after the retirement was read) is of a later generation,
- * it has none of the older ones left.
+ * it has none of the older ones left. A record of no generation (a host
+ * drop: 0) holds the release back until it is taken, for the records behind
+ * it may name an old one.
  */
 static void
 release_generations(struct np_logger *lg)
