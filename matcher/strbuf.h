@@ -56,7 +56,7 @@ np_sb_str(struct np_sb *b, const char *s)
 static inline void
 np_sb_u8(struct np_sb *b, uint8_t v)
 {
-	char d[3];
+	char d[4];	/* the fourth byte np_sb_mem()'s unrolled copy names (never read: n <= 3) */
 	unsigned n = 0;
 
 	if (v >= 100)
