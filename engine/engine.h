@@ -57,6 +57,7 @@ struct np_logger {
 	struct np_logger_head *heads;	/* one per worker */
 	struct np_hosts *hosts;
 	struct np_api *api;	/* -s, or NULL */
+	struct np_http *http;	/* --http, or NULL */
 	FILE *blocks;		/* stdout blocks, or NULL */
 	FILE *log;		/* -o file, or NULL */
 	FILE *json;		/* --json file, or NULL */

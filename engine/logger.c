@@ -15,8 +15,10 @@
 
 #include <rte_ring.h>
 
+#include "console.h"
 #include "engine.h"
 #include "generations.h"
+#include "http_server.h"
 #include "lib.h"
 
 #define NP_LOG_BURST 64
@@ -285,12 +287,16 @@ np_logger_run(struct np_logger *lg)
 				break;
 			if (lg->api)
 				np_api_poll(lg->api, lg->hosts, 0);
+			np_http_poll(lg->http, np_console_answer, lg);
 			np_engine_idle(&empty, NP_LOGGER_IDLE_SPINS, NP_LOGGER_NAP_NS);
 			continue;
 		}
 		empty = 0;
-		if (lg->api && ++busy % 64 == 0)
-			np_api_poll(lg->api, lg->hosts, 0);	/* queries wait at most 64 bursts */
+		if (++busy % 64 == 0) {	/* queries wait at most 64 bursts */
+			if (lg->api)
+				np_api_poll(lg->api, lg->hosts, 0);
+			np_http_poll(lg->http, np_console_answer, lg);
+		}
 	}
 	np_logger_flush(lg);
 }

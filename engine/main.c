@@ -30,8 +30,10 @@
 #include <rte_ring.h>
 
 #include "bench_replay.h"
+#include "console.h"
 #include "control.h"
 #include "engine.h"
+#include "http_server.h"
 #include "options.h"
 #include "port.h"
 #include "privs.h"
@@ -587,6 +589,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "netprint: cannot start the control thread\n");
 		goto out_eal;
 	}
+	/* after the privileges are gone: its threads never had them */
+	if (e.opt.http_listen) {
+		char err[256];
+
+		if (!(e.lg.http = np_http_open(e.opt.http_listen, err, sizeof(err)))) {
+			fprintf(stderr, "netprint: %s\n", err);
+			status = 1;
+			goto out_eal;
+		}
+		fprintf(stderr, "netprint: web console API on %s (port %u)\n", e.opt.http_listen,
+			np_http_port(e.lg.http));
+	}
 	launch(&e);
 	if (e.one_file)
 		np_reader_run(&e.reader);
@@ -597,11 +611,18 @@ main(int argc, char **argv)
 	status = check_files(&e);
 	fprintf(stderr, "netprint: %u worker%s\n", e.n_workers, e.n_workers == 1 ? "" : "s");
 	np_control_print(&e.ctl, stderr);
-	if (e.api && !np_engine_quit()) {
-		fprintf(stderr, "netprint: capture done; answering queries on %s until stopped\n",
-			e.opt.api_sock);
+	if ((e.api || e.lg.http) && !np_engine_quit()) {
+		if (e.api)
+			fprintf(stderr, "netprint: capture done; answering queries on %s until stopped\n",
+				e.opt.api_sock);
+		else
+			fprintf(stderr, "netprint: capture done; serving the web console until stopped\n");
 		while (!np_engine_quit()) {
-			np_api_poll(e.api, e.lg.hosts, 200);
+			if (e.api)
+				np_api_poll(e.api, e.lg.hosts, 20);
+			else
+				nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+			np_http_poll(e.lg.http, np_console_answer, &e.lg);
 			np_logger_reopen_if_asked(&e.lg);
 		}
 	}
@@ -614,6 +635,8 @@ main(int argc, char **argv)
 		status = 1;
 	}
 out_eal:
+	np_http_close(e.lg.http);
+	e.lg.http = NULL;
 	np_control_stop(&e.ctl);
 	teardown(&e);
 	if (!e.direct)

@@ -42,6 +42,8 @@ usage(FILE *out)
 		"  -t C,H       connection age limit C seconds, host idle limit H minutes\n"
 		"               (default %u,%u)\n"
 		"  --stats N    print counters every N seconds (and always at exit)\n"
+		"  --http ADDR:PORT  serve the web console's JSON API there (/api/stats,\n"
+		"               /api/host/ADDR); with -r, keep serving after the capture\n"
 		"  --workers N  one -r FILE read directly: its frames shared by N worker\n"
 		"               threads, by connection (default 1: the main thread); -m's\n"
 		"               limits are then per worker\n"
@@ -96,6 +98,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		{ "mbufs", required_argument, NULL, 'B' },
 		{ "workers", required_argument, NULL, 'W' },
 		{ "bench-replay", required_argument, NULL, 'R' },
+		{ "http", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -176,6 +179,9 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 			break;
 		case 'R':
 			o->bench_replay = optarg;
+			break;
+		case 'H':
+			o->http_listen = optarg;
 			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return 2;

@@ -28,6 +28,7 @@ struct np_options {
 	const char *log_file;			/* -o */
 	const char *json_file;			/* --json, "-" for stdout */
 	const char *api_sock;			/* -s */
+	const char *http_listen;		/* --http ADDR:PORT */
 	const char *user;			/* -u: switch to this user after start */
 	const char *chroot_dir;			/* -c: chroot here first (needs -u) */
 	uint32_t max_conn, max_hosts;		/* -m */

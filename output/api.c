@@ -163,6 +163,26 @@ answer_json(const struct np_hosts *hs, const uint8_t *bin, uint8_t ver, const ch
 	return o;
 }
 
+json_t *
+np_api_host_json(const struct np_hosts *hs, const char *addr, bool *found)
+{
+	uint8_t bin[16] = { 0 };
+	uint8_t ver;
+
+	if (inet_pton(AF_INET, addr, bin) == 1)
+		ver = 4;
+	else if (inet_pton(AF_INET6, addr, bin) == 1)
+		ver = 6;
+	else
+		return NULL;
+
+	json_t *o = answer_json(hs, bin, ver, addr);
+	const char *status = json_string_value(json_object_get(o, "status"));
+
+	*found = status && !strcmp(status, "ok");
+	return o;
+}
+
 size_t
 np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len, char *out,
 		   size_t out_len, void (*reload)(void))

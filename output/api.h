@@ -13,8 +13,11 @@
 #ifndef NP_API_H
 #define NP_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <jansson.h>
 
 #include "hosts.h"
 
@@ -40,6 +43,13 @@ void np_api_answer(const struct np_hosts *hs, const uint8_t query[NP_API_QUERY_L
  */
 size_t np_api_answer_json(const struct np_hosts *hs, const char *line, size_t line_len,
 			  char *out, size_t out_len, void (*reload)(void));
+
+/*
+ * The JSON answer for one address given as text, as the query socket gives
+ * it ({"status": "ok", "addr": ...} or "no match"); NULL when addr is not an
+ * IPv4 or IPv6 address. *found: the host is known.
+ */
+json_t *np_api_host_json(const struct np_hosts *hs, const char *addr, bool *found);
 
 struct np_api;
 

@@ -19,7 +19,7 @@ RULES = {
     "db": (["parsers"], []),
     "matcher": (["db", "parsers"], ["libcrypto"]),
     "core": (["include", "matcher", "db", "parsers"], ["libpcap"]),
-    "output": (["include", "core", "matcher", "db", "parsers"], ["jansson"]),
+    "output": (["include", "core", "matcher", "db", "parsers"], ["jansson", "libmicrohttpd"]),
     "lib": (["include", "output", "core", "matcher", "db", "parsers"], []),
     "engine": (["include", "lib", "output", "core", "matcher", "db", "parsers"],
                ["dpdk", "liburcu", "libpcap", "jansson", "libcrypto"]),

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The web console's answers (console.h):
+ *   /api/stats        the workers' counters, each and summed, records written,
+ *                     hosts known, the database generation;
+ *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown).
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "console.h"
+#include "control.h"
+#include "engine.h"
+
+static const char *const ctr_ids[NP_CTR_COUNT] = {
+#define NP_CTR_ID_(id, desc) #id,
+	NP_FOREACH_WORKER_CTR(NP_CTR_ID_)
+#undef NP_CTR_ID_
+};
+
+/* Counters keyed by their identifiers in lower case, as telemetry names them. */
+static json_t *
+counters(const uint64_t *ctr)
+{
+	json_t *o = json_object();
+
+	for (unsigned i = 0; i < NP_CTR_COUNT; i++) {
+		char key[48];
+		size_t n = 0;
+
+		for (; ctr_ids[i][n] && n < sizeof(key) - 1; n++)
+			key[n] = (char)tolower((unsigned char)ctr_ids[i][n]);
+		key[n] = 0;
+		json_object_set_new(o, key, json_integer((json_int_t)ctr[i]));
+	}
+	return o;
+}
+
+static json_t *
+stats(const struct np_logger *lg)
+{
+	json_t *o = json_object(), *each = json_array();
+	uint64_t sum[NP_CTR_COUNT] = { 0 };
+
+	for (unsigned w = 0; w < lg->n_workers; w++) {
+		const struct np_worker *wk = lg->workers[w];
+
+		for (unsigned i = 0; i < NP_CTR_COUNT; i++)
+			sum[i] += wk->ctr[i];
+		json_array_append_new(each, counters(wk->ctr));
+	}
+	json_object_set_new(o, "totals", counters(sum));
+	json_object_set_new(o, "workers", each);
+	json_object_set_new(o, "records_written", json_integer((json_int_t)lg->written));
+	json_object_set_new(o, "hosts", json_integer(lg->hosts ? lg->hosts->t.count : 0));
+	json_object_set_new(o, "db_generation",
+			    json_integer(np_db_current ? np_db_current->generation : 0));
+	return o;
+}
+
+static json_t *
+error(const char *why)
+{
+	return json_pack("{s:s}", "error", why);
+}
+
+unsigned
+np_console_answer(void *ctx, const char *path, const char *arg, char **body, size_t *len)
+{
+	const struct np_logger *lg = ctx;
+	unsigned status = 200;
+	json_t *o;
+
+	(void)arg;
+	if (!strcmp(path, "/api/stats")) {
+		o = stats(lg);
+	} else if (!strncmp(path, "/api/host/", 10)) {
+		bool found = false;
+
+		if (!(o = np_api_host_json(lg->hosts, path + 10, &found))) {
+			status = 400;
+			o = error("not an IPv4 or IPv6 address");
+		} else if (!found) {
+			status = 404;
+		}
+	} else {
+		status = 404;
+		o = error("no such API");
+	}
+	*body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	*len = *body ? strlen(*body) : 0;
+	json_decref(o);
+	return *body ? status : 500;
+}

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The web console's server (http_server.h): libmicrohttpd, a thread per
+ * connection (bounded), each waiting for the logger's answer to its
+ * request through a short queue under a mutex.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "http_server.h"
+
+#define PATH_MAX_ 512	/* a request's path; longer: 414 */
+
+enum req_state { QUEUED, TAKEN, DONE };
+
+struct request {
+	char path[PATH_MAX_];
+	const char *arg;	/* MHD's, valid while the request is */
+	enum req_state state;
+	unsigned status;
+	char *body;
+	size_t len;
+};
+
+struct np_http {
+	struct MHD_Daemon *d;
+	unsigned port;
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	struct request *queue[NP_HTTP_QUEUE_MAX];
+	unsigned n_queued;
+	atomic_uint pending;	/* n_queued, read without the lock */
+	bool closing;
+	unsigned long long answered, refused;
+};
+
+static const char csp[] =
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+	"frame-ancestors 'none'";
+
+/* One answer, with the headers every answer has. */
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, char *body, size_t len, bool must_free)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		len, body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result rc;
+
+	if (!r) {
+		if (must_free)
+			free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, "Allow", "GET, HEAD");
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+#define REPLY_CONST(c, status, text) reply((c), (status), (char *)(text), sizeof(text) - 1, false)
+
+/* Queue r for the logger and wait for its answer; false: no room or no time. */
+static bool
+ask_logger(struct np_http *h, struct request *r)
+{
+	struct timespec deadline;
+	bool ok = true;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += NP_HTTP_WAIT_MS / 1000;
+	deadline.tv_nsec += (long)(NP_HTTP_WAIT_MS % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&h->lock);
+	if (h->closing || h->n_queued == NP_HTTP_QUEUE_MAX) {
+		h->refused++;
+		pthread_mutex_unlock(&h->lock);
+		return false;
+	}
+	r->state = QUEUED;
+	h->queue[h->n_queued++] = r;
+	atomic_store(&h->pending, h->n_queued);
+	while (r->state != DONE) {
+		if (pthread_cond_timedwait(&h->done, &h->lock, &deadline) != ETIMEDOUT ||
+		    r->state != QUEUED)
+			continue;	/* taken: the logger is answering it, not long */
+		for (unsigned i = 0; i < h->n_queued; i++)
+			if (h->queue[i] == r) {
+				memmove(&h->queue[i], &h->queue[i + 1],
+					(h->n_queued - i - 1) * sizeof(h->queue[0]));
+				h->n_queued--;
+				break;
+			}
+		atomic_store(&h->pending, h->n_queued);
+		h->refused++;
+		ok = false;
+		break;
+	}
+	if (ok)
+		h->answered++;
+	pthread_mutex_unlock(&h->lock);
+	return ok;
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+       const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+{
+	struct np_http *h = cls;
+	struct request r = { .body = NULL };
+
+	(void)version, (void)upload_data, (void)req_cls;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return REPLY_CONST(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET only\"}");
+	if (*upload_data_size)
+		return REPLY_CONST(c, MHD_HTTP_CONTENT_TOO_LARGE, "{\"error\":\"no body expected\"}");
+	if (strlen(url) >= sizeof(r.path))
+		return REPLY_CONST(c, MHD_HTTP_URI_TOO_LONG, "{\"error\":\"path too long\"}");
+	if (strncmp(url, "/api/", 5))
+		return REPLY_CONST(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+	memcpy(r.path, url, strlen(url) + 1);
+	r.arg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+	if (!ask_logger(h, &r))
+		return REPLY_CONST(c, MHD_HTTP_SERVICE_UNAVAILABLE, "{\"error\":\"busy, try again\"}");
+	if (!r.body)
+		return REPLY_CONST(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "{\"error\":\"no answer\"}");
+	return reply(c, r.status, r.body, r.len, true);
+}
+
+/* "ADDR:PORT" or "[ADDR6]:PORT" into a socket address. */
+static int
+parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	char *end;
+	unsigned long port;
+	size_t n;
+
+	if (!colon || colon == s)
+		return -1;
+	port = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || port > 65535)
+		return -1;
+	n = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (n < 3 || s[n - 1] != ']')
+			return -1;
+		s++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		return -1;
+	memcpy(host, s, n);
+	host[n] = 0;
+	memset(ss, 0, sizeof(*ss));
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*v4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*v6);
+		return 0;
+	}
+	return -1;
+}
+
+struct np_http *
+np_http_open(const char *listen, char *err, size_t err_len)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct np_http *h;
+
+	if (parse_listen(listen, &ss, &len)) {
+		snprintf(err, err_len, "--http %s: expected ADDR:PORT (127.0.0.1:8080, [::1]:8080)",
+			 listen);
+		return NULL;
+	}
+	if (!(h = calloc(1, sizeof(*h)))) {
+		snprintf(err, err_len, "--http: out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->done, NULL);
+	h->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+				(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				0, NULL, NULL, handle, h,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)NP_HTTP_MAX_CONNECTIONS,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)NP_HTTP_MAX_PER_CLIENT,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)NP_HTTP_REQUEST_MAX,
+				MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+				MHD_OPTION_END);
+	if (!h->d) {
+		snprintf(err, err_len, "--http %s: cannot listen: %s", listen, strerror(errno));
+		np_http_close(h);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+
+	h->port = info ? info->port : 0;
+	(void)len;
+	return h;
+}
+
+unsigned
+np_http_port(const struct np_http *h)
+{
+	return h->port;
+}
+
+void
+np_http_poll(struct np_http *h, np_http_answer_fn fn, void *ctx)
+{
+	if (!h || !atomic_load_explicit(&h->pending, memory_order_relaxed))
+		return;
+	pthread_mutex_lock(&h->lock);
+	while (h->n_queued) {
+		struct request *r = h->queue[0];
+
+		memmove(&h->queue[0], &h->queue[1], (h->n_queued - 1) * sizeof(h->queue[0]));
+		h->n_queued--;
+		atomic_store(&h->pending, h->n_queued);
+		r->state = TAKEN;
+		pthread_mutex_unlock(&h->lock);
+		r->status = fn(ctx, r->path, r->arg, &r->body, &r->len);
+		pthread_mutex_lock(&h->lock);
+		r->state = DONE;
+		pthread_cond_broadcast(&h->done);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+void
+np_http_counts(const struct np_http *h, unsigned long long *answered, unsigned long long *refused)
+{
+	pthread_mutex_lock((pthread_mutex_t *)&h->lock);
+	*answered = h->answered;
+	*refused = h->refused;
+	pthread_mutex_unlock((pthread_mutex_t *)&h->lock);
+}
+
+void
+np_http_close(struct np_http *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->closing = true;
+	while (h->n_queued) {	/* nobody will answer them now */
+		struct request *r = h->queue[--h->n_queued];
+
+		r->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		r->body = strdup("{\"error\":\"stopping\"}");
+		r->len = r->body ? strlen(r->body) : 0;
+		r->state = DONE;
+	}
+	atomic_store(&h->pending, 0);
+	pthread_cond_broadcast(&h->done);
+	pthread_mutex_unlock(&h->lock);
+	if (h->d)
+		MHD_stop_daemon(h->d);
+	pthread_cond_destroy(&h->done);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The web console's server (--http ADDR:PORT), on libmicrohttpd, in threads
+ * of its own that never touch netprint's state. A request for data is
+ * queued for the logger, which answers it between two records
+ * (np_http_poll), as it answers the query socket: one answer at a time,
+ * built by the caller's function. The request's thread waits for it, at
+ * most NP_HTTP_WAIT_MS (then 503). Everything is bounded: connections (all,
+ * and per client address), a request's size, the queue. Every answer has a
+ * Content-Security-Policy without 'unsafe-inline', nosniff and no-referrer.
+ */
+#ifndef NP_HTTP_SERVER_H
+#define NP_HTTP_SERVER_H
+
+#include <stddef.h>
+
+#define NP_HTTP_MAX_CONNECTIONS 64
+#define NP_HTTP_MAX_PER_CLIENT 16
+#define NP_HTTP_REQUEST_MAX 16384	/* bytes of a request's line and headers */
+#define NP_HTTP_QUEUE_MAX 64		/* requests waiting for the logger */
+#define NP_HTTP_WAIT_MS 5000
+
+struct np_http;
+
+/*
+ * An answer for path (the URL's path, "/api/..."), arg (the "q" parameter,
+ * or NULL): an HTTP status, and a malloc'd JSON body in *body (*len bytes),
+ * which the server frees. Runs on the logger.
+ */
+typedef unsigned (*np_http_answer_fn)(void *ctx, const char *path, const char *arg,
+				      char **body, size_t *len);
+
+/* Listen on "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8080"; port 0: any).
+ * NULL with a message in err. */
+struct np_http *np_http_open(const char *listen, char *err, size_t err_len);
+
+/* The port it listens on. */
+unsigned np_http_port(const struct np_http *h);
+
+/* Answer what is queued (on the logger); cheap when nothing is. */
+void np_http_poll(struct np_http *h, np_http_answer_fn fn, void *ctx);
+
+/* Requests answered, and refused for lack of room or time. */
+void np_http_counts(const struct np_http *h, unsigned long long *answered,
+		    unsigned long long *refused);
+
+/* Stop serving: waits for the connections' threads. */
+void np_http_close(struct np_http *h);
+
+#endif /* NP_HTTP_SERVER_H */

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The web console's JSON API (--http), with a plain HTTP client.
+
+  api_check.py NETPRINT DB CAPTURE
+
+netprint reads CAPTURE with --http 127.0.0.1:0 (any port; it says which),
+-s SOCK and -o LOG, and keeps serving once the capture is done. Then:
+/api/stats must give the counters netprint prints at exit and as many
+records as the log holds; /api/host/ADDR must give, for every address of
+the log, the same JSON the query socket gives; unknown hosts are 404, bad
+addresses 400, other paths 404, other methods 405, a path too long 414, a
+request larger than the bound is refused; every answer carries the
+Content-Security-Policy (no 'unsafe-inline'), nosniff and JSON's type;
+clients at once under the bound per address (16) all get their answers,
+more are refused and the server serves on. TAP output.
+"""
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import check, finish  # noqa: E402
+
+
+def wait_for(path, pattern, timeout=30.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        m = re.search(pattern, open(path, errors="replace").read())
+        if m:
+            return m
+        time.sleep(0.02)
+    return None
+
+
+def get(port, path, method="GET", headers=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    c.request(method, path, headers=headers or {})
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, dict((k.lower(), v) for k, v in r.getheaders()), body
+
+
+def sock_json(sock, addr):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock)
+    s.sendall(json.dumps({"addr": addr}).encode() + b"\n")
+    buf = b""
+    while not buf.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    s.close()
+    return json.loads(buf)
+
+
+def main():
+    np, db, cap = sys.argv[1:4]
+    with tempfile.TemporaryDirectory() as tmp:
+        sock, log, err = (os.path.join(tmp, x) for x in ("api.sock", "log", "err"))
+        errf = open(err, "w")
+        proc = subprocess.Popen([np, "-r", cap, "-f", db, "-o", log, "-s", sock,
+                                 "--http", "127.0.0.1:0"],
+                                stdout=subprocess.DEVNULL, stderr=errf, env=dict(os.environ, TZ="UTC"))
+        try:
+            m = wait_for(err, r"web console API on 127\.0\.0\.1:0 \(port (\d+)\)")
+            check(m is not None, "netprint says where the API listens")
+            if not m:
+                return finish()
+            port = int(m.group(1))
+            check(wait_for(err, r"capture done; answering queries") is not None,
+                  "the capture is read and netprint keeps serving")
+            lines = open(log).read().splitlines()
+
+            status, hdr, body = get(port, "/api/stats")
+            stats = json.loads(body)
+            check(status == 200 and hdr.get("content-type", "").startswith("application/json"),
+                  "/api/stats answers JSON")
+            csp = hdr.get("content-security-policy", "")
+            check("default-src 'self'" in csp and "unsafe-inline" not in csp and
+                  hdr.get("x-content-type-options") == "nosniff",
+                  "with a Content-Security-Policy without 'unsafe-inline', and nosniff")
+            text = open(err).read()
+            printed = int(re.search(r"records written +(\d+)", text).group(1))
+            check(stats["records_written"] == printed == len(lines),
+                  "records written: %s by the API, %d printed, %d in the log"
+                  % (stats["records_written"], printed, len(lines)))
+            read = int(re.search(r"packets read +(\d+)", text).group(1))
+            check(stats["totals"]["rx_pkts"] == read and len(stats["workers"]) == 1 and
+                  stats["db_generation"] == 1 and stats["hosts"] > 0,
+                  "counters as printed (%d packets), one worker, generation 1, %d hosts"
+                  % (read, stats["hosts"]))
+
+            addrs = sorted({a for ln in lines for a in re.findall(r"\|(?:cli|srv)=([^|/]+)/", ln)})
+            same = 0
+            for a in addrs:
+                status, _, body = get(port, "/api/host/" + a)
+                if status == 200 and json.loads(body) == sock_json(sock, a):
+                    same += 1
+            check(addrs and same == len(addrs),
+                  "/api/host/ADDR equals the query socket's JSON for all %d hosts of the log (%d)"
+                  % (len(addrs), same))
+
+            cases = [("/api/host/192.0.2.254", "GET", 404, "an unknown host"),
+                     ("/api/host/not-an-address", "GET", 400, "a bad address"),
+                     ("/api/nothing", "GET", 404, "an unknown API"),
+                     ("/index.html", "GET", 404, "no page yet"),
+                     ("/api/stats", "POST", 405, "another method"),
+                     ("/api/host/" + "1" * 600, "GET", 414, "a path too long")]
+            for path, method, want, what in cases:
+                status, hdr, body = get(port, path, method)
+                ok = status == want
+                try:
+                    json.loads(body)
+                except ValueError:
+                    ok = False
+                check(ok, "%s: %d with a JSON body (got %d)" % (what, want, status))
+            status, _, _ = get(port, "/api/stats", headers={"X-Big": "x" * 40000})
+            check(400 <= status < 500, "a request over the size bound is refused (%d)" % status)
+            status, _, _ = get(port, "/api/stats")
+            check(status == 200, "and the server still answers")
+
+            def try_get(i):
+                try:
+                    return get(port, "/api/stats" if i % 2 else "/api/host/" + addrs[i % len(addrs)])[0]
+                except OSError:
+                    return 0	# refused: over the bound of connections per client
+
+            # half the bound: a closed connection's thread may still count a moment
+            with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+                got = list(pool.map(try_get, range(64)))
+            check(all(s == 200 for s in got), "8 clients at once (under the bound of 16 per "
+                  "address): %d of 64 requests answered 200" % sum(s == 200 for s in got))
+            with concurrent.futures.ThreadPoolExecutor(max_workers=60) as pool:
+                got = list(pool.map(try_get, range(240)))
+            check(all(s in (0, 200, 503) for s in got) and sum(s == 200 for s in got) >= 16,
+                  "60 at once: the excess refused, never a wrong answer (%d answered, %d refused)"
+                  % (sum(s == 200 for s in got), sum(s != 200 for s in got)))
+            deadline, status = time.time() + 10, 0
+            while status != 200 and time.time() < deadline:	# once the flood's connections are gone
+                status = try_get(1)
+                time.sleep(0.05)
+            check(status == 200, "and it serves again afterwards")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                rc = proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                rc = -1
+        check(rc == 0, "SIGTERM stops netprint and its server cleanly (exit %s)" % rc)
+    return finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
