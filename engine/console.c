@@ -3,7 +3,8 @@
  * The web console's answers (console.h):
  *   /api/stats        the workers' counters, each and summed, records written,
  *                     hosts known, the database generation;
- *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown).
+ *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown);
+ *   /api/hosts?q=     hosts by address prefix or label (np_api_hosts_json).
  */
 #include <ctype.h>
 #include <string.h>
@@ -14,6 +15,9 @@
 #include "console.h"
 #include "control.h"
 #include "engine.h"
+
+#define NP_CONSOLE_HOSTS_MAX 100	/* hosts a search answers */
+#define NP_CONSOLE_QUERY_MAX 64
 
 static const char *const ctr_ids[NP_CTR_COUNT] = {
 #define NP_CTR_ID_(id, desc) #id,
@@ -74,9 +78,15 @@ np_console_answer(void *ctx, const char *path, const char *arg, char **body, siz
 	unsigned status = 200;
 	json_t *o;
 
-	(void)arg;
 	if (!strcmp(path, "/api/stats")) {
 		o = stats(lg);
+	} else if (!strcmp(path, "/api/hosts")) {
+		if (arg && strlen(arg) > NP_CONSOLE_QUERY_MAX) {
+			status = 400;
+			o = error("query too long");
+		} else {
+			o = np_api_hosts_json(lg->hosts, arg, NP_CONSOLE_HOSTS_MAX);
+		}
 	} else if (!strncmp(path, "/api/host/", 10)) {
 		bool found = false;
 

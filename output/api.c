@@ -163,6 +163,63 @@ answer_json(const struct np_hosts *hs, const uint8_t *bin, uint8_t ver, const ch
 	return o;
 }
 
+/* s (n bytes at most, maybe without a NUL) contains q, in any case. */
+static bool
+contains(const char *s, size_t n, const char *q)
+{
+	char buf[NP_STR_MAX + 1];
+	size_t len = strnlen(s, n < NP_STR_MAX ? n : NP_STR_MAX);
+
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	return strcasestr(buf, q) != NULL;
+}
+
+static bool
+host_matches(const struct np_hosts *hs, const struct np_host *h, const char *addr, const char *q)
+{
+	const struct np_tls_host *t;
+
+	if (!strncmp(addr, q, strlen(q)))
+		return true;
+	if ((h->last_name_id != -1 && (contains(h->os_name, NP_STR_MAX, q) ||
+				       contains(h->os_flavor, NP_STR_MAX, q))) ||
+	    (h->http_name_id != -1 && (contains(h->http_name, NP_STR_MAX, q) ||
+				       contains(h->http_flavor, NP_STR_MAX, q))))
+		return true;
+	t = np_hosts_lookup_tls(hs, h->node.addr, h->node.ip_ver);
+	return t && t->name[0] && (contains(t->name, NP_STR_MAX, q) ||
+				   contains(t->flavor, NP_STR_MAX, q));
+}
+
+json_t *
+np_api_hosts_json(const struct np_hosts *hs, const char *q, unsigned limit)
+{
+	json_t *list = json_array();
+	unsigned scanned = 0;
+	bool more = false;
+
+	for (uint32_t i = hs->t.newest; i != NP_ADDR_NONE && scanned < NP_API_SEARCH_SCAN;
+	     scanned++) {
+		const struct np_host *h = (const struct np_host *)np_addr_at(&hs->t, i);
+		char addr[INET6_ADDRSTRLEN];
+
+		i = h->node.older;
+		if (!inet_ntop(h->node.ip_ver == 4 ? AF_INET : AF_INET6, h->node.addr, addr,
+			       sizeof(addr)))
+			continue;
+		if (q && *q && !host_matches(hs, h, addr, q))
+			continue;
+		if (json_array_size(list) == limit) {
+			more = true;
+			break;
+		}
+		json_array_append_new(list, answer_json(hs, h->node.addr, h->node.ip_ver, addr));
+	}
+	return json_pack("{s:o, s:b, s:I}", "hosts", list, "more", more, "scanned",
+			 (json_int_t)scanned);
+}
+
 json_t *
 np_api_host_json(const struct np_hosts *hs, const char *addr, bool *found)
 {

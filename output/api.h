@@ -51,6 +51,15 @@ size_t np_api_answer_json(const struct np_hosts *hs, const char *line, size_t li
  */
 json_t *np_api_host_json(const struct np_hosts *hs, const char *addr, bool *found);
 
+/*
+ * Hosts whose address starts with q or whose OS, HTTP or TLS label
+ * contains it (any case; q NULL or "": all), the most recently seen first:
+ * {"hosts": [answers as above], "more": bool, "scanned": n}. At most limit
+ * answers, after looking at NP_API_SEARCH_SCAN hosts at most.
+ */
+#define NP_API_SEARCH_SCAN 100000
+json_t *np_api_hosts_json(const struct np_hosts *hs, const char *q, unsigned limit);
+
 struct np_api;
 
 /* Listen on a unix socket (mode 0666, as p0f). NULL with a message on failure. */

@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: MIT
 """The web console's JSON API (--http), with a plain HTTP client.
 
-  api_check.py NETPRINT DB CAPTURE
+  api_check.py NETPRINT DB CAPTURE|gen:SEED:FLOWS
 
+(gen:SEED:FLOWS builds the capture with tests/random/gen_http_pcap.py.)
 netprint reads CAPTURE with --http 127.0.0.1:0 (any port; it says which),
 -s SOCK and -o LOG, and keeps serving once the capture is done. Then:
 /api/stats must give the counters netprint prints at exit and as many
 records as the log holds; /api/host/ADDR must give, for every address of
-the log, the same JSON the query socket gives; unknown hosts are 404, bad
+the log, the same JSON the query socket gives; /api/hosts?q= finds hosts
+by address prefix and by label, the most recent first, 100 at most, each
+as /api/host gives it; unknown hosts are 404, bad
 addresses 400, other paths 404, other methods 405, a path too long 414, a
 request larger than the bound is refused; every answer carries the
 Content-Security-Policy (no 'unsafe-inline'), nosniff and JSON's type;
@@ -67,6 +70,13 @@ def sock_json(sock, addr):
 def main():
     np, db, cap = sys.argv[1:4]
     with tempfile.TemporaryDirectory() as tmp:
+        if cap.startswith("gen:"):
+            _, seed, flows = cap.split(":")
+            gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "random",
+                               "gen_http_pcap.py")
+            cap = os.path.join(tmp, "http.pcap")
+            subprocess.run([sys.executable, gen, "--seed", seed, "--flows", flows, "-o", cap],
+                           check=True, stdout=subprocess.DEVNULL)
         sock, log, err = (os.path.join(tmp, x) for x in ("api.sock", "log", "err"))
         errf = open(err, "w")
         proc = subprocess.Popen([np, "-r", cap, "-f", db, "-o", log, "-s", sock,
@@ -110,6 +120,39 @@ def main():
             check(addrs and same == len(addrs),
                   "/api/host/ADDR equals the query socket's JSON for all %d hosts of the log (%d)"
                   % (len(addrs), same))
+
+            status, _, body = get(port, "/api/hosts")
+            found = json.loads(body) if status == 200 else {"hosts": []}
+            hosts = found["hosts"]
+            seen = [h["last_seen"] for h in hosts]
+            check(status == 200 and len(hosts) == min(100, len(addrs)) and
+                  found["more"] == (len(addrs) > 100) and seen == sorted(seen, reverse=True) and
+                  all(h == json.loads(get(port, "/api/host/" + h["addr"])[2]) for h in hosts[:20]),
+                  "/api/hosts: %d of %d hosts, the most recent first, each as /api/host gives it"
+                  % (len(hosts), len(addrs)))
+            prefixes = {}
+            for a in addrs:	# the most common first two parts of an address
+                p = ".".join(a.split(".")[:2]) + "." if "." in a else a.split(":")[0] + ":"
+                prefixes[p] = prefixes.get(p, 0) + 1
+            prefix = max(prefixes, key=prefixes.get)
+            status, _, body = get(port, "/api/hosts?q=" + prefix)
+            got = {h["addr"] for h in json.loads(body)["hosts"]} if status == 200 else set()
+            want = {a for a in addrs if a.startswith(prefix)}
+            check(got == set(list(want)[:100]) if len(want) <= 100 else len(got) == 100 and got <= want,
+                  "?q=%s: the %d hosts of that prefix (%d found)" % (prefix, len(want), len(got)))
+            labelled = [h for h in hosts if h.get("os")]
+            if labelled:
+                word = labelled[0]["os"]["name"].split()[0].lower()
+                status, _, body = get(port, "/api/hosts?q=" + word.upper())
+                got = json.loads(body)["hosts"] if status == 200 else []
+                names = lambda h: " ".join(filter(None, [m and (m.get("name") or "") + " " + (m.get("flavor") or "")
+                                                         for m in (h.get("os"), h.get("http"), (h.get("tls") or {}).get("app") or (h.get("tls") or {}).get("os"))]))
+                check(got and all(word in names(h).lower() or h["addr"].startswith(word.upper()) for h in got),
+                      "?q=%s (any case): %d hosts, each with it in a label" % (word.upper(), len(got)))
+            else:
+                check(False, "some host has an OS label to search by")
+            status, _, _ = get(port, "/api/hosts?q=" + "x" * 100)
+            check(status == 400, "a search of 100 characters is refused (%d)" % status)
 
             cases = [("/api/host/192.0.2.254", "GET", 404, "an unknown host"),
                      ("/api/host/not-an-address", "GET", 400, "a bad address"),
