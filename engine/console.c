@@ -4,7 +4,9 @@
  *   /api/stats        the workers' counters, each and summed, records written,
  *                     hosts known, the database generation;
  *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown);
- *   /api/hosts?q=     hosts by address prefix or label (np_api_hosts_json).
+ *   /api/hosts?q=     hosts by address prefix or label (np_api_hosts_json);
+ *   POST /api/db/reload   a reload of the database, as SIGHUP asks (202).
+ * A GET of a changing call, or a POST of a reading one, is 405.
  */
 #include <ctype.h>
 #include <string.h>
@@ -72,13 +74,26 @@ error(const char *why)
 }
 
 unsigned
-np_console_answer(void *ctx, const char *path, const char *arg, char **body, size_t *len)
+np_console_answer(void *ctx, const char *path, const char *arg, bool change, char **body,
+		  size_t *len)
 {
 	const struct np_logger *lg = ctx;
 	unsigned status = 200;
 	json_t *o;
 
-	if (!strcmp(path, "/api/stats")) {
+	if (!strcmp(path, "/api/db/reload")) {
+		if (change) {
+			np_control_request_reload();
+			status = 202;
+			o = json_pack("{s:s}", "reload", "requested");
+		} else {
+			status = 405;
+			o = error("POST it, with the token");
+		}
+	} else if (change) {
+		status = 405;
+		o = error("this call changes nothing: GET it");
+	} else if (!strcmp(path, "/api/stats")) {
 		o = stats(lg);
 	} else if (!strcmp(path, "/api/hosts")) {
 		if (arg && strlen(arg) > NP_CONSOLE_QUERY_MAX) {

@@ -6,10 +6,11 @@
 #ifndef NP_CONSOLE_H
 #define NP_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* np_http_answer_fn for ctx = the struct np_logger. */
-unsigned np_console_answer(void *ctx, const char *path, const char *arg, char **body,
-			   size_t *len);
+unsigned np_console_answer(void *ctx, const char *path, const char *arg, bool change,
+			   char **body, size_t *len);
 
 #endif /* NP_CONSOLE_H */

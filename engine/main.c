@@ -81,6 +81,31 @@ on_signal(int sig)
  * creates belongs to -u's user, as it would had the user created it: then
  * a SIGUSR1 without rotation reopens it too.
  */
+/* --http-token FILE: its first line, read while we may (before -u / -c). */
+static int
+read_token(const char *path, char *tok, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "netprint: --http-token %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!fgets(tok, (int)size, f))
+		tok[0] = 0;
+	fclose(f);
+	n = strcspn(tok, "\r\n");
+	tok[n] = 0;
+	if (n < NP_HTTP_TOKEN_MIN || n == size - 1) {
+		fprintf(stderr, "netprint: --http-token %s: the first line must hold %d to %zu bytes\n",
+			path, NP_HTTP_TOKEN_MIN, size - 2);
+		memset(tok, 0, size);
+		return -1;
+	}
+	return 0;
+}
+
 static FILE *
 open_output(struct np_kept_path *k, const char *path, const char *what, const struct np_user *u)
 {
@@ -127,6 +152,7 @@ struct engine {
 	uint16_t ports[NP_WORKER_MAX_PORTS];
 	uint16_t n_ports;
 	struct np_bench_replay replay;	/* --bench-replay's frames */
+	char http_token[256];		/* --http-token's, "" without */
 	struct rte_mempool *pool;
 	struct np_worker *workers[NP_MAX_WORKERS];
 	struct np_hosts hosts;
@@ -171,6 +197,8 @@ prepare(struct engine *e, struct np_db **db)
 		return -1;
 	if (o->json_file && !(e->json = strcmp(o->json_file, "-") ?
 			      open_output(&e->json_path, o->json_file, "JSON output", u) : stdout))
+		return -1;
+	if (o->http_token_file && read_token(o->http_token_file, e->http_token, sizeof(e->http_token)))
 		return -1;
 	if (o->api_sock && !(e->api = np_api_open(o->api_sock, err, sizeof(err)))) {
 		fprintf(stderr, "netprint: %s\n", err);
@@ -593,7 +621,8 @@ main(int argc, char **argv)
 	if (e.opt.http_listen) {
 		char err[256];
 
-		if (!(e.lg.http = np_http_open(e.opt.http_listen, err, sizeof(err)))) {
+		if (!(e.lg.http = np_http_open(e.opt.http_listen, e.http_token[0] ? e.http_token : NULL,
+					       err, sizeof(err)))) {
 			fprintf(stderr, "netprint: %s\n", err);
 			status = 1;
 			goto out_eal;
@@ -637,6 +666,7 @@ main(int argc, char **argv)
 out_eal:
 	np_http_close(e.lg.http);
 	e.lg.http = NULL;
+	memset(e.http_token, 0, sizeof(e.http_token));
 	np_control_stop(&e.ctl);
 	teardown(&e);
 	if (!e.direct)

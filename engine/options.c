@@ -45,6 +45,9 @@ usage(FILE *out)
 		"  --http ADDR:PORT  serve the web console's JSON API there (/api/stats,\n"
 		"               /api/host/ADDR, /api/hosts?q=); with -r, keep serving after\n"
 		"               the capture\n"
+		"  --http-token FILE  the token (the file's first line, 16 bytes or more)\n"
+		"               that changing calls (POST /api/db/reload) must show as\n"
+		"               \"Authorization: Bearer TOKEN\"; without it they are refused\n"
 		"  --workers N  one -r FILE read directly: its frames shared by N worker\n"
 		"               threads, by connection (default 1: the main thread); -m's\n"
 		"               limits are then per worker\n"
@@ -100,6 +103,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		{ "workers", required_argument, NULL, 'W' },
 		{ "bench-replay", required_argument, NULL, 'R' },
 		{ "http", required_argument, NULL, 'H' },
+		{ "http-token", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -184,6 +188,9 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		case 'H':
 			o->http_listen = optarg;
 			break;
+		case 'T':
+			o->http_token_file = optarg;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return 2;
 		}
@@ -194,6 +201,10 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "netprint: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (o->http_token_file && !o->http_listen) {
+		fprintf(stderr, "netprint: --http-token needs --http\n");
 		return 2;
 	}
 	if (o->bench_replay && (!o->eal_argc || o->n_read_files || o->iface)) {

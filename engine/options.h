@@ -29,6 +29,7 @@ struct np_options {
 	const char *json_file;			/* --json, "-" for stdout */
 	const char *api_sock;			/* -s */
 	const char *http_listen;		/* --http ADDR:PORT */
+	const char *http_token_file;		/* --http-token FILE */
 	const char *user;			/* -u: switch to this user after start */
 	const char *chroot_dir;			/* -c: chroot here first (needs -u) */
 	uint32_t max_conn, max_hosts;		/* -m */

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ enum req_state { QUEUED, TAKEN, DONE };
 struct request {
 	char path[PATH_MAX_];
 	const char *arg;	/* MHD's, valid while the request is */
+	bool change;		/* a POST, its token checked */
 	enum req_state state;
 	unsigned status;
 	char *body;
@@ -35,6 +37,7 @@ struct request {
 struct np_http {
 	struct MHD_Daemon *d;
 	unsigned port;
+	char *token;		/* NULL: no changing call */
 	pthread_mutex_t lock;
 	pthread_cond_t done;
 	struct request *queue[NP_HTTP_QUEUE_MAX];
@@ -68,7 +71,9 @@ reply(struct MHD_Connection *c, unsigned status, char *body, size_t len, bool mu
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, "Allow", "GET, HEAD");
+		MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
 	rc = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -121,24 +126,64 @@ ask_logger(struct np_http *h, struct request *r)
 	return ok;
 }
 
+/* The request shows the token: compared in constant time. */
+static bool
+token_ok(const struct np_http *h, struct MHD_Connection *c)
+{
+	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	size_t n = strlen(h->token), got;
+	unsigned char diff = 0;
+
+	if (!auth || strncmp(auth, "Bearer ", 7))
+		return false;
+	auth += 7;
+	got = strlen(auth);
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(h->token[i] ^ (i < got ? auth[i] : 0));
+	return !diff && got == n;
+}
+
+/* A POST's phases: its headers, any body (refused), then the answer. */
+enum post_phase { POST_STARTED = 1, POST_HAD_BODY };
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
 {
 	struct np_http *h = cls;
 	struct request r = { .body = NULL };
+	bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
 
-	(void)version, (void)upload_data, (void)req_cls;
-	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
-		return REPLY_CONST(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET only\"}");
-	if (*upload_data_size)
+	(void)version, (void)upload_data;
+	if (!post && strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return REPLY_CONST(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET, HEAD or POST\"}");
+	if (post) {
+		if (!*req_cls) {	/* the headers: answer once the body is in */
+			*req_cls = (void *)(uintptr_t)POST_STARTED;
+			return MHD_YES;
+		}
+		if (*upload_data_size) {
+			*upload_data_size = 0;	/* read and dropped: no call takes a body */
+			*req_cls = (void *)(uintptr_t)POST_HAD_BODY;
+			return MHD_YES;
+		}
+		if ((uintptr_t)*req_cls == POST_HAD_BODY)
+			return REPLY_CONST(c, MHD_HTTP_CONTENT_TOO_LARGE, "{\"error\":\"no body expected\"}");
+		if (!h->token)
+			return REPLY_CONST(c, MHD_HTTP_FORBIDDEN,
+					   "{\"error\":\"changes are off: start with --http-token FILE\"}");
+		if (!token_ok(h, c))
+			return REPLY_CONST(c, MHD_HTTP_UNAUTHORIZED, "{\"error\":\"token missing or wrong\"}");
+	} else if (*upload_data_size) {
 		return REPLY_CONST(c, MHD_HTTP_CONTENT_TOO_LARGE, "{\"error\":\"no body expected\"}");
+	}
 	if (strlen(url) >= sizeof(r.path))
 		return REPLY_CONST(c, MHD_HTTP_URI_TOO_LONG, "{\"error\":\"path too long\"}");
 	if (strncmp(url, "/api/", 5))
 		return REPLY_CONST(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
 	memcpy(r.path, url, strlen(url) + 1);
 	r.arg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+	r.change = post;
 	if (!ask_logger(h, &r))
 		return REPLY_CONST(c, MHD_HTTP_SERVICE_UNAVAILABLE, "{\"error\":\"busy, try again\"}");
 	if (!r.body)
@@ -192,7 +237,7 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 }
 
 struct np_http *
-np_http_open(const char *listen, char *err, size_t err_len)
+np_http_open(const char *listen, const char *token, char *err, size_t err_len)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -209,6 +254,11 @@ np_http_open(const char *listen, char *err, size_t err_len)
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->done, NULL);
+	if (token && !(h->token = strdup(token))) {
+		snprintf(err, err_len, "--http: out of memory");
+		np_http_close(h);
+		return NULL;
+	}
 	h->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 				(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				0, NULL, NULL, handle, h,
@@ -250,7 +300,7 @@ np_http_poll(struct np_http *h, np_http_answer_fn fn, void *ctx)
 		atomic_store(&h->pending, h->n_queued);
 		r->state = TAKEN;
 		pthread_mutex_unlock(&h->lock);
-		r->status = fn(ctx, r->path, r->arg, &r->body, &r->len);
+		r->status = fn(ctx, r->path, r->arg, r->change, &r->body, &r->len);
 		pthread_mutex_lock(&h->lock);
 		r->state = DONE;
 		pthread_cond_broadcast(&h->done);
@@ -289,5 +339,8 @@ np_http_close(struct np_http *h)
 		MHD_stop_daemon(h->d);
 	pthread_cond_destroy(&h->done);
 	pthread_mutex_destroy(&h->lock);
+	if (h->token)	/* not left in freed memory */
+		memset(h->token, 0, strlen(h->token));
+	free(h->token);
 	free(h);
 }

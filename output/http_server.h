@@ -8,10 +8,14 @@
  * most NP_HTTP_WAIT_MS (then 503). Everything is bounded: connections (all,
  * and per client address), a request's size, the queue. Every answer has a
  * Content-Security-Policy without 'unsafe-inline', nosniff and no-referrer.
+ * A call that changes something (POST) needs the token given at start, as
+ * "Authorization: Bearer TOKEN": without a token configured such calls are
+ * refused (403), with a missing or wrong one 401.
  */
 #ifndef NP_HTTP_SERVER_H
 #define NP_HTTP_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define NP_HTTP_MAX_CONNECTIONS 64
@@ -22,17 +26,21 @@
 
 struct np_http;
 
+#define NP_HTTP_TOKEN_MIN 16	/* bytes a token has at least */
+
 /*
  * An answer for path (the URL's path, "/api/..."), arg (the "q" parameter,
- * or NULL): an HTTP status, and a malloc'd JSON body in *body (*len bytes),
- * which the server frees. Runs on the logger.
+ * or NULL), change (a POST, its token checked): an HTTP status, and a
+ * malloc'd JSON body in *body (*len bytes), which the server frees. Runs on
+ * the logger.
  */
-typedef unsigned (*np_http_answer_fn)(void *ctx, const char *path, const char *arg,
+typedef unsigned (*np_http_answer_fn)(void *ctx, const char *path, const char *arg, bool change,
 				      char **body, size_t *len);
 
-/* Listen on "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8080"; port 0: any).
+/* Listen on "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8080"; port 0: any);
+ * token: what changing calls must show, or NULL (none may be made).
  * NULL with a message in err. */
-struct np_http *np_http_open(const char *listen, char *err, size_t err_len);
+struct np_http *np_http_open(const char *listen, const char *token, char *err, size_t err_len);
 
 /* The port it listens on. */
 unsigned np_http_port(const struct np_http *h);

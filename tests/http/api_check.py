@@ -16,7 +16,10 @@ addresses 400, other paths 404, other methods 405, a path too long 414, a
 request larger than the bound is refused; every answer carries the
 Content-Security-Policy (no 'unsafe-inline'), nosniff and JSON's type;
 clients at once under the bound per address (16) all get their answers,
-more are refused and the server serves on. TAP output.
+more are refused and the server serves on. POST /api/db/reload needs the
+--http-token: 401 without it or with another, 202 and a new database
+generation with it, 413 with a body, 403 from a netprint started without
+a token. TAP output.
 """
 import concurrent.futures
 import http.client
@@ -44,9 +47,9 @@ def wait_for(path, pattern, timeout=30.0):
     return None
 
 
-def get(port, path, method="GET", headers=None):
+def get(port, path, method="GET", headers=None, body=None):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    c.request(method, path, headers=headers or {})
+    c.request(method, path, body=body, headers=headers or {})
     r = c.getresponse()
     body = r.read()
     c.close()
@@ -79,8 +82,11 @@ def main():
                            check=True, stdout=subprocess.DEVNULL)
         sock, log, err = (os.path.join(tmp, x) for x in ("api.sock", "log", "err"))
         errf = open(err, "w")
+        token = "t0k3n-" + os.urandom(12).hex()
+        tokfile = os.path.join(tmp, "token")
+        open(tokfile, "w").write(token + "\n")
         proc = subprocess.Popen([np, "-r", cap, "-f", db, "-o", log, "-s", sock,
-                                 "--http", "127.0.0.1:0"],
+                                 "--http", "127.0.0.1:0", "--http-token", tokfile],
                                 stdout=subprocess.DEVNULL, stderr=errf, env=dict(os.environ, TZ="UTC"))
         try:
             m = wait_for(err, r"web console API on 127\.0\.0\.1:0 \(port (\d+)\)")
@@ -154,11 +160,32 @@ def main():
             status, _, _ = get(port, "/api/hosts?q=" + "x" * 100)
             check(status == 400, "a search of 100 characters is refused (%d)" % status)
 
+            auth = {"Authorization": "Bearer " + token}
+            status, hdr, _ = get(port, "/api/db/reload", "POST")
+            check(status == 401 and hdr.get("www-authenticate") == "Bearer",
+                  "POST /api/db/reload without the token: 401 (%d)" % status)
+            status, _, _ = get(port, "/api/db/reload", "POST", {"Authorization": "Bearer " + token[:-1] + "x"})
+            check(status == 401, "with another token: 401 (%d)" % status)
+            status, _, _ = get(port, "/api/db/reload", "POST", dict(auth, **{"Content-Type": "text/plain"}),
+                               body=b"x" * 100)
+            check(status == 413, "with the token and a body: 413 (%d)" % status)
+            check(not re.search(r"database generation 2 loaded", open(err).read()),
+                  "none of these reloaded anything")
+            status, _, body = get(port, "/api/db/reload", "POST", auth)
+            check(status == 202 and json.loads(body) == {"reload": "requested"} and
+                  wait_for(err, r"database generation 2 loaded") is not None and
+                  json.loads(get(port, "/api/stats")[2])["db_generation"] == 2,
+                  "with the token: 202, and generation 2 is loaded (%d)" % status)
+            status, _, _ = get(port, "/api/db/reload")
+            check(status == 405, "GET /api/db/reload: 405 (%d)" % status)
+            status, _, _ = get(port, "/api/stats", "POST", auth)
+            check(status == 405, "POST /api/stats: 405 (%d)" % status)
+
             cases = [("/api/host/192.0.2.254", "GET", 404, "an unknown host"),
                      ("/api/host/not-an-address", "GET", 400, "a bad address"),
                      ("/api/nothing", "GET", 404, "an unknown API"),
                      ("/index.html", "GET", 404, "no page yet"),
-                     ("/api/stats", "POST", 405, "another method"),
+                     ("/api/stats", "PUT", 405, "another method"),
                      ("/api/host/" + "1" * 600, "GET", 414, "a path too long")]
             for path, method, want, what in cases:
                 status, hdr, body = get(port, path, method)
@@ -202,6 +229,18 @@ def main():
                 proc.kill()
                 rc = -1
         check(rc == 0, "SIGTERM stops netprint and its server cleanly (exit %s)" % rc)
+        # without --http-token, nothing may change
+        err2 = os.path.join(tmp, "err2")
+        proc = subprocess.Popen([np, "-r", cap, "-f", db, "-o", os.devnull, "--http", "127.0.0.1:0"],
+                                stdout=subprocess.DEVNULL, stderr=open(err2, "w"))
+        try:
+            m = wait_for(err2, r"\(port (\d+)\)")
+            status = get(int(m.group(1)), "/api/db/reload", "POST", {"Authorization": "Bearer " + token})[0] \
+                if m else 0
+            check(status == 403, "without --http-token, POST /api/db/reload is 403 (%d)" % status)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
     return finish()
 
 
