@@ -5,6 +5,8 @@
  *                     hosts known, the database generation;
  *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown);
  *   /api/hosts?q=     hosts by address prefix or label (np_api_hosts_json);
+ *   /api/me           the requester's own host (/api/host's answer for the
+ *                     address it asks from) and the proxy it came through;
  *   POST /api/db/reload   a reload of the database, as SIGHUP asks (202).
  * A GET of a changing call, or a POST of a reading one, is 405.
  */
@@ -17,6 +19,7 @@
 #include "console.h"
 #include "control.h"
 #include "engine.h"
+#include "http_server.h"
 
 #define NP_CONSOLE_HOSTS_MAX 100	/* hosts a search answers */
 #define NP_CONSOLE_QUERY_MAX 64
@@ -73,11 +76,29 @@ error(const char *why)
 	return json_pack("{s:s}", "error", why);
 }
 
+/* The requester's own host: /api/host's answer for the address it asks from. */
+static json_t *
+me(const struct np_logger *lg, const struct np_http_ask *q, unsigned *status)
+{
+	bool found = false;
+	json_t *o = np_api_host_json(lg->hosts, q->client, &found);
+
+	if (!o) {
+		*status = 500;
+		return error("the connection's address is unknown");
+	}
+	if (!found)
+		*status = 404;
+	json_object_set_new(o, "via_proxy", q->proxy ? json_string(q->proxy) : json_null());
+	return o;
+}
+
 unsigned
-np_console_answer(void *ctx, const char *path, const char *arg, bool change, char **body,
-		  size_t *len)
+np_console_answer(void *ctx, const struct np_http_ask *q, char **body, size_t *len)
 {
 	const struct np_logger *lg = ctx;
+	const char *path = q->path, *arg = q->arg;
+	bool change = q->change;
 	unsigned status = 200;
 	json_t *o;
 
@@ -93,6 +114,8 @@ np_console_answer(void *ctx, const char *path, const char *arg, bool change, cha
 	} else if (change) {
 		status = 405;
 		o = error("this call changes nothing: GET it");
+	} else if (!strcmp(path, "/api/me")) {
+		o = me(lg, q, &status);
 	} else if (!strcmp(path, "/api/stats")) {
 		o = stats(lg);
 	} else if (!strcmp(path, "/api/hosts")) {

@@ -10,7 +10,8 @@
 #include <stddef.h>
 
 /* np_http_answer_fn for ctx = the struct np_logger. */
-unsigned np_console_answer(void *ctx, const char *path, const char *arg, bool change,
-			   char **body, size_t *len);
+struct np_http_ask;
+
+unsigned np_console_answer(void *ctx, const struct np_http_ask *q, char **body, size_t *len);
 
 #endif /* NP_CONSOLE_H */

@@ -622,7 +622,8 @@ main(int argc, char **argv)
 		char err[256];
 
 		if (!(e.lg.http = np_http_open(e.opt.http_listen, e.http_token[0] ? e.http_token : NULL,
-					       err, sizeof(err)))) {
+					       e.opt.http_proxies, e.opt.n_http_proxies, err,
+					       sizeof(err)))) {
 			fprintf(stderr, "netprint: %s\n", err);
 			status = 1;
 			goto out_eal;

@@ -48,6 +48,8 @@ usage(FILE *out)
 		"  --http-token FILE  the token (the file's first line, 16 bytes or more)\n"
 		"               that changing calls (POST /api/db/reload) must show as\n"
 		"               \"Authorization: Bearer TOKEN\"; without it they are refused\n"
+		"  --http-trusted-proxy CIDR  a proxy (up to 8) whose X-Forwarded-For or\n"
+		"               Forwarded header names the client /api/me describes\n"
 		"  --workers N  one -r FILE read directly: its frames shared by N worker\n"
 		"               threads, by connection (default 1: the main thread); -m's\n"
 		"               limits are then per worker\n"
@@ -104,6 +106,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		{ "bench-replay", required_argument, NULL, 'R' },
 		{ "http", required_argument, NULL, 'H' },
 		{ "http-token", required_argument, NULL, 'T' },
+		{ "http-trusted-proxy", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -191,6 +194,14 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		case 'T':
 			o->http_token_file = optarg;
 			break;
+		case 'P':
+			if (o->n_http_proxies == sizeof(o->http_proxies) / sizeof(o->http_proxies[0])) {
+				fprintf(stderr, "netprint: at most %zu --http-trusted-proxy\n",
+					sizeof(o->http_proxies) / sizeof(o->http_proxies[0]));
+				return 2;
+			}
+			o->http_proxies[o->n_http_proxies++] = optarg;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return 2;
 		}
@@ -203,8 +214,8 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		fprintf(stderr, "netprint: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (o->http_token_file && !o->http_listen) {
-		fprintf(stderr, "netprint: --http-token needs --http\n");
+	if ((o->http_token_file || o->n_http_proxies) && !o->http_listen) {
+		fprintf(stderr, "netprint: --http-token and --http-trusted-proxy need --http\n");
 		return 2;
 	}
 	if (o->bench_replay && (!o->eal_argc || o->n_read_files || o->iface)) {

@@ -30,6 +30,8 @@ struct np_options {
 	const char *api_sock;			/* -s */
 	const char *http_listen;		/* --http ADDR:PORT */
 	const char *http_token_file;		/* --http-token FILE */
+	const char *http_proxies[8];		/* --http-trusted-proxy CIDR, NP_HTTP_MAX_PROXIES */
+	unsigned n_http_proxies;
 	const char *user;			/* -u: switch to this user after start */
 	const char *chroot_dir;			/* -c: chroot here first (needs -u) */
 	uint32_t max_conn, max_hosts;		/* -m */

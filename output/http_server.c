@@ -26,18 +26,25 @@ enum req_state { QUEUED, TAKEN, DONE };
 
 struct request {
 	char path[PATH_MAX_];
-	const char *arg;	/* MHD's, valid while the request is */
-	bool change;		/* a POST, its token checked */
+	char client[INET6_ADDRSTRLEN], proxy[INET6_ADDRSTRLEN];
+	struct np_http_ask ask;
 	enum req_state state;
 	unsigned status;
 	char *body;
 	size_t len;
 };
 
+struct cidr {
+	uint8_t ip_ver, bits;
+	uint8_t addr[16];
+};
+
 struct np_http {
 	struct MHD_Daemon *d;
 	unsigned port;
 	char *token;		/* NULL: no changing call */
+	struct cidr proxies[NP_HTTP_MAX_PROXIES];
+	unsigned n_proxies;
 	pthread_mutex_t lock;
 	pthread_cond_t done;
 	struct request *queue[NP_HTTP_QUEUE_MAX];
@@ -126,6 +133,129 @@ ask_logger(struct np_http *h, struct request *r)
 	return ok;
 }
 
+/* Text to an address; its version, or 0. */
+static uint8_t
+parse_addr(const char *text, uint8_t *addr)
+{
+	if (inet_pton(AF_INET, text, addr) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, text, addr) == 1)
+		return 6;
+	return 0;
+}
+
+static bool
+in_cidr(const struct cidr *c, uint8_t ip_ver, const uint8_t *addr)
+{
+	unsigned full = c->bits / 8, rest = c->bits % 8;
+
+	if (c->ip_ver != ip_ver || memcmp(c->addr, addr, full))
+		return false;
+	return !rest || !((c->addr[full] ^ addr[full]) & (uint8_t)(0xff << (8 - rest)));
+}
+
+/* The last address a proxy header names: "a, b, c" (X-Forwarded-For) or
+ * "for=a, for=\"[v6]:port\"" (Forwarded); false when there is none. */
+static bool
+last_forwarded(const char *value, bool forwarded, char *out, size_t size)
+{
+	const char *p = NULL, *end;
+	size_t n;
+
+	if (!value)
+		return false;
+	if (forwarded) {
+		for (const char *q = value; (q = strcasestr(q, "for=")); q += 4)
+			p = q + 4;
+		if (!p)
+			return false;
+		if (*p == '"')
+			p++;
+		if (*p == '[') {	/* "[v6]:port" */
+			end = strchr(++p, ']');
+		} else {
+			end = p + strcspn(p, "\";,: ");
+			if (*end == ':' && strchr(end + 1, ':'))
+				end = p + strcspn(p, "\";, ");	/* a bare v6 */
+		}
+	} else {
+		p = strrchr(value, ',');
+		p = p ? p + 1 : value;
+		p += strspn(p, " \t");
+		end = p + strcspn(p, " \t");
+	}
+	if (!end || (n = (size_t)(end - p)) == 0 || n >= size)
+		return false;
+	memcpy(out, p, n);
+	out[n] = 0;
+	return true;
+}
+
+/* Who asks: the socket's peer, or whom a trusted proxy forwarded for. */
+static void
+who_asks(const struct np_http *h, struct MHD_Connection *c, struct request *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	uint8_t addr[16] = { 0 }, ver = 0;
+	char fwd[INET6_ADDRSTRLEN];
+
+	r->client[0] = r->proxy[0] = 0;
+	if (sa && sa->sa_family == AF_INET) {
+		memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		ver = 4;
+	} else if (sa && sa->sa_family == AF_INET6) {
+		memcpy(addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+		ver = 6;
+	}
+	if (ver)
+		inet_ntop(ver == 4 ? AF_INET : AF_INET6, addr, r->client, sizeof(r->client));
+	r->ask.client = r->client;
+	r->ask.proxy = NULL;
+	for (unsigned i = 0; ver && i < h->n_proxies; i++) {
+		uint8_t f[16];
+
+		if (!in_cidr(&h->proxies[i], ver, addr))
+			continue;
+		if ((last_forwarded(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Forwarded"),
+				    true, fwd, sizeof(fwd)) ||
+		     last_forwarded(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								"X-Forwarded-For"),
+				    false, fwd, sizeof(fwd))) &&
+		    parse_addr(fwd, f)) {
+			memcpy(r->proxy, r->client, sizeof(r->proxy));
+			memcpy(r->client, fwd, strlen(fwd) + 1);
+			r->ask.proxy = r->proxy;
+		}
+		break;
+	}
+}
+
+/* "ADDR/BITS" */
+static int
+parse_cidr(const char *text, struct cidr *c)
+{
+	char host[INET6_ADDRSTRLEN];
+	const char *slash = strchr(text, '/');
+	size_t n = slash ? (size_t)(slash - text) : strlen(text);
+	char *end;
+	unsigned long bits;
+
+	if (n >= sizeof(host))
+		return -1;
+	memcpy(host, text, n);
+	host[n] = 0;
+	memset(c, 0, sizeof(*c));
+	if (!(c->ip_ver = parse_addr(host, c->addr)))
+		return -1;
+	bits = slash ? strtoul(slash + 1, &end, 10) : (c->ip_ver == 4 ? 32 : 128);
+	if ((slash && (!slash[1] || *end)) || bits > (c->ip_ver == 4 ? 32u : 128u))
+		return -1;
+	c->bits = (uint8_t)bits;
+	return 0;
+}
+
 /* The request shows the token: compared in constant time. */
 static bool
 token_ok(const struct np_http *h, struct MHD_Connection *c)
@@ -182,8 +312,10 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	if (strncmp(url, "/api/", 5))
 		return REPLY_CONST(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
 	memcpy(r.path, url, strlen(url) + 1);
-	r.arg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
-	r.change = post;
+	r.ask.path = r.path;
+	r.ask.arg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+	r.ask.change = post;
+	who_asks(h, c, &r);
 	if (!ask_logger(h, &r))
 		return REPLY_CONST(c, MHD_HTTP_SERVICE_UNAVAILABLE, "{\"error\":\"busy, try again\"}");
 	if (!r.body)
@@ -237,7 +369,8 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 }
 
 struct np_http *
-np_http_open(const char *listen, const char *token, char *err, size_t err_len)
+np_http_open(const char *listen, const char *token, const char *const *proxies,
+	     unsigned n_proxies, char *err, size_t err_len)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -254,6 +387,13 @@ np_http_open(const char *listen, const char *token, char *err, size_t err_len)
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->done, NULL);
+	for (unsigned i = 0; i < n_proxies && i < NP_HTTP_MAX_PROXIES; i++) {
+		if (parse_cidr(proxies[i], &h->proxies[h->n_proxies++])) {
+			snprintf(err, err_len, "--http-trusted-proxy %s: expected ADDR/BITS", proxies[i]);
+			np_http_close(h);
+			return NULL;
+		}
+	}
 	if (token && !(h->token = strdup(token))) {
 		snprintf(err, err_len, "--http: out of memory");
 		np_http_close(h);
@@ -300,7 +440,7 @@ np_http_poll(struct np_http *h, np_http_answer_fn fn, void *ctx)
 		atomic_store(&h->pending, h->n_queued);
 		r->state = TAKEN;
 		pthread_mutex_unlock(&h->lock);
-		r->status = fn(ctx, r->path, r->arg, r->change, &r->body, &r->len);
+		r->status = fn(ctx, &r->ask, &r->body, &r->len);
 		pthread_mutex_lock(&h->lock);
 		r->state = DONE;
 		pthread_cond_broadcast(&h->done);

@@ -28,19 +28,33 @@ struct np_http;
 
 #define NP_HTTP_TOKEN_MIN 16	/* bytes a token has at least */
 
-/*
- * An answer for path (the URL's path, "/api/..."), arg (the "q" parameter,
- * or NULL), change (a POST, its token checked): an HTTP status, and a
- * malloc'd JSON body in *body (*len bytes), which the server frees. Runs on
- * the logger.
- */
-typedef unsigned (*np_http_answer_fn)(void *ctx, const char *path, const char *arg, bool change,
-				      char **body, size_t *len);
+#define NP_HTTP_MAX_PROXIES 8	/* --http-trusted-proxy CIDRs */
 
-/* Listen on "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8080"; port 0: any);
- * token: what changing calls must show, or NULL (none may be made).
- * NULL with a message in err. */
-struct np_http *np_http_open(const char *listen, const char *token, char *err, size_t err_len);
+/* What the logger is asked. */
+struct np_http_ask {
+	const char *path;	/* the URL's path, "/api/..." */
+	const char *arg;	/* the "q" parameter, or NULL */
+	bool change;		/* a POST, its token checked */
+	const char *client;	/* the requester's address: the socket's peer, or the
+				 * one a trusted proxy forwarded for */
+	const char *proxy;	/* that proxy's address, or NULL */
+};
+
+/*
+ * The answer to q: an HTTP status, and a malloc'd JSON body in *body (*len
+ * bytes), which the server frees. Runs on the logger.
+ */
+typedef unsigned (*np_http_answer_fn)(void *ctx, const struct np_http_ask *q, char **body,
+				      size_t *len);
+
+/*
+ * Listen on "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8080"; port 0: any);
+ * token: what changing calls must show, or NULL (none may be made);
+ * proxies: n CIDRs ("10.0.0.0/8", "::1/128") whose X-Forwarded-For or
+ * Forwarded header names the client. NULL with a message in err.
+ */
+struct np_http *np_http_open(const char *listen, const char *token, const char *const *proxies,
+			     unsigned n_proxies, char *err, size_t err_len);
 
 /* The port it listens on. */
 unsigned np_http_port(const struct np_http *h);

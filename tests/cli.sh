@@ -60,7 +60,7 @@ check "an unknown option explains the usage" run_np 2 "usage: netprint" -Z
 check "-m out of range is refused" run_np 2 "-m 0,10: expected two numbers" -m 0,10 -r x
 check "-t without a host limit is refused" run_np 2 "-t 30: expected two numbers" -t 30 -r x
 check "--http-token without --http is refused" \
-    run_np 2 "--http-token needs --http" --http-token x -r x
+    run_np 2 "--http-token and --http-trusted-proxy need --http" --http-token x -r x
 check "--bench-replay without EAL's lcores is refused" \
     run_np 2 "--bench-replay needs EAL arguments" --bench-replay x
 mkdir "$work/ro" && chmod 0500 "$work/ro"

@@ -19,7 +19,9 @@ clients at once under the bound per address (16) all get their answers,
 more are refused and the server serves on. POST /api/db/reload needs the
 --http-token: 401 without it or with another, 202 and a new database
 generation with it, 413 with a body, 403 from a netprint started without
-a token. TAP output.
+a token. /api/me describes the socket's peer, or, from a proxy given with
+--http-trusted-proxy, the last address its X-Forwarded-For or Forwarded
+header names. TAP output.
 """
 import concurrent.futures
 import http.client
@@ -181,6 +183,12 @@ def main():
             status, _, _ = get(port, "/api/stats", "POST", auth)
             check(status == 405, "POST /api/stats: 405 (%d)" % status)
 
+            status, _, body = get(port, "/api/me", headers={"X-Forwarded-For": addrs[0]})
+            me = json.loads(body)
+            check(status == 404 and me.get("addr") == "127.0.0.1" and me.get("via_proxy") is None,
+                  "/api/me: the socket's peer, 127.0.0.1, unknown here; a forwarded-for header "
+                  "from a proxy not trusted is ignored (%d %s)" % (status, me.get("addr")))
+
             cases = [("/api/host/192.0.2.254", "GET", 404, "an unknown host"),
                      ("/api/host/not-an-address", "GET", 400, "a bad address"),
                      ("/api/nothing", "GET", 404, "an unknown API"),
@@ -229,6 +237,34 @@ def main():
                 proc.kill()
                 rc = -1
         check(rc == 0, "SIGTERM stops netprint and its server cleanly (exit %s)" % rc)
+        # behind a trusted proxy, /api/me describes the client it forwards for
+        err3 = os.path.join(tmp, "err3")
+        proc = subprocess.Popen([np, "-r", cap, "-f", db, "-o", os.devnull, "--http", "127.0.0.1:0",
+                                 "--http-trusted-proxy", "127.0.0.0/8",
+                                 "--http-trusted-proxy", "2001:db8::/32"],
+                                stdout=subprocess.DEVNULL, stderr=open(err3, "w"))
+        try:
+            m = wait_for(err3, r"\(port (\d+)\)")
+            p3 = int(m.group(1)) if m else 0
+            wait_for(err3, r"capture done")
+            known = addrs[len(addrs) // 3]
+            want = json.loads(get(p3, "/api/host/" + known)[2]) if m else None
+            for hdr in ({"X-Forwarded-For": "198.51.100.7, " + known},
+                        {"Forwarded": 'for=198.51.100.7, for="%s:4711"' % known}):
+                status, _, body = get(p3, "/api/me", headers=hdr) if m else (0, {}, b"{}")
+                got = json.loads(body)
+                proxy = got.pop("via_proxy", None)
+                check(status == 200 and got == want and proxy == "127.0.0.1",
+                      "through a trusted proxy (%s): /api/me is %s's host, via 127.0.0.1 (%d)"
+                      % (list(hdr)[0], known, status))
+            status, _, body = get(p3, "/api/me", headers={"X-Forwarded-For": "not-an-address"}) \
+                if m else (0, {}, b"{}")
+            check(json.loads(body).get("addr") == "127.0.0.1",
+                  "a forwarded value that is no address leaves the peer's")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+
         # without --http-token, nothing may change
         err2 = os.path.join(tmp, "err2")
         proc = subprocess.Popen([np, "-r", cap, "-f", db, "-o", os.devnull, "--http", "127.0.0.1:0"],
