@@ -5,6 +5,7 @@
  *                     hosts known, the database generation;
  *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown);
  *   /api/hosts?q=     hosts by address prefix or label (np_api_hosts_json);
+ *   /api/db           the database in use: files, generation, reloads, sizes;
  *   /api/me           the requester's own host (/api/host's answer for the
  *                     address it asks from) and the proxy it came through;
  *   POST /api/db/reload   a reload of the database, as SIGHUP asks (202).
@@ -19,6 +20,7 @@
 #include "console.h"
 #include "control.h"
 #include "engine.h"
+#include "generations.h"
 #include "http_server.h"
 
 #define NP_CONSOLE_HOSTS_MAX 100	/* hosts a search answers */
@@ -51,6 +53,7 @@ counters(const uint64_t *ctr)
 static json_t *
 stats(const struct np_logger *lg)
 {
+	const struct np_db *db = np_gens_newest();
 	json_t *o = json_object(), *each = json_array();
 	uint64_t sum[NP_CTR_COUNT] = { 0 };
 
@@ -65,9 +68,34 @@ stats(const struct np_logger *lg)
 	json_object_set_new(o, "workers", each);
 	json_object_set_new(o, "records_written", json_integer((json_int_t)lg->written));
 	json_object_set_new(o, "hosts", json_integer(lg->hosts ? lg->hosts->t.count : 0));
-	json_object_set_new(o, "db_generation",
-			    json_integer(np_db_current ? np_db_current->generation : 0));
+	json_object_set_new(o, "db_generation", json_integer(db ? db->generation : 0));
 	return o;
+}
+
+/* The database in use: its files, generation, reloads and what it holds. */
+static json_t *
+database(const struct np_logger *lg)
+{
+	const struct np_db *db = np_gens_newest();
+	const struct np_control *c = lg->control;
+	json_t *files = json_array();
+
+	for (unsigned i = 0; c && i < c->n_fp_files; i++)
+		json_array_append_new(files, json_string(c->fp_paths[i].path));
+	return json_pack("{s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:I}",
+		"generation", (json_int_t)(db ? db->generation : 0), "files", files,
+		"reloads", (json_int_t)(c ? c->reloads : 0),
+		"reload_failures", (json_int_t)(c ? c->reload_failures : 0),
+		"signatures",
+		"tcp_request", (json_int_t)(db ? db->n_tcp[NP_DIR_REQUEST] : 0),
+		"tcp_response", (json_int_t)(db ? db->n_tcp[NP_DIR_RESPONSE] : 0),
+		"http_request", (json_int_t)(db ? db->n_http[NP_DIR_REQUEST] : 0),
+		"http_response", (json_int_t)(db ? db->n_http[NP_DIR_RESPONSE] : 0),
+		"tls_client", (json_int_t)(db ? db->n_tls[NP_DIR_REQUEST] : 0),
+		"tls_server", (json_int_t)(db ? db->n_tls[NP_DIR_RESPONSE] : 0),
+		"mtu", (json_int_t)(db ? db->n_mtu : 0),
+		"labels", (json_int_t)(db ? db->n_labels : 0),
+		"sig_lines", (json_int_t)(db ? db->n_sigs : 0));
 }
 
 static json_t *
@@ -116,6 +144,8 @@ np_console_answer(void *ctx, const struct np_http_ask *q, char **body, size_t *l
 		o = error("this call changes nothing: GET it");
 	} else if (!strcmp(path, "/api/me")) {
 		o = me(lg, q, &status);
+	} else if (!strcmp(path, "/api/db")) {
+		o = database(lg);
 	} else if (!strcmp(path, "/api/stats")) {
 		o = stats(lg);
 	} else if (!strcmp(path, "/api/hosts")) {

@@ -51,6 +51,8 @@ struct np_logger_head {
 };
 
 /* The logger: merges the worker rings, keeps the hosts, writes outputs. */
+struct np_control;
+
 struct np_logger {
 	struct np_worker **workers;
 	unsigned n_workers;
@@ -58,6 +60,7 @@ struct np_logger {
 	struct np_hosts *hosts;
 	struct np_api *api;	/* -s, or NULL */
 	struct np_http *http;	/* --http, or NULL */
+	const struct np_control *control;	/* the databases' files and reloads (console) */
 	FILE *blocks;		/* stdout blocks, or NULL */
 	FILE *log;		/* -o file, or NULL */
 	FILE *json;		/* --json file, or NULL */

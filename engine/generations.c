@@ -76,6 +76,15 @@ np_gens_find(uint32_t gen)
 	return db;
 }
 
+const struct np_db *
+np_gens_newest(void)
+{
+	pthread_mutex_lock(&lock);
+	const struct np_db *db = n_kept ? kept[n_kept - 1] : NULL;
+	pthread_mutex_unlock(&lock);
+	return db;
+}
+
 unsigned
 np_gens_count(void)
 {

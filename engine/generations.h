@@ -32,6 +32,10 @@ void np_gens_release(uint32_t gen);
 /* The database of a generation still kept, or NULL. */
 const struct np_db *np_gens_find(uint32_t gen);
 
+/* The newest database kept (the one published last), or NULL: it stays
+ * valid on the thread that releases generations (it is never retired). */
+const struct np_db *np_gens_newest(void);
+
 /* Generations kept now. */
 unsigned np_gens_count(void);
 

@@ -613,6 +613,7 @@ main(int argc, char **argv)
 		.ports = e.ports, .n_ports = e.n_ports, .telemetry = !e.direct,
 		.logger = &e.lg, .stats_period = e.opt.stats_period,
 	};
+	e.lg.control = &e.ctl;
 	if (np_control_start(&e.ctl)) {
 		fprintf(stderr, "netprint: cannot start the control thread\n");
 		goto out_eal;

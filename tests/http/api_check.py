@@ -19,7 +19,8 @@ clients at once under the bound per address (16) all get their answers,
 more are refused and the server serves on. POST /api/db/reload needs the
 --http-token: 401 without it or with another, 202 and a new database
 generation with it, 413 with a body, 403 from a netprint started without
-a token. /api/me describes the socket's peer, or, from a proxy given with
+a token; /api/db then says generation 2, one reload, the file and its
+signatures. /api/me describes the socket's peer, or, from a proxy given with
 --http-trusted-proxy, the last address its X-Forwarded-For or Forwarded
 header names. TAP output.
 """
@@ -180,6 +181,13 @@ def main():
                   "with the token: 202, and generation 2 is loaded (%d)" % status)
             status, _, _ = get(port, "/api/db/reload")
             check(status == 405, "GET /api/db/reload: 405 (%d)" % status)
+            status, _, body = get(port, "/api/db")
+            d = json.loads(body) if status == 200 else {}
+            sigs = sum(1 for ln in open(db, errors="replace") if re.match(r"\s*sig\s*=", ln))
+            check(d.get("generation") == 2 and d.get("reloads") == 1 and d.get("files") == [db] and
+                  d.get("sig_lines") == sigs and d["signatures"]["tcp_request"] > 0 and
+                  d["signatures"]["http_response"] > 0,
+                  "/api/db: generation 2 after one reload, the file, its %d signatures" % sigs)
             status, _, _ = get(port, "/api/stats", "POST", auth)
             check(status == 405, "POST /api/stats: 405 (%d)" % status)
 
