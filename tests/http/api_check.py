@@ -29,7 +29,6 @@ import http.client
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -37,6 +36,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from np_run import capture_path, stop  # noqa: E402
 from tap import check, finish  # noqa: E402
 
 
@@ -76,13 +76,7 @@ def sock_json(sock, addr):
 def main():
     np, db, cap = sys.argv[1:4]
     with tempfile.TemporaryDirectory() as tmp:
-        if cap.startswith("gen:"):
-            _, seed, flows = cap.split(":")
-            gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "random",
-                               "gen_http_pcap.py")
-            cap = os.path.join(tmp, "http.pcap")
-            subprocess.run([sys.executable, gen, "--seed", seed, "--flows", flows, "-o", cap],
-                           check=True, stdout=subprocess.DEVNULL)
+        cap = capture_path(cap, tmp)
         sock, log, err = (os.path.join(tmp, x) for x in ("api.sock", "log", "err"))
         errf = open(err, "w")
         token = "t0k3n-" + os.urandom(12).hex()
@@ -238,12 +232,7 @@ def main():
                 time.sleep(0.05)
             check(status == 200, "and it serves again afterwards")
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                rc = proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                rc = -1
+            rc = stop(proc)
         check(rc == 0, "SIGTERM stops netprint and its server cleanly (exit %s)" % rc)
         # behind a trusted proxy, /api/me describes the client it forwards for
         err3 = os.path.join(tmp, "err3")
@@ -270,8 +259,7 @@ def main():
             check(json.loads(body).get("addr") == "127.0.0.1",
                   "a forwarded value that is no address leaves the peer's")
         finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
+            stop(proc)
 
         # without --http-token, nothing may change
         err2 = os.path.join(tmp, "err2")
@@ -283,8 +271,7 @@ def main():
                 if m else 0
             check(status == 403, "without --http-token, POST /api/db/reload is 403 (%d)" % status)
         finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
+            stop(proc)
     return finish()
 
 

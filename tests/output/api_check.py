@@ -26,6 +26,7 @@ import tempfile
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from np_run import capture_path  # noqa: E402
 from tap import check, finish  # noqa: E402
 import time
 from calendar import timegm
@@ -236,13 +237,7 @@ def hostile_clients(sock_path, addr, want):
 def main():
     np, db, cap = sys.argv[1:4]
     with tempfile.TemporaryDirectory() as tmp:
-        if cap.startswith("gen:"):
-            _, seed, flows = cap.split(":")
-            gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "random",
-                               "gen_http_pcap.py")
-            cap = os.path.join(tmp, "api.pcap")
-            subprocess.run([sys.executable, gen, "--seed", seed, "--flows", flows, "-o", cap],
-                           check=True)
+        cap = capture_path(cap, tmp)
         sock_path, log = os.path.join(tmp, "api.sock"), os.path.join(tmp, "log")
         err = open(os.path.join(tmp, "err"), "w+")
         proc = subprocess.Popen([np, "-r", cap, "-f", db, "-o", log, "-s", sock_path],
