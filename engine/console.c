@@ -11,7 +11,6 @@
  *   POST /api/db/reload   a reload of the database, as SIGHUP asks (202).
  * A GET of a changing call, or a POST of a reading one, is 405.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -26,13 +25,7 @@
 #define NP_CONSOLE_HOSTS_MAX 100	/* hosts a search answers */
 #define NP_CONSOLE_QUERY_MAX 64
 
-static const char *const ctr_ids[NP_CTR_COUNT] = {
-#define NP_CTR_ID_(id, desc) #id,
-	NP_FOREACH_WORKER_CTR(NP_CTR_ID_)
-#undef NP_CTR_ID_
-};
-
-/* Counters keyed by their identifiers in lower case, as telemetry names them. */
+/* Counters keyed as telemetry keys them (np_ctr_key). */
 static json_t *
 counters(const uint64_t *ctr)
 {
@@ -40,12 +33,9 @@ counters(const uint64_t *ctr)
 
 	for (unsigned i = 0; i < NP_CTR_COUNT; i++) {
 		char key[48];
-		size_t n = 0;
 
-		for (; ctr_ids[i][n] && n < sizeof(key) - 1; n++)
-			key[n] = (char)tolower((unsigned char)ctr_ids[i][n]);
-		key[n] = 0;
-		json_object_set_new(o, key, json_integer((json_int_t)ctr[i]));
+		json_object_set_new(o, np_ctr_key(np_worker_ctr_ids[i], key, sizeof(key)),
+				    json_integer((json_int_t)ctr[i]));
 	}
 	return o;
 }

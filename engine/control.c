@@ -3,7 +3,6 @@
  * Control thread: RCU-published database and its reload, periodic and
  * telemetry counters.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -214,12 +213,6 @@ np_control_print(const struct np_control *c, FILE *out)
  * Telemetry keys may only hold letters, digits, '_' and '/': the counters'
  * identifiers in lower case ("rx_pkts", "skip_bad_ip", ...).
  */
-static const char *const ctr_keys[NP_CTR_COUNT] = {
-#define NP_CTR_KEY_(id, desc) #id,
-	NP_FOREACH_WORKER_CTR(NP_CTR_KEY_)
-#undef NP_CTR_KEY_
-};
-
 static const char *const tls_ctr_keys[NP_TLS_CTR_COUNT] = {
 #define NP_TLS_CTR_KEY_(id, desc) "TLS_" #id,
 	NP_FOREACH_TLS_CTR(NP_TLS_CTR_KEY_)
@@ -230,12 +223,8 @@ static void
 telemetry_add(struct rte_tel_data *d, const char *id, uint64_t v)
 {
 	char key[64];
-	size_t i;
 
-	for (i = 0; id[i] && i < sizeof(key) - 1; i++)
-		key[i] = (char)tolower((unsigned char)id[i]);
-	key[i] = 0;
-	rte_tel_data_add_dict_u64(d, key, v);
+	rte_tel_data_add_dict_u64(d, np_ctr_key(id, key, sizeof(key)), v);
 }
 
 /* /netprint/stats: every counter summed over the workers, and the database. */
@@ -248,7 +237,7 @@ telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	(void)cmd, (void)params;
 	rte_tel_data_start_dict(d);
 	for (unsigned i = 0; i < NP_CTR_COUNT; i++)
-		telemetry_add(d, ctr_keys[i], np_control_counter(c, i));
+		telemetry_add(d, np_worker_ctr_ids[i], np_control_counter(c, i));
 	for (unsigned w = 0; w < c->n_workers; w++) {
 		evicted += c->workers[w]->tracker->flows.stats.evicted;
 		host_drops += c->workers[w]->tracker->host_drops;
@@ -283,7 +272,7 @@ telemetry_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_dict(d);
 	telemetry_add(d, "lcore", wk->lcore);
 	for (unsigned i = 0; i < NP_CTR_COUNT; i++)
-		telemetry_add(d, ctr_keys[i], wk->ctr[i]);
+		telemetry_add(d, np_worker_ctr_ids[i], wk->ctr[i]);
 	for (unsigned i = 0; i < NP_TLS_CTR_COUNT; i++)
 		telemetry_add(d, tls_ctr_keys[i], wk->tracker->tls.ctr[i]);
 	telemetry_add(d, "flows_evicted", wk->tracker->flows.stats.evicted);

@@ -31,6 +31,12 @@ const char *const np_worker_ctr_names[NP_CTR_COUNT] = {
 #undef NP_CTR_NAME_
 };
 
+const char *const np_worker_ctr_ids[NP_CTR_COUNT] = {
+#define NP_CTR_ID_(id, desc) #id,
+	NP_FOREACH_WORKER_CTR(NP_CTR_ID_)
+#undef NP_CTR_ID_
+};
+
 /* The TSC's time in microseconds: a burst's arrival when the device stamps
  * none, and the time an idle worker gives the logger (live). */
 static inline uint64_t

@@ -14,6 +14,7 @@
 #define NP_WORKER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -46,6 +47,20 @@ enum np_worker_ctr {
 _Static_assert((int)NP_CTR_RECORDS == (int)NP_FRAME_CTR_COUNT, "the frame counters come first");
 
 extern const char *const np_worker_ctr_names[NP_CTR_COUNT];
+extern const char *const np_worker_ctr_ids[NP_CTR_COUNT];	/* "RX_PKTS", ... */
+
+/* A counter's key for telemetry and the web console: its id in lower case
+ * ("rx_pkts"), which holds only letters, digits and '_'. */
+static inline const char *
+np_ctr_key(const char *id, char *key, size_t size)
+{
+	size_t i;
+
+	for (i = 0; id[i] && i < size - 1; i++)
+		key[i] = (char)(id[i] >= 'A' && id[i] <= 'Z' ? id[i] - 'A' + 'a' : id[i]);
+	key[i] = 0;
+	return key;
+}
 
 #define NP_WORKER_MAX_PORTS 8
 #define NP_WORKER_BURST 32	/* frames a loop takes */
