@@ -16,6 +16,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct np_db *kept[NP_GENS_MAX];	/* oldest first */
 static unsigned n_kept;
 static uint32_t retired_below;
+static uint32_t released_below;	/* every generation below it is let go of */
 
 int
 np_gens_add(struct np_db *db)
@@ -47,10 +48,13 @@ void
 np_gens_release(uint32_t gen)
 {
 	struct np_db *gone[NP_GENS_MAX];
+	uint32_t retired = np_gens_retired_below();
 	unsigned n = 0;
 
-	if (gen > np_gens_retired_below())
-		gen = np_gens_retired_below();
+	if (gen > retired)
+		gen = retired;
+	if (gen <= __atomic_load_n(&released_below, __ATOMIC_RELAXED))
+		return;	/* the usual call: nothing new to let go of, no lock */
 	pthread_mutex_lock(&lock);
 	while (n < n_kept && kept[n]->generation < gen) {
 		gone[n] = kept[n];
@@ -58,6 +62,8 @@ np_gens_release(uint32_t gen)
 	}
 	memmove(kept, kept + n, (n_kept - n) * sizeof(kept[0]));
 	n_kept -= n;
+	if (gen > released_below)
+		__atomic_store_n(&released_below, gen, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&lock);
 	for (unsigned i = 0; i < n; i++)
 		np_db_unref(gone[i]);	/* freed here unless someone else holds it */
