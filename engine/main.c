@@ -469,6 +469,8 @@ launch(struct engine *e)
 		np_control_started(&e->ctl);
 		return 0;
 	}
+	if (!e->direct)
+		np_worker_clock_init();
 	for (unsigned i = 0; i < e->n_workers; i++) {
 		struct np_worker *w = e->workers[i];
 		int rc = e->shared_file ? pthread_create(&e->threads[i], NULL, np_worker_take_frames, w)

@@ -5,6 +5,7 @@
  * everything that goes wrong is a counter.
  */
 #include <string.h>
+#include <time.h>
 
 #define URCU_INLINE_SMALL_FUNCTIONS
 #include <urcu/urcu-qsbr.h>
@@ -37,12 +38,25 @@ const char *const np_worker_ctr_ids[NP_CTR_COUNT] = {
 #undef NP_CTR_ID_
 };
 
-/* The TSC's time in microseconds: a burst's arrival when the device stamps
- * none, and the time an idle worker gives the logger (live). */
+/* The wall clock's microseconds when the TSC read 0 (np_worker_clock_init). */
+static uint64_t tsc_epoch_us;
+
+void
+np_worker_clock_init(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	tsc_epoch_us = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000 -
+		       rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000000);
+}
+
+/* The wall time in microseconds, by the TSC: a burst's arrival when the
+ * device stamps none, and the time an idle worker gives the logger (live). */
 static inline uint64_t
 now_us(void)
 {
-	return rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000000);
+	return tsc_epoch_us + rte_get_tsc_cycles() / (rte_get_tsc_hz() / 1000000);
 }
 
 /* A packet's time: the device's timestamp, else its burst's arrival. */

@@ -108,6 +108,13 @@ struct np_worker {
 #define NP_WORKER_BATCH 4096
 
 /* The worker loop on an lcore: its RX queue on every port. */
+/*
+ * Tie the TSC to the wall clock, once, before the workers start: a packet
+ * without a device timestamp is stamped with the wall time of its burst's
+ * arrival, as p0f stamps it with libpcap's.
+ */
+void np_worker_clock_init(void);
+
 int np_worker_main(void *arg);
 
 /* The worker loop on an lcore for --bench-replay: w->replay until stopped. */

@@ -60,8 +60,9 @@ def main():
                            stderr=subprocess.DEVNULL)
         with tempfile.TemporaryDirectory() as tmp:
             log, err = os.path.join(tmp, "log"), os.path.join(tmp, "err")
+            started = time.time()
             proc = subprocess.Popen([np, "-i", a, "-f", db, "-o", log], stdout=subprocess.DEVNULL,
-                                    stderr=open(err, "w"))
+                                    stderr=open(err, "w"), env=dict(os.environ, TZ="UTC"))
             deadline = time.time() + 30
             while time.time() < deadline and "link" not in open(err).read():
                 time.sleep(0.05)
@@ -92,6 +93,14 @@ def main():
             m = re.search(r"packets read +(\d+)", text)
             got = int(m.group(1)) if m else 0
             check(got >= sent, "all %d frames sent were read (%d read)" % (sent, got))
+            stamps = [time.mktime(time.strptime(m, "%Y/%m/%d %H:%M:%S")) - time.timezone
+                      for m in re.findall(r"^\[([^]]+)\]", open(log).read() if os.path.exists(log)
+                                          else "", re.M)]
+            ended = time.time()
+            check(stamps and all(started - 2 <= t <= ended + 2 for t in stamps),
+                  "live records carry the wall-clock time of their packets (%d lines, %s .. %s)"
+                  % (len(stamps), time.strftime("%H:%M:%S", time.gmtime(min(stamps or [0]))),
+                     time.strftime("%H:%M:%S", time.gmtime(max(stamps or [0])))))
             want, have = lines(ref), lines(log) if os.path.exists(log) else []
             check(want and want == have, "the %d syn, syn+ack and mtu lines equal p0f's" % len(want))
             if want != have:
