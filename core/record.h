@@ -85,6 +85,8 @@ struct np_rec_tcp {
 	uint16_t mss;
 	uint16_t win;
 	int16_t win_multi;	/* > 0: print mss*N / mtu*N */
+	uint16_t tot_hdr;	/* IP + TCP header bytes, and the SYN's MSS the */
+	uint16_t syn_mss;	/* match was given: with the fields around, all it read */
 	uint8_t win_mtu;
 	uint8_t ttl;
 	uint8_t tos;

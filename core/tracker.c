@@ -318,6 +318,8 @@ fingerprint_tcp(struct np_tracker *o, const struct np_db *db, uint32_t db_gen, b
 	t->win = pk->win;
 	t->win_multi = m.wm.multi;
 	t->win_mtu = m.wm.use_mtu;
+	t->tot_hdr = pk->tot_hdr;
+	t->syn_mss = f->syn_mss;
 	t->ttl = pk->ttl;
 	t->tos = pk->tos;
 	t->ip_opt_len = pk->ip_opt_len;

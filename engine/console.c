@@ -8,22 +8,41 @@
  *   /api/db           the database in use: files, generation, reloads, sizes;
  *   /api/me           the requester's own host (/api/host's answer for the
  *                     address it asks from) and the proxy it came through;
- *   POST /api/db/reload   a reload of the database, as SIGHUP asks (202).
+ *   /api/unknown      the raw signatures the database does not name;
+ *   POST /api/db/reload   a reload of the database, as SIGHUP asks (202);
+ *   POST /api/db/compare?q=FILE   the recent SYNs, SYN+ACKs and TLS hellos
+ *                     matched against FILE in place of the first database
+ *                     file (the others kept): the answers that would change.
+ *                     FILE is loaded on the request's own thread, never the
+ *                     logger's.
  * A GET of a changing call, or a POST of a reading one, is 405.
+ * (/api/events, the record stream, is the server's own: http_server.h.)
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
+#include <rte_ethdev.h>
 
 #include "api.h"
 #include "console.h"
+#include "console_stats.h"
 #include "control.h"
 #include "engine.h"
 #include "generations.h"
 #include "http_server.h"
+#include "options.h"
+#include "privs.h"
 
 #define NP_CONSOLE_HOSTS_MAX 100	/* hosts a search answers */
 #define NP_CONSOLE_QUERY_MAX 64
+#define NP_CONSOLE_PATH_MAX 256	/* a database file to compare */
+#define NP_CONSOLE_CANDIDATES 32	/* .fp files /api/db offers */
 
 /* Counters keyed as telemetry keys them (np_ctr_key). */
 static json_t *
@@ -38,6 +57,27 @@ counters(const uint64_t *ctr)
 				    json_integer((json_int_t)ctr[i]));
 	}
 	return o;
+}
+
+/* What the devices say: received, missed (no room), errors, no mbuf. */
+static json_t *
+ports(const struct np_control *c)
+{
+	json_t *a = json_array();
+
+	for (uint16_t p = 0; p < c->n_ports; p++) {
+		struct rte_eth_stats st;
+		char name[RTE_ETH_NAME_MAX_LEN] = "";
+
+		rte_eth_dev_get_name_by_port(c->ports[p], name);
+		if (rte_eth_stats_get(c->ports[p], &st))
+			continue;
+		json_array_append_new(a, json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I}",
+			"port", c->ports[p], "name", name, "rx", (json_int_t)st.ipackets,
+			"bytes", (json_int_t)st.ibytes, "missed", (json_int_t)st.imissed,
+			"errors", (json_int_t)st.ierrors, "nombuf", (json_int_t)st.rx_nombuf));
+	}
+	return a;
 }
 
 static json_t *
@@ -59,7 +99,67 @@ stats(const struct np_logger *lg)
 	json_object_set_new(o, "records_written", json_integer((json_int_t)lg->written));
 	json_object_set_new(o, "hosts", json_integer(lg->hosts ? lg->hosts->t.count : 0));
 	json_object_set_new(o, "db_generation", json_integer(db ? db->generation : 0));
+	if (lg->console)
+		np_console_stats_summary(lg->console, o);
+	if (lg->control && lg->control->n_ports)
+		json_object_set_new(o, "ports", ports(lg->control));
 	return o;
+}
+
+/* The directory part of a path: "" for none; false when too long. */
+static bool
+dir_of(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+
+	if (n >= size)
+		return false;
+	memcpy(dir, path, n);
+	dir[n] = 0;
+	return true;
+}
+
+/*
+ * The database files one may compare: the .fp files beside the ones in
+ * use, read through the directories kept from start (a chroot or another
+ * user cannot hide them then).
+ */
+static json_t *
+candidates(const struct np_control *c)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; c && i < c->n_fp_files; i++) {
+		const struct np_kept_path *k = &c->fp_paths[i];
+		char dir[NP_CONSOLE_PATH_MAX], path[2 * NP_CONSOLE_PATH_MAX];
+		int fd = k->dirfd >= 0 ? openat(k->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+		struct dirent *e;
+
+		if (!d) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		while (dir_of(k->path, dir, sizeof(dir)) && (e = readdir(d)) &&
+		       json_array_size(a) < NP_CONSOLE_CANDIDATES) {
+			size_t n = strlen(e->d_name);
+			bool seen = false;
+			size_t j;
+			json_t *v;
+
+			if (n < 4 || strcmp(e->d_name + n - 3, ".fp"))
+				continue;
+			snprintf(path, sizeof(path), "%s%s", dir, e->d_name);
+			json_array_foreach(a, j, v)
+				seen |= !strcmp(json_string_value(v), path);
+			if (!seen)
+				json_array_append_new(a, json_string(path));
+		}
+		closedir(d);
+	}
+	return a;
 }
 
 /* The database in use: its files, generation, reloads and what it holds. */
@@ -72,7 +172,8 @@ database(const struct np_logger *lg)
 
 	for (unsigned i = 0; c && i < c->n_fp_files; i++)
 		json_array_append_new(files, json_string(c->fp_paths[i].path));
-	return json_pack("{s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:I}",
+	return json_pack("{s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:I, "
+			 "s:o, s:o}",
 		"generation", (json_int_t)(db ? db->generation : 0), "files", files,
 		"reloads", (json_int_t)(c ? c->reloads : 0),
 		"reload_failures", (json_int_t)(c ? c->reload_failures : 0),
@@ -85,7 +186,9 @@ database(const struct np_logger *lg)
 		"tls_server", (json_int_t)(db ? db->n_tls[NP_DIR_RESPONSE] : 0),
 		"mtu", (json_int_t)(db ? db->n_mtu : 0),
 		"labels", (json_int_t)(db ? db->n_labels : 0),
-		"sig_lines", (json_int_t)(db ? db->n_sigs : 0));
+		"sig_lines", (json_int_t)(db ? db->n_sigs : 0),
+		"hits", lg->console ? np_console_stats_hits(lg->console) : json_array(),
+		"candidates", candidates(c));
 }
 
 static json_t *
@@ -111,8 +214,91 @@ me(const struct np_logger *lg, const struct np_http_ask *q, unsigned *status)
 	return o;
 }
 
-unsigned
-np_console_answer(void *ctx, const struct np_http_ask *q, char **body, size_t *len)
+/* ---- /api/db/compare: the file loaded off the logger ---- */
+
+struct compare_open {
+	const struct np_control *c;
+	const char *file;
+};
+
+/* The i-th file: the candidate first (through a kept directory when it is
+ * in one), then the files in use after the first. */
+static int
+compare_open_file(void *ctx, unsigned i, int flags)
+{
+	const struct compare_open *co = ctx;
+	char dir[NP_CONSOLE_PATH_MAX], kept[NP_CONSOLE_PATH_MAX];
+
+	if (i)
+		return np_kept_path_open(&co->c->fp_paths[i], flags, 0);
+	if (dir_of(co->file, dir, sizeof(dir)))
+		for (unsigned k = 0; k < co->c->n_fp_files; k++)
+			if (co->c->fp_paths[k].dirfd >= 0 &&
+			    dir_of(co->c->fp_paths[k].path, kept, sizeof(kept)) && !strcmp(dir, kept))
+				return openat(co->c->fp_paths[k].dirfd, co->file + strlen(dir), flags);
+	return open(co->file, flags);
+}
+
+static unsigned
+answer_now(json_t *o, unsigned status, char **body, size_t *len)
+{
+	*body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	*len = *body ? strlen(*body) : 0;
+	json_decref(o);
+	return *body ? status : 500;
+}
+
+static unsigned
+prepare(void *ctx, struct np_http_ask *q, char **body, size_t *len)
+{
+	const struct np_logger *lg = ctx;
+	const struct np_control *c = lg->control;
+	const char *names[NP_MAX_FP_FILES];
+	struct compare_open co = { c, q->arg };
+	char err[512];
+	size_t n;
+
+	if (strcmp(q->path, "/api/db/compare") || !q->change)
+		return 0;
+	if (!c || !c->n_fp_files || c->n_fp_files > NP_MAX_FP_FILES)
+		return answer_now(error("no database files to compare with"), 409, body, len);
+	if (!q->arg || (n = strlen(q->arg)) < 4 || n >= NP_CONSOLE_PATH_MAX ||
+	    strcmp(q->arg + n - 3, ".fp"))
+		return answer_now(error("q= must name a database file ending in .fp"), 400, body,
+				  len);
+	names[0] = q->arg;
+	for (unsigned i = 1; i < c->n_fp_files; i++)
+		names[i] = c->fp_paths[i].path;
+	if (!(q->prepared = np_db_load_opened(names, c->n_fp_files, compare_open_file, &co, err,
+					      sizeof(err))))
+		return answer_now(error(err), errno == EINVAL ? 422 : 404, body, len);
+	return 0;
+}
+
+static void
+release(void *ctx, struct np_http_ask *q)
+{
+	(void)ctx;
+	np_db_free(q->prepared);
+	q->prepared = NULL;
+}
+
+static json_t *
+compare(const struct np_logger *lg, const struct np_http_ask *q, unsigned *status)
+{
+	json_t *o;
+
+	if (!q->prepared || !lg->console) {
+		*status = 500;
+		return error("nothing to compare");
+	}
+	o = np_console_stats_compare(lg->console, q->prepared);
+	json_object_set_new(o, "file", json_string(q->arg));
+	return o;
+}
+
+static unsigned
+answer(void *ctx, const struct np_http_ask *q, char **body, size_t *len)
 {
 	const struct np_logger *lg = ctx;
 	const char *path = q->path, *arg = q->arg;
@@ -120,14 +306,16 @@ np_console_answer(void *ctx, const struct np_http_ask *q, char **body, size_t *l
 	unsigned status = 200;
 	json_t *o;
 
-	if (!strcmp(path, "/api/db/reload")) {
-		if (change) {
+	if (!strcmp(path, "/api/db/reload") || !strcmp(path, "/api/db/compare")) {
+		if (!change) {
+			status = 405;
+			o = error("POST it, with the token");
+		} else if (!strcmp(path, "/api/db/compare")) {
+			o = compare(lg, q, &status);
+		} else {
 			np_control_request_reload();
 			status = 202;
 			o = json_pack("{s:s}", "reload", "requested");
-		} else {
-			status = 405;
-			o = error("POST it, with the token");
 		}
 	} else if (change) {
 		status = 405;
@@ -138,6 +326,8 @@ np_console_answer(void *ctx, const struct np_http_ask *q, char **body, size_t *l
 		o = database(lg);
 	} else if (!strcmp(path, "/api/stats")) {
 		o = stats(lg);
+	} else if (!strcmp(path, "/api/unknown")) {
+		o = lg->console ? np_console_stats_unknown(lg->console) : json_object();
 	} else if (!strcmp(path, "/api/hosts")) {
 		if (arg && strlen(arg) > NP_CONSOLE_QUERY_MAX) {
 			status = 400;
@@ -158,8 +348,12 @@ np_console_answer(void *ctx, const struct np_http_ask *q, char **body, size_t *l
 		status = 404;
 		o = error("no such API");
 	}
-	*body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	*len = *body ? strlen(*body) : 0;
-	json_decref(o);
-	return *body ? status : 500;
+	return answer_now(o, status, body, len);
+}
+
+struct np_http_calls
+np_console_calls(struct np_logger *lg)
+{
+	return (struct np_http_calls){ .answer = answer, .prepare = prepare, .release = release,
+				       .ctx = lg };
 }

@@ -9,9 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* np_http_answer_fn for ctx = the struct np_logger. */
-struct np_http_ask;
+#include "http_server.h"
 
-unsigned np_console_answer(void *ctx, const struct np_http_ask *q, char **body, size_t *len);
+struct np_logger;
+
+/* The server's calls, answering from lg's state (on the logger). */
+struct np_http_calls np_console_calls(struct np_logger *lg);
 
 #endif /* NP_CONSOLE_H */

@@ -15,7 +15,7 @@
 
 #include <rte_ring.h>
 
-#include "console.h"
+#include "console_stats.h"
 #include "engine.h"
 #include "generations.h"
 #include "http_server.h"
@@ -81,6 +81,7 @@ np_logger_reopen_if_asked(struct np_logger *lg)
 void
 np_logger_write(struct np_logger *lg, const struct np_record *v)
 {
+	const struct np_held *held = v->internal_;
 	int n;
 
 	if (lg->blocks) {
@@ -93,12 +94,18 @@ np_logger_write(struct np_logger *lg, const struct np_record *v)
 		if (n < 0 || fwrite(lg->text, 1, (size_t)n, lg->log) != (size_t)n)
 			lg->write_errors++;
 	}
-	if (lg->json) {
-		if ((n = np_record_format(v, NP_FORMAT_JSON, lg->text, NP_FORMAT_TEXT_MAX)) < 0)
+	if (lg->json || lg->http) {	/* the same object for the file and the console */
+		if ((n = np_record_format(v, NP_FORMAT_JSON, lg->text, NP_FORMAT_TEXT_MAX)) <= 0) {
 			lg->json_errors++;
-		else if (fwrite(lg->text, 1, (size_t)n, lg->json) != (size_t)n)
-			lg->write_errors++;
+		} else {
+			if (lg->json && fwrite(lg->text, 1, (size_t)n, lg->json) != (size_t)n)
+				lg->write_errors++;
+			if (lg->http)	/* without its newline */
+				np_http_event(lg->http, lg->text, (size_t)n - 1);
+		}
 	}
+	if (lg->console && held)
+		np_console_stats_see(lg->console, held->rec, held->tail);
 	lg->written++;
 }
 
@@ -268,6 +275,7 @@ np_logger_flush(struct np_logger *lg)
  */
 #define NP_LOGGER_IDLE_SPINS 256
 #define NP_LOGGER_NAP_NS 50000
+#define NP_LOGGER_HTTP_IDLE 4	/* console answers per pass with nothing else to do */
 
 void
 np_logger_run(struct np_logger *lg)
@@ -287,7 +295,7 @@ np_logger_run(struct np_logger *lg)
 				break;
 			if (lg->api)
 				np_api_poll(lg->api, lg->hosts, 0);
-			np_http_poll(lg->http, np_console_answer, lg);
+			np_http_poll(lg->http, NP_LOGGER_HTTP_IDLE);
 			np_engine_idle(&empty, NP_LOGGER_IDLE_SPINS, NP_LOGGER_NAP_NS);
 			continue;
 		}
@@ -295,7 +303,7 @@ np_logger_run(struct np_logger *lg)
 		if (++busy % 64 == 0) {	/* queries wait at most 64 bursts */
 			if (lg->api)
 				np_api_poll(lg->api, lg->hosts, 0);
-			np_http_poll(lg->http, np_console_answer, lg);
+			np_http_poll(lg->http, 1);
 		}
 	}
 	np_logger_flush(lg);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define URCU_INLINE_SMALL_FUNCTIONS
@@ -33,6 +34,8 @@
 #include "console.h"
 #include "control.h"
 #include "engine.h"
+#include "console_assets.h"
+#include "console_stats.h"
 #include "http_server.h"
 #include "options.h"
 #include "port.h"
@@ -624,9 +627,26 @@ main(int argc, char **argv)
 	if (e.opt.http_listen) {
 		char err[256];
 
-		if (!(e.lg.http = np_http_open(e.opt.http_listen, e.http_token[0] ? e.http_token : NULL,
-					       e.opt.http_proxies, e.opt.n_http_proxies, err,
-					       sizeof(err)))) {
+		const struct np_http_config hc = {
+			.listen = e.opt.http_listen, .token = e.http_token[0] ? e.http_token : NULL,
+			.proxies = e.opt.http_proxies, .n_proxies = e.opt.n_http_proxies,
+			.calls = np_console_calls(&e.lg),
+			.assets = np_console_assets, .n_assets = np_console_n_assets,
+		};
+
+		struct rlimit fds;
+
+		/* room for the console's connections (NP_HTTP_MAX_CONNECTIONS) */
+		if (!getrlimit(RLIMIT_NOFILE, &fds) && fds.rlim_cur < fds.rlim_max) {
+			fds.rlim_cur = fds.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &fds);
+		}
+		if (!(e.lg.console = np_console_stats_new())) {
+			fprintf(stderr, "netprint: --http: out of memory\n");
+			status = 1;
+			goto out_eal;
+		}
+		if (!(e.lg.http = np_http_open(&hc, err, sizeof(err)))) {
 			fprintf(stderr, "netprint: %s\n", err);
 			status = 1;
 			goto out_eal;
@@ -652,10 +672,10 @@ main(int argc, char **argv)
 			fprintf(stderr, "netprint: capture done; serving the web console until stopped\n");
 		while (!np_engine_quit()) {
 			if (e.api)
-				np_api_poll(e.api, e.lg.hosts, 20);
+				np_api_poll(e.api, e.lg.hosts, e.lg.http ? 1 : 20);
 			else
-				nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
-			np_http_poll(e.lg.http, np_console_answer, &e.lg);
+				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+			np_http_poll(e.lg.http, NP_HTTP_QUEUE_MAX);
 			np_logger_reopen_if_asked(&e.lg);
 		}
 	}
@@ -670,6 +690,8 @@ main(int argc, char **argv)
 out_eal:
 	np_http_close(e.lg.http);
 	e.lg.http = NULL;
+	np_console_stats_free(e.lg.console);
+	e.lg.console = NULL;
 	memset(e.http_token, 0, sizeof(e.http_token));
 	np_control_stop(&e.ctl);
 	teardown(&e);

@@ -11,7 +11,6 @@
 
 #include <rte_cycles.h>
 
-#include "console.h"
 #include "generations.h"
 #include "http_server.h"
 #include "reader.h"
@@ -70,7 +69,7 @@ look_around(struct np_reader *r)
 	np_logger_reopen_if_asked(r->lg);
 	if (r->lg->api)
 		np_api_poll(r->lg->api, r->lg->hosts, 0);
-	np_http_poll(r->lg->http, np_console_answer, r->lg);
+	np_http_poll(r->lg->http, 1);
 }
 
 void

@@ -2,7 +2,8 @@
 /*
  * The web console's server (http_server.h): libmicrohttpd, a thread per
  * connection (bounded), each waiting for the logger's answer to its
- * request through a short queue under a mutex.
+ * request through a queue under a mutex; an /api/events reader waits for
+ * records on a ring of the last ones the logger handed over.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,9 +40,26 @@ struct cidr {
 	uint8_t addr[16];
 };
 
+/* /api/events: the last records, by sequence number (1, 2, ...). */
+struct events {
+	pthread_mutex_t lock;
+	pthread_cond_t came;	/* records came, or the server closes */
+	struct event {
+		char *text;
+		size_t len;
+	} ring[NP_HTTP_EVENTS];	/* record seq at ring[seq % NP_HTTP_EVENTS] */
+	uint64_t first, next;	/* the oldest kept, the next to come */
+	uint64_t woken;		/* next when the readers were last woken */
+	unsigned readers;
+	bool closing;
+};
+
 struct np_http {
 	struct MHD_Daemon *d;
 	unsigned port;
+	struct np_http_calls calls;
+	const struct np_http_asset *assets;
+	unsigned n_assets;
 	char *token;		/* NULL: no changing call */
 	struct cidr proxies[NP_HTTP_MAX_PROXIES];
 	unsigned n_proxies;
@@ -52,6 +70,7 @@ struct np_http {
 	atomic_uint pending;	/* n_queued, read without the lock */
 	bool closing;
 	unsigned long long answered, refused;
+	struct events ev;
 };
 
 static const char csp[] =
@@ -59,7 +78,18 @@ static const char csp[] =
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
 	"frame-ancestors 'none'";
 
-/* One answer, with the headers every answer has. */
+/* The headers every answer has. */
+static void
+add_headers(struct MHD_Response *r, const char *type)
+{
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+/* One JSON answer. */
 static enum MHD_Result
 reply(struct MHD_Connection *c, unsigned status, char *body, size_t len, bool must_free)
 {
@@ -72,11 +102,7 @@ reply(struct MHD_Connection *c, unsigned status, char *body, size_t len, bool mu
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-	MHD_add_response_header(r, "Content-Security-Policy", csp);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	add_headers(r, "application/json; charset=utf-8");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
 	if (status == MHD_HTTP_UNAUTHORIZED)
@@ -273,6 +299,196 @@ token_ok(const struct np_http *h, struct MHD_Connection *c)
 	return !diff && got == n;
 }
 
+/* A console file, "/" being index.html; 404 when there is none. */
+static enum MHD_Result
+serve_asset(const struct np_http *h, struct MHD_Connection *c, const char *url)
+{
+	const char *want = strcmp(url, "/") ? url : "/index.html";
+
+	for (unsigned i = 0; i < h->n_assets; i++) {
+		const struct np_http_asset *a = &h->assets[i];
+		struct MHD_Response *r;
+		enum MHD_Result rc;
+
+		if (strcmp(a->path, want))
+			continue;
+		r = MHD_create_response_from_buffer(a->len, (void *)a->data,
+						    MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		add_headers(r, a->type);
+		rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+		MHD_destroy_response(r);
+		return rc;
+	}
+	return REPLY_CONST(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+}
+
+/* ---- /api/events ---- */
+
+#define STREAM_CHUNK 65536		/* records taken at once, bytes */
+#define STREAM_KEEPALIVE_S 15
+
+/* One reader: the next record it sends, and text taken but not sent yet. */
+struct stream {
+	struct np_http *h;
+	uint64_t next;
+	char *buf;
+	size_t len, off, cap;
+};
+
+static bool
+stream_put(struct stream *s, const char *text, size_t n)
+{
+	if (s->len + n > s->cap) {
+		size_t cap = s->cap ? s->cap : 4096;
+		char *b;
+
+		while (cap < s->len + n)
+			cap *= 2;
+		if (!(b = realloc(s->buf, cap)))
+			return false;
+		s->buf = b;
+		s->cap = cap;
+	}
+	memcpy(s->buf + s->len, text, n);
+	s->len += n;
+	return true;
+}
+
+/* Under the events' lock: what the reader has not had yet, as SSE text. */
+static void
+stream_take(struct stream *s, struct events *ev)
+{
+	char head[64];
+	int n;
+
+	if (s->next < ev->first) {
+		n = snprintf(head, sizeof(head), "event: lost\ndata: {\"lost\":%llu}\n\n",
+			     (unsigned long long)(ev->first - s->next));
+		stream_put(s, head, (size_t)n);
+		s->next = ev->first;
+	}
+	for (; s->next < ev->next && s->len < STREAM_CHUNK; s->next++) {
+		const struct event *e = &ev->ring[s->next % NP_HTTP_EVENTS];
+
+		n = snprintf(head, sizeof(head), "id: %llu\ndata: ", (unsigned long long)s->next);
+		if (!stream_put(s, head, (size_t)n) || !stream_put(s, e->text, e->len) ||
+		    !stream_put(s, "\n\n", 2))
+			break;	/* out of memory: the rest next time */
+	}
+}
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream *s = cls;
+	struct events *ev = &s->h->ev;
+	size_t n;
+
+	(void)pos;
+	if (s->off == s->len) {
+		struct timespec until;
+
+		s->off = s->len = 0;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += STREAM_KEEPALIVE_S;
+		pthread_mutex_lock(&ev->lock);
+		while (!ev->closing && s->next >= ev->next &&
+		       pthread_cond_timedwait(&ev->came, &ev->lock, &until) != ETIMEDOUT)
+			;
+		if (ev->closing) {
+			pthread_mutex_unlock(&ev->lock);
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
+		stream_take(s, ev);
+		pthread_mutex_unlock(&ev->lock);
+		if (!s->len && !stream_put(s, ": keep-alive\n\n", 14))
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	n = s->len - s->off < max ? s->len - s->off : max;
+	memcpy(out, s->buf + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct stream *s = cls;
+	struct events *ev = &s->h->ev;
+
+	pthread_mutex_lock(&ev->lock);
+	ev->readers--;
+	pthread_mutex_unlock(&ev->lock);
+	free(s->buf);
+	free(s);
+}
+
+/*
+ * A reader starts after the Last-Event-ID it names (a reconnecting
+ * EventSource sends it), else with the last NP_HTTP_EVENTS_REPLAY records.
+ */
+static enum MHD_Result
+open_stream(struct np_http *h, struct MHD_Connection *c)
+{
+	const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+	struct events *ev = &h->ev;
+	struct MHD_Response *r;
+	struct stream *s;
+	enum MHD_Result rc;
+	char *end;
+
+	if (!(s = calloc(1, sizeof(*s))))
+		return MHD_NO;
+	s->h = h;
+	pthread_mutex_lock(&ev->lock);
+	if (ev->readers >= NP_HTTP_MAX_STREAMS || ev->closing) {
+		pthread_mutex_unlock(&ev->lock);
+		free(s);
+		return REPLY_CONST(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+				   "{\"error\":\"too many event readers\"}");
+	}
+	if (last && *last && (s->next = strtoull(last, &end, 10) + 1, !*end) && s->next <= ev->next)
+		;
+	else
+		s->next = ev->next > ev->first + NP_HTTP_EVENTS_REPLAY ?
+				  ev->next - NP_HTTP_EVENTS_REPLAY : ev->first;
+	ev->readers++;
+	pthread_mutex_unlock(&ev->lock);
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, stream_read, s, stream_free);
+	if (!r) {
+		stream_free(s);
+		return MHD_NO;
+	}
+	add_headers(r, "text/event-stream; charset=utf-8");
+	rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+void
+np_http_event(struct np_http *h, const char *json, size_t len)
+{
+	struct events *ev = &h->ev;
+	char *copy = malloc(len);
+	struct event *e;
+
+	if (!copy)
+		return;	/* the readers see a gap in the ids */
+	memcpy(copy, json, len);
+	pthread_mutex_lock(&ev->lock);
+	e = &ev->ring[ev->next % NP_HTTP_EVENTS];
+	if (ev->next - ev->first == NP_HTTP_EVENTS) {
+		free(e->text);
+		ev->first++;
+	}
+	e->text = copy;
+	e->len = len;
+	ev->next++;
+	pthread_mutex_unlock(&ev->lock);
+}
+
 /* A POST's phases: its headers, any body (refused), then the answer. */
 enum post_phase { POST_STARTED = 1, POST_HAD_BODY };
 
@@ -287,6 +503,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	(void)version, (void)upload_data;
 	if (!post && strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return REPLY_CONST(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET, HEAD or POST\"}");
+	if (post && strncmp(url, "/api/", 5))
+		return REPLY_CONST(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET it\"}");
 	if (post) {
 		if (!*req_cls) {	/* the headers: answer once the body is in */
 			*req_cls = (void *)(uintptr_t)POST_STARTED;
@@ -310,13 +528,26 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	if (strlen(url) >= sizeof(r.path))
 		return REPLY_CONST(c, MHD_HTTP_URI_TOO_LONG, "{\"error\":\"path too long\"}");
 	if (strncmp(url, "/api/", 5))
-		return REPLY_CONST(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+		return serve_asset(h, c, url);
+	if (!strcmp(url, "/api/events"))
+		return post ? REPLY_CONST(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET it\"}")
+			    : open_stream(h, c);
 	memcpy(r.path, url, strlen(url) + 1);
 	r.ask.path = r.path;
 	r.ask.arg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
 	r.ask.change = post;
 	who_asks(h, c, &r);
-	if (!ask_logger(h, &r))
+	if (h->calls.prepare &&
+	    (r.status = h->calls.prepare(h->calls.ctx, &r.ask, &r.body, &r.len))) {
+		if (!r.body)
+			return REPLY_CONST(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "{\"error\":\"no answer\"}");
+		return reply(c, r.status, r.body, r.len, true);
+	}
+	bool answered = ask_logger(h, &r);
+
+	if (h->calls.release)
+		h->calls.release(h->calls.ctx, &r.ask);
+	if (!answered)
 		return REPLY_CONST(c, MHD_HTTP_SERVICE_UNAVAILABLE, "{\"error\":\"busy, try again\"}");
 	if (!r.body)
 		return REPLY_CONST(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "{\"error\":\"no answer\"}");
@@ -369,47 +600,56 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 }
 
 struct np_http *
-np_http_open(const char *listen, const char *token, const char *const *proxies,
-	     unsigned n_proxies, char *err, size_t err_len)
+np_http_open(const struct np_http_config *cfg, char *err, size_t err_len)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct np_http *h;
 
-	if (parse_listen(listen, &ss, &len)) {
+	if (parse_listen(cfg->listen, &ss, &len)) {
 		snprintf(err, err_len, "--http %s: expected ADDR:PORT (127.0.0.1:8080, [::1]:8080)",
-			 listen);
+			 cfg->listen);
 		return NULL;
 	}
 	if (!(h = calloc(1, sizeof(*h)))) {
 		snprintf(err, err_len, "--http: out of memory");
 		return NULL;
 	}
+	h->calls = cfg->calls;
+	h->assets = cfg->assets;
+	h->n_assets = cfg->n_assets;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->done, NULL);
-	for (unsigned i = 0; i < n_proxies && i < NP_HTTP_MAX_PROXIES; i++) {
-		if (parse_cidr(proxies[i], &h->proxies[h->n_proxies++])) {
-			snprintf(err, err_len, "--http-trusted-proxy %s: expected ADDR/BITS", proxies[i]);
+	pthread_mutex_init(&h->ev.lock, NULL);
+	pthread_cond_init(&h->ev.came, NULL);
+	h->ev.first = h->ev.next = h->ev.woken = 1;
+	for (unsigned i = 0; i < cfg->n_proxies && i < NP_HTTP_MAX_PROXIES; i++) {
+		if (parse_cidr(cfg->proxies[i], &h->proxies[h->n_proxies++])) {
+			snprintf(err, err_len, "--http-trusted-proxy %s: expected ADDR/BITS",
+				 cfg->proxies[i]);
 			np_http_close(h);
 			return NULL;
 		}
 	}
-	if (token && !(h->token = strdup(token))) {
+	if (cfg->token && !(h->token = strdup(cfg->token))) {
 		snprintf(err, err_len, "--http: out of memory");
 		np_http_close(h);
 		return NULL;
 	}
-	h->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+	/* poll(), not select(): a thousand connections go past FD_SETSIZE */
+	h->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD |
 				(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				0, NULL, NULL, handle, h,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)NP_HTTP_MAX_CONNECTIONS,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)NP_HTTP_MAX_PER_CLIENT,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)NP_HTTP_REQUEST_MAX,
+				MHD_OPTION_THREAD_STACK_SIZE, (size_t)256 * 1024,
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)NP_HTTP_MAX_CONNECTIONS,
 				MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 				MHD_OPTION_END);
 	if (!h->d) {
-		snprintf(err, err_len, "--http %s: cannot listen: %s", listen, strerror(errno));
+		snprintf(err, err_len, "--http %s: cannot listen: %s", cfg->listen, strerror(errno));
 		np_http_close(h);
 		return NULL;
 	}
@@ -426,13 +666,30 @@ np_http_port(const struct np_http *h)
 	return h->port;
 }
 
-void
-np_http_poll(struct np_http *h, np_http_answer_fn fn, void *ctx)
+/* Wake the /api/events readers if records came since they were last woken. */
+static void
+wake_readers(struct events *ev)
 {
-	if (!h || !atomic_load_explicit(&h->pending, memory_order_relaxed))
+	if (ev->woken == ev->next)	/* the logger's own, read without the lock */
 		return;
+	pthread_mutex_lock(&ev->lock);
+	ev->woken = ev->next;
+	pthread_cond_broadcast(&ev->came);
+	pthread_mutex_unlock(&ev->lock);
+}
+
+unsigned
+np_http_poll(struct np_http *h, unsigned max)
+{
+	unsigned n = 0;
+
+	if (!h)
+		return 0;
+	wake_readers(&h->ev);
+	if (!atomic_load_explicit(&h->pending, memory_order_relaxed))
+		return 0;
 	pthread_mutex_lock(&h->lock);
-	while (h->n_queued) {
+	while (h->n_queued && n < max) {
 		struct request *r = h->queue[0];
 
 		memmove(&h->queue[0], &h->queue[1], (h->n_queued - 1) * sizeof(h->queue[0]));
@@ -440,12 +697,14 @@ np_http_poll(struct np_http *h, np_http_answer_fn fn, void *ctx)
 		atomic_store(&h->pending, h->n_queued);
 		r->state = TAKEN;
 		pthread_mutex_unlock(&h->lock);
-		r->status = fn(ctx, &r->ask, &r->body, &r->len);
+		r->status = h->calls.answer(h->calls.ctx, &r->ask, &r->body, &r->len);
+		n++;
 		pthread_mutex_lock(&h->lock);
 		r->state = DONE;
 		pthread_cond_broadcast(&h->done);
 	}
 	pthread_mutex_unlock(&h->lock);
+	return n;
 }
 
 void
@@ -475,8 +734,16 @@ np_http_close(struct np_http *h)
 	atomic_store(&h->pending, 0);
 	pthread_cond_broadcast(&h->done);
 	pthread_mutex_unlock(&h->lock);
+	pthread_mutex_lock(&h->ev.lock);
+	h->ev.closing = true;	/* the readers end their streams */
+	pthread_cond_broadcast(&h->ev.came);
+	pthread_mutex_unlock(&h->ev.lock);
 	if (h->d)
 		MHD_stop_daemon(h->d);
+	for (unsigned i = 0; i < NP_HTTP_EVENTS; i++)
+		free(h->ev.ring[i].text);
+	pthread_cond_destroy(&h->ev.came);
+	pthread_mutex_destroy(&h->ev.lock);
 	pthread_cond_destroy(&h->done);
 	pthread_mutex_destroy(&h->lock);
 	if (h->token)	/* not left in freed memory */

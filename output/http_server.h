@@ -10,7 +10,9 @@
  * Content-Security-Policy without 'unsafe-inline', nosniff and no-referrer.
  * A call that changes something (POST) needs the token given at start, as
  * "Authorization: Bearer TOKEN": without a token configured such calls are
- * refused (403), with a missing or wrong one 401.
+ * refused (403), with a missing or wrong one 401. Other paths than /api/
+ * are the console's files, given at start. /api/events is answered here: the
+ * records the logger hands over (np_http_event), as Server-Sent Events.
  */
 #ifndef NP_HTTP_SERVER_H
 #define NP_HTTP_SERVER_H
@@ -18,17 +20,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define NP_HTTP_MAX_CONNECTIONS 64
+#define NP_HTTP_MAX_CONNECTIONS 2048
 #define NP_HTTP_MAX_PER_CLIENT 16
+#define NP_HTTP_MAX_STREAMS 64		/* /api/events clients */
 #define NP_HTTP_REQUEST_MAX 16384	/* bytes of a request's line and headers */
-#define NP_HTTP_QUEUE_MAX 64		/* requests waiting for the logger */
+#define NP_HTTP_QUEUE_MAX NP_HTTP_MAX_CONNECTIONS	/* requests waiting for the logger */
 #define NP_HTTP_WAIT_MS 5000
+#define NP_HTTP_EVENTS 16384		/* records /api/events keeps for late readers */
+#define NP_HTTP_EVENTS_REPLAY 256	/* of them, what a new reader gets first */
 
 struct np_http;
 
 #define NP_HTTP_TOKEN_MIN 16	/* bytes a token has at least */
 
 #define NP_HTTP_MAX_PROXIES 8	/* --http-trusted-proxy CIDRs */
+
+/* A file served as is (the console's pages, output/console/). */
+struct np_http_asset {
+	const char *path;	/* "/app.js"; "/index.html" is also "/" */
+	const char *type;	/* its Content-Type */
+	const unsigned char *data;
+	size_t len;
+};
 
 /* What the logger is asked. */
 struct np_http_ask {
@@ -38,29 +51,60 @@ struct np_http_ask {
 	const char *client;	/* the requester's address: the socket's peer, or the
 				 * one a trusted proxy forwarded for */
 	const char *proxy;	/* that proxy's address, or NULL */
+	void *prepared;		/* what np_http_calls.prepare made for it */
 };
 
-/*
- * The answer to q: an HTTP status, and a malloc'd JSON body in *body (*len
- * bytes), which the server frees. Runs on the logger.
- */
-typedef unsigned (*np_http_answer_fn)(void *ctx, const struct np_http_ask *q, char **body,
-				      size_t *len);
+/* How requests are answered. */
+struct np_http_calls {
+	/*
+	 * On the logger: the answer to q, an HTTP status, and a malloc'd
+	 * JSON body in *body (*len bytes), which the server frees.
+	 */
+	unsigned (*answer)(void *ctx, const struct np_http_ask *q, char **body, size_t *len);
+	/*
+	 * Optional, on the request's own thread before it is queued: work
+	 * that reads nothing of the logger's (loading a file), its result in
+	 * q->prepared. 0 to go on; else the status of an answer made at once
+	 * in *body (as answer's).
+	 */
+	unsigned (*prepare)(void *ctx, struct np_http_ask *q, char **body, size_t *len);
+	/* Optional: let go of q->prepared, after the answer. */
+	void (*release)(void *ctx, struct np_http_ask *q);
+	void *ctx;
+};
 
-/*
- * Listen on "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8080"; port 0: any);
- * token: what changing calls must show, or NULL (none may be made);
- * proxies: n CIDRs ("10.0.0.0/8", "::1/128") whose X-Forwarded-For or
- * Forwarded header names the client. NULL with a message in err.
- */
-struct np_http *np_http_open(const char *listen, const char *token, const char *const *proxies,
-			     unsigned n_proxies, char *err, size_t err_len);
+struct np_http_config {
+	const char *listen;	/* "127.0.0.1:8080", "[::1]:8080"; port 0: any */
+	const char *token;	/* what changing calls must show; NULL: none may be made */
+	const char *const *proxies;	/* CIDRs ("10.0.0.0/8", "::1/128") whose
+					 * X-Forwarded-For or Forwarded names the client */
+	unsigned n_proxies;
+	struct np_http_calls calls;
+	const struct np_http_asset *assets;	/* served for GET of other paths */
+	unsigned n_assets;
+};
+
+/* Listen and serve; NULL with a message in err. */
+struct np_http *np_http_open(const struct np_http_config *cfg, char *err, size_t err_len);
 
 /* The port it listens on. */
 unsigned np_http_port(const struct np_http *h);
 
-/* Answer what is queued (on the logger); cheap when nothing is. */
-void np_http_poll(struct np_http *h, np_http_answer_fn fn, void *ctx);
+/*
+ * On the logger: answer at most max queued requests (the logger asks for
+ * one between bursts of records, all when it has nothing else to do), and
+ * wake the /api/events readers if records came. Cheap when nothing is
+ * queued. Returns the number answered.
+ */
+unsigned np_http_poll(struct np_http *h, unsigned max);
+
+/*
+ * On the logger: one record for /api/events, as the JSON object --json
+ * writes (len bytes, a final newline left out). The oldest of the
+ * NP_HTTP_EVENTS kept makes room; a reader that had not sent it yet is
+ * told how many it lost.
+ */
+void np_http_event(struct np_http *h, const char *json, size_t len);
 
 /* Requests answered, and refused for lack of room or time. */
 void np_http_counts(const struct np_http *h, unsigned long long *answered,

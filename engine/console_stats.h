@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the web console remembers of the records the logger writes (with
+ * --http only), kept on the logger, bounded, and read there when it answers:
+ *   - records per kind since start, and per second for the last
+ *     NP_CS_RATE_SECONDS seconds of packet time;
+ *   - per minute of packet time, for the last NP_CS_MINUTES: how often each
+ *     OS (SYN, SYN+ACK), HTTP client and server, TLS client, link type and
+ *     distance was seen;
+ *   - the raw signatures the database does not name, with counts and
+ *     example hosts (up to NP_CS_UNKNOWN_MAX of them);
+ *   - how often each database signature matched, since start;
+ *   - the last NP_CS_RECENT SYN, SYN+ACK and TLS observations, with what
+ *     matching needs, for another database to be tried on them.
+ * "Now" is the newest record's packet time, so a capture read with -r
+ * shows its own last minutes.
+ */
+#ifndef NP_CONSOLE_STATS_H
+#define NP_CONSOLE_STATS_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "db.h"
+#include "record.h"
+
+#define NP_CS_RATE_SECONDS 300
+#define NP_CS_MINUTES 15
+#define NP_CS_TOP 10		/* entries a distribution shows */
+#define NP_CS_UNKNOWN_MAX 4096
+#define NP_CS_UNKNOWN_SHOWN 200
+#define NP_CS_HITS_MAX 8192
+#define NP_CS_HITS_SHOWN 500
+#define NP_CS_RECENT 4096
+#define NP_CS_EXAMPLES 3	/* example hosts of an unknown signature */
+
+struct np_console_stats;
+
+struct np_console_stats *np_console_stats_new(void);
+void np_console_stats_free(struct np_console_stats *cs);
+
+/* One record (names resolved, tail as the logger has it). */
+void np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r,
+			  const char *tail);
+
+/* /api/stats's "kinds", "rate" and "top", set into o. */
+void np_console_stats_summary(const struct np_console_stats *cs, json_t *o);
+
+/* /api/unknown's answer. */
+json_t *np_console_stats_unknown(const struct np_console_stats *cs);
+
+/* /api/db's "hits", most matched first. */
+json_t *np_console_stats_hits(const struct np_console_stats *cs);
+
+/*
+ * /api/db/compare's answer: the recent observations matched against db,
+ * with the answers that would change (label then and now), grouped.
+ */
+json_t *np_console_stats_compare(const struct np_console_stats *cs, const struct np_db *db);
+
+#endif /* NP_CONSOLE_STATS_H */
