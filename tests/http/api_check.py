@@ -194,7 +194,7 @@ def main():
             cases = [("/api/host/192.0.2.254", "GET", 404, "an unknown host"),
                      ("/api/host/not-an-address", "GET", 400, "a bad address"),
                      ("/api/nothing", "GET", 404, "an unknown API"),
-                     ("/index.html", "GET", 404, "no page yet"),
+                     ("/no-such-page.html", "GET", 404, "an unknown page"),
                      ("/api/stats", "PUT", 405, "another method"),
                      ("/api/host/" + "1" * 600, "GET", 414, "a path too long")]
             for path, method, want, what in cases:
