@@ -275,7 +275,8 @@ np_logger_flush(struct np_logger *lg)
  */
 #define NP_LOGGER_IDLE_SPINS 256
 #define NP_LOGGER_NAP_NS 50000
-#define NP_LOGGER_HTTP_IDLE 4	/* console answers per pass with nothing else to do */
+#define NP_LOGGER_HTTP_BUSY_US 50	/* console answers between bursts: one, then more */
+#define NP_LOGGER_HTTP_IDLE_US 1000	/* for this long; with nothing else to do, this */
 
 void
 np_logger_run(struct np_logger *lg)
@@ -295,7 +296,7 @@ np_logger_run(struct np_logger *lg)
 				break;
 			if (lg->api)
 				np_api_poll(lg->api, lg->hosts, 0);
-			np_http_poll(lg->http, NP_LOGGER_HTTP_IDLE);
+			np_http_poll(lg->http, NP_LOGGER_HTTP_IDLE_US);
 			np_engine_idle(&empty, NP_LOGGER_IDLE_SPINS, NP_LOGGER_NAP_NS);
 			continue;
 		}
@@ -303,7 +304,7 @@ np_logger_run(struct np_logger *lg)
 		if (++busy % 64 == 0) {	/* queries wait at most 64 bursts */
 			if (lg->api)
 				np_api_poll(lg->api, lg->hosts, 0);
-			np_http_poll(lg->http, 1);
+			np_http_poll(lg->http, NP_LOGGER_HTTP_BUSY_US);
 		}
 	}
 	np_logger_flush(lg);

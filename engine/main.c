@@ -675,7 +675,7 @@ main(int argc, char **argv)
 				np_api_poll(e.api, e.lg.hosts, e.lg.http ? 1 : 20);
 			else
 				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
-			np_http_poll(e.lg.http, NP_HTTP_QUEUE_MAX);
+			np_http_poll(e.lg.http, UINT64_MAX);
 			np_logger_reopen_if_asked(&e.lg);
 		}
 	}

@@ -678,9 +678,53 @@ wake_readers(struct events *ev)
 	pthread_mutex_unlock(&ev->lock);
 }
 
-unsigned
-np_http_poll(struct np_http *h, unsigned max)
+/* Do a and b ask the same, whoever asks? */
+static bool
+same_question(const struct np_http *h, const struct request *a, const struct request *b)
 {
+	return !a->ask.change && !b->ask.change && !strcmp(a->path, b->path) &&
+	       (a->ask.arg ? b->ask.arg && !strcmp(a->ask.arg, b->ask.arg) : !b->ask.arg) &&
+	       h->calls.shared && h->calls.shared(h->calls.ctx, &a->ask);
+}
+
+/*
+ * Under the lock: the queued requests that ask what r asked get copies of
+ * its answer, made from the same state at the same moment (a thousand
+ * dashboards polling /api/stats cost one answer).
+ */
+static void
+share_answer(struct np_http *h, const struct request *r)
+{
+	for (unsigned i = 0; r->body && i < h->n_queued;) {
+		struct request *q = h->queue[i];
+
+		if (!same_question(h, r, q) || !(q->body = malloc(r->len))) {
+			i++;
+			continue;
+		}
+		memcpy(q->body, r->body, r->len);
+		q->len = r->len;
+		q->status = r->status;
+		q->state = DONE;
+		memmove(&h->queue[i], &h->queue[i + 1], (h->n_queued - i - 1) * sizeof(h->queue[0]));
+		h->n_queued--;
+		atomic_store(&h->pending, h->n_queued);
+	}
+}
+
+static uint64_t
+monotonic_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
+}
+
+unsigned
+np_http_poll(struct np_http *h, uint64_t budget_us)
+{
+	uint64_t start = 0;
 	unsigned n = 0;
 
 	if (!h)
@@ -688,8 +732,9 @@ np_http_poll(struct np_http *h, unsigned max)
 	wake_readers(&h->ev);
 	if (!atomic_load_explicit(&h->pending, memory_order_relaxed))
 		return 0;
+	start = monotonic_us();
 	pthread_mutex_lock(&h->lock);
-	while (h->n_queued && n < max) {
+	while (h->n_queued && (!n || monotonic_us() - start < budget_us)) {
 		struct request *r = h->queue[0];
 
 		memmove(&h->queue[0], &h->queue[1], (h->n_queued - 1) * sizeof(h->queue[0]));
@@ -701,6 +746,7 @@ np_http_poll(struct np_http *h, unsigned max)
 		n++;
 		pthread_mutex_lock(&h->lock);
 		r->state = DONE;
+		share_answer(h, r);
 		pthread_cond_broadcast(&h->done);
 	}
 	pthread_mutex_unlock(&h->lock);

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define NP_HTTP_MAX_CONNECTIONS 2048
 #define NP_HTTP_MAX_PER_CLIENT 16
@@ -70,6 +71,12 @@ struct np_http_calls {
 	unsigned (*prepare)(void *ctx, struct np_http_ask *q, char **body, size_t *len);
 	/* Optional: let go of q->prepared, after the answer. */
 	void (*release)(void *ctx, struct np_http_ask *q);
+	/*
+	 * Optional: does q's answer depend only on its path and argument (not
+	 * on who asks)? Then requests queued for the same get copies of one
+	 * answer.
+	 */
+	bool (*shared)(void *ctx, const struct np_http_ask *q);
 	void *ctx;
 };
 
@@ -91,12 +98,13 @@ struct np_http *np_http_open(const struct np_http_config *cfg, char *err, size_t
 unsigned np_http_port(const struct np_http *h);
 
 /*
- * On the logger: answer at most max queued requests (the logger asks for
- * one between bursts of records, all when it has nothing else to do), and
- * wake the /api/events readers if records came. Cheap when nothing is
- * queued. Returns the number answered.
+ * On the logger: answer the queued requests, the first one and then more
+ * while less than budget_us microseconds have gone (the logger gives a
+ * short budget between bursts of records, a longer one when it has nothing
+ * else to do), and wake the /api/events readers if records came. Cheap
+ * when nothing is queued. Returns the number answered.
  */
-unsigned np_http_poll(struct np_http *h, unsigned max);
+unsigned np_http_poll(struct np_http *h, uint64_t budget_us);
 
 /*
  * On the logger: one record for /api/events, as the JSON object --json
