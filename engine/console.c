@@ -3,7 +3,8 @@
  * The web console's answers (console.h):
  *   /api/stats        the workers' counters, each and summed, records written,
  *                     hosts known, the database generation;
- *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown);
+ *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown),
+ *                     and the host's last raw signatures and full labels;
  *   /api/hosts?q=     hosts by address prefix or label (np_api_hosts_json);
  *   /api/db           the database in use: files, generation, reloads, sizes;
  *   /api/me           the requester's own host (/api/host's answer for the
@@ -18,6 +19,7 @@
  * A GET of a changing call, or a POST of a reading one, is 405.
  * (/api/events, the record stream, is the server's own: http_server.h.)
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -197,12 +199,33 @@ error(const char *why)
 	return json_pack("{s:s}", "error", why);
 }
 
+/*
+ * What the query socket answers for a host, and the last raw signatures and
+ * full labels the console kept of it ("signatures"); NULL: not an address.
+ */
+static json_t *
+host(const struct np_logger *lg, const char *addr, bool *found)
+{
+	json_t *o = np_api_host_json(lg->hosts, addr, found), *sigs = NULL;
+	uint8_t a[16] = { 0 };
+
+	if (o && lg->console) {
+		if (inet_pton(AF_INET, addr, a) == 1)
+			sigs = np_console_stats_host(lg->console, 4, a);
+		else if (inet_pton(AF_INET6, addr, a) == 1)
+			sigs = np_console_stats_host(lg->console, 6, a);
+	}
+	if (o)
+		json_object_set_new(o, "signatures", sigs ? sigs : json_object());
+	return o;
+}
+
 /* The requester's own host: /api/host's answer for the address it asks from. */
 static json_t *
 me(const struct np_logger *lg, const struct np_http_ask *q, unsigned *status)
 {
 	bool found = false;
-	json_t *o = np_api_host_json(lg->hosts, q->client, &found);
+	json_t *o = host(lg, q->client, &found);
 
 	if (!o) {
 		*status = 500;
@@ -338,7 +361,7 @@ answer(void *ctx, const struct np_http_ask *q, char **body, size_t *len)
 	} else if (!strncmp(path, "/api/host/", 10)) {
 		bool found = false;
 
-		if (!(o = np_api_host_json(lg->hosts, path + 10, &found))) {
+		if (!(o = host(lg, path + 10, &found))) {
 			status = 400;
 			o = error("not an IPv4 or IPv6 address");
 		} else if (!found) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr_table.h"
 #include "console_stats.h"
 #include "format.h"
 #include "matcher.h"
@@ -77,6 +78,23 @@ struct recent {
 	char sig[RAW_SIG_MAX];
 };
 
+/* The kinds of signature a host's last is kept of. */
+enum host_sig { HS_SYN, HS_SYNACK, HS_HTTP_REQ, HS_HTTP_RESP, HS_TLS_CLIENT, HS_TLS_SERVER,
+		HS_COUNT };
+
+static const char *const host_sig_names[HS_COUNT] = {
+	"syn", "syn+ack", "http request", "http response", "tls client", "tls server",
+};
+
+struct seen_host {
+	struct np_addr_node node;	/* address, age order */
+	struct {
+		char *sig;	/* malloc'd; NULL: none seen */
+		char *label;	/* malloc'd; NULL: unnamed */
+		uint64_t seen_us;
+	} last[HS_COUNT];
+};
+
 struct np_console_stats {
 	uint64_t kinds[NP_REC_KIND_COUNT];
 	uint64_t newest_s;
@@ -91,6 +109,7 @@ struct np_console_stats {
 	uint64_t hits_overflow;
 	struct recent recent[NP_CS_RECENT];
 	uint64_t n_recent;
+	struct np_addr_table hosts;	/* struct seen_host */
 };
 
 static uint64_t
@@ -104,7 +123,23 @@ hash_str(uint64_t h, const char *s)
 struct np_console_stats *
 np_console_stats_new(void)
 {
-	return calloc(1, sizeof(struct np_console_stats));
+	struct np_console_stats *cs = calloc(1, sizeof(*cs));
+
+	if (cs && np_addr_table_init(&cs->hosts, NP_CS_HOSTS, sizeof(struct seen_host))) {
+		free(cs);
+		return NULL;
+	}
+	return cs;
+}
+
+static void
+forget_host(struct np_console_stats *cs, struct seen_host *h)
+{
+	for (unsigned k = 0; k < HS_COUNT; k++) {
+		free(h->last[k].sig);
+		free(h->last[k].label);
+	}
+	np_addr_remove(&cs->hosts, &h->node);
 }
 
 void
@@ -116,6 +151,9 @@ np_console_stats_free(struct np_console_stats *cs)
 		free(cs->unknown[i].sig);
 		free(cs->unknown[i].software);
 	}
+	while (cs->hosts.count)
+		forget_host(cs, (struct seen_host *)np_addr_at(&cs->hosts, cs->hosts.oldest));
+	np_addr_table_fini(&cs->hosts);
 	free(cs);
 }
 
@@ -356,6 +394,55 @@ http_software(const char *sig)
 	return NULL;
 }
 
+/* The record's subject's last signature of its kind: sig, and its label. */
+static void
+keep_host_sig(struct np_console_stats *cs, const struct np_rec *r, enum host_sig k,
+	      const char *sig)
+{
+	const uint8_t *addr = r->to_srv ? r->cli : r->srv;
+	struct seen_host *h = (struct seen_host *)np_addr_find(&cs->hosts, addr, r->ip_ver);
+	char *copy = strdup(sig), *label = r->names.label ? strdup(r->names.label) : NULL;
+
+	if (!copy || (r->names.label && !label))
+		goto fail;
+	if (!h) {
+		if (cs->hosts.count == cs->hosts.cap)	/* the least recently seen makes room */
+			forget_host(cs, (struct seen_host *)np_addr_at(&cs->hosts, cs->hosts.oldest));
+		if (!(h = (struct seen_host *)np_addr_insert(&cs->hosts, addr, r->ip_ver)))
+			goto fail;
+	} else {
+		np_addr_touch(&cs->hosts, &h->node);
+	}
+	free(h->last[k].sig);
+	free(h->last[k].label);
+	h->last[k].sig = copy;
+	h->last[k].label = label;
+	h->last[k].seen_us = r->ts_us;
+	return;
+fail:
+	free(copy);
+	free(label);
+}
+
+json_t *
+np_console_stats_host(const struct np_console_stats *cs, uint8_t ip_ver, const uint8_t *addr)
+{
+	const struct seen_host *h =
+		(const struct seen_host *)np_addr_lookup(&cs->hosts, addr, ip_ver);
+	json_t *o;
+
+	if (!h)
+		return NULL;
+	o = json_object();
+	for (unsigned k = 0; k < HS_COUNT; k++)
+		if (h->last[k].sig)
+			json_object_set_new(o, host_sig_names[k], json_pack("{s:s, s:s?, s:I}",
+				"sig", h->last[k].sig,
+				"label", h->last[k].label,
+				"seen", (json_int_t)(h->last[k].seen_us / 1000000)));
+	return o;
+}
+
 /* A SYN, SYN+ACK or TLS hello kept for /api/db/compare. */
 static void
 keep_recent(struct np_console_stats *cs, const struct np_rec *r, const char *sig)
@@ -397,6 +484,7 @@ np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r, const 
 			count_unknown(cs, r, db_sig, NULL);
 		}
 		keep_recent(cs, r, sig);
+		keep_host_sig(cs, r, r->kind == NP_REC_SYN ? HS_SYN : HS_SYNACK, sig);
 		break;
 	case NP_REC_HTTP_REQUEST:
 	case NP_REC_HTTP_RESPONSE:
@@ -409,6 +497,9 @@ np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r, const 
 			count_unknown(cs, r, key ? key : tail, sw);
 			free(key);
 		}
+		if (tail)
+			keep_host_sig(cs, r, r->kind == NP_REC_HTTP_REQUEST ? HS_HTTP_REQ : HS_HTTP_RESP,
+				      tail);
 		break;
 	case NP_REC_TLS_CLIENT:
 	case NP_REC_TLS_SERVER:
@@ -417,6 +508,8 @@ np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r, const 
 		else
 			count_unknown(cs, r, r->tls.sig, NULL);
 		keep_recent(cs, r, r->tls.sig);
+		keep_host_sig(cs, r, r->kind == NP_REC_TLS_CLIENT ? HS_TLS_CLIENT : HS_TLS_SERVER,
+			      r->tls.sig);
 		break;
 	default:
 		break;

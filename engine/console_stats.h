@@ -11,7 +11,11 @@
  *     example hosts (up to NP_CS_UNKNOWN_MAX of them);
  *   - how often each database signature matched, since start;
  *   - the last NP_CS_RECENT SYN, SYN+ACK and TLS observations, with what
- *     matching needs, for another database to be tried on them.
+ *     matching needs, for another database to be tried on them;
+ *   - per host (the NP_CS_HOSTS most recently seen), its last raw
+ *     signature and full label of each kind
+ *     (SYN, SYN+ACK, HTTP request and response, TLS client and server),
+ *     which the host table (p0f's, 31-character names) does not keep.
  * "Now" is the newest record's packet time, so a capture read with -r
  * shows its own last minutes.
  */
@@ -34,6 +38,7 @@
 #define NP_CS_HITS_SHOWN 500
 #define NP_CS_RECENT 4096
 #define NP_CS_EXAMPLES 3	/* example hosts of an unknown signature */
+#define NP_CS_HOSTS 16384	/* hosts whose last signatures are kept */
 
 struct np_console_stats;
 
@@ -46,6 +51,13 @@ void np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r,
 
 /* /api/stats's "kinds", "rate" and "top", set into o. */
 void np_console_stats_summary(const struct np_console_stats *cs, json_t *o);
+
+/*
+ * A host's last signatures, {"syn": {"sig": ..., "label": ..., "seen": s}, ...},
+ * or NULL when none is kept for that address (ip_ver 4: 4 bytes).
+ */
+json_t *np_console_stats_host(const struct np_console_stats *cs, uint8_t ip_ver,
+			      const uint8_t *addr);
 
 /* /api/unknown's answer. */
 json_t *np_console_stats_unknown(const struct np_console_stats *cs);

@@ -195,8 +195,23 @@ const HOST_ORDER = ['addr', 'os', 'distance', 'uptime_min', 'uptime_modulo_days'
   'link', 'language', 'last_nat', 'last_chg', 'nat_reasons', 'chg_reasons', 'reasons',
   'last_seen', 'first_seen', 'total_conn', 'bad_sw'];
 
+/* The host's last signature of each kind, with its full label: a table. */
+function signaturesTable(sigs) {
+  const {table: t, body} = table(['kind', 'label', 'raw signature', 'seen'], 'host-signatures',
+    'grid signatures');
+  for (const [kind, s] of Object.entries(sigs).filter(([, s]) => isObj(s))) {
+    body.appendChild(el('tr', null, td(kind), td(s.label === null ? 'unknown' : s.label),
+      el('td', {class: 'sigcell'}, code(s.sig)), el('td', null, timeNode(s.seen))));
+  }
+  return body.children.length ? el('div', null, el('h3', {text: 'Last signatures'}), t) : null;
+}
+
+/* Keys a host view leaves out of its field list: shown apart, or not the host's. */
+const HOST_APART = ['signatures', 'via_proxy'];
+
 function hostView(obj) {
-  const sigKeys = Object.keys(obj).filter((k) => !HOST_ORDER.includes(k) && /sig/.test(k));
+  const fields = Object.fromEntries(Object.entries(obj).filter(([k]) => !HOST_APART.includes(k)));
+  const sigKeys = Object.keys(fields).filter((k) => !HOST_ORDER.includes(k) && /sig/.test(k));
   const summary = el('p', {class: 'summary'},
     ['os', 'http', 'tls'].map((k) => {
       const v = k === 'tls' && isObj(obj.tls) ? obj.tls.app : obj[k];
@@ -204,7 +219,8 @@ function hostView(obj) {
       return t ? el('span', {class: 'badge'}, el('b', {text: k.toUpperCase() + ' '}), t) : null;
     }));
   return el('div', {class: 'host'}, summary,
-    renderDL(obj, HOST_ORDER.concat(sigKeys), 0, 'host-fields'));
+    isObj(obj.signatures) ? signaturesTable(obj.signatures) : null,
+    renderDL(fields, HOST_ORDER.concat(sigKeys), 0, 'host-fields'));
 }
 
 /* ---- API -------------------------------------------------------------- */

@@ -115,14 +115,31 @@ def main():
                   % (read, stats["hosts"]))
 
             addrs = sorted({a for ln in lines for a in re.findall(r"\|(?:cli|srv)=([^|/]+)/", ln)})
-            same = 0
+            last = {}	# (addr, kind): (raw_sig, label) of its last such record in the log
+            for ln in lines:
+                f = dict(kv.split("=", 1) for kv in ln.split("] ", 1)[1].split("|") if "=" in kv)
+                if f.get("mod") in ("syn", "syn+ack", "http request", "http response", "tls client",
+                                    "tls server"):
+                    who = f["cli" if f["subj"] == "cli" else "srv"].rsplit("/", 1)[0]
+                    label = f.get("os", f.get("app"))
+                    sig = f.get("raw_sig") or f.get("ja4") or f.get("ja3s")
+                    last[(who, f["mod"])] = (sig, None if label == "???" else label)
+            same = sigs_same = 0
             for a in addrs:
                 status, _, body = get(port, "/api/host/" + a)
-                if status == 200 and json.loads(body) == sock_json(sock, a):
+                got = json.loads(body) if status == 200 else {}
+                sigs = got.pop("signatures", None)
+                if got == sock_json(sock, a):
                     same += 1
+                want = {k: v for (who, k), v in last.items() if who == a}
+                if sigs is not None and {k: (v["sig"], v["label"]) for k, v in sigs.items()} == want:
+                    sigs_same += 1
             check(addrs and same == len(addrs),
                   "/api/host/ADDR equals the query socket's JSON for all %d hosts of the log (%d)"
                   % (len(addrs), same))
+            check(sigs_same == len(addrs),
+                  "and its signatures are each kind's last raw signature and label in the log "
+                  "(%d of %d hosts)" % (sigs_same, len(addrs)))
 
             status, _, body = get(port, "/api/hosts")
             found = json.loads(body) if status == 200 else {"hosts": []}
@@ -130,7 +147,8 @@ def main():
             seen = [h["last_seen"] for h in hosts]
             check(status == 200 and len(hosts) == min(100, len(addrs)) and
                   found["more"] == (len(addrs) > 100) and seen == sorted(seen, reverse=True) and
-                  all(h == json.loads(get(port, "/api/host/" + h["addr"])[2]) for h in hosts[:20]),
+                  all(dict(h, signatures=None) == dict(json.loads(get(port, "/api/host/" + h["addr"])[2]),
+                                                       signatures=None) for h in hosts[:20]),
                   "/api/hosts: %d of %d hosts, the most recent first, each as /api/host gives it"
                   % (len(hosts), len(addrs)))
             prefixes = {}
