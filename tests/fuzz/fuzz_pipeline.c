@@ -5,7 +5,10 @@
  * collection, TLS/QUIC/DTLS hello tracking and reassembly, matching
  * against the bundled p0f.fp + tls.fp, hosts, uptime, NAT scores), every
  * record it emits formatted by every output (fuzz_common.c), and the query
- * API asked about the hosts those records name. The tables are tiny (the
+ * API asked about the hosts those records name; the web console's memory of
+ * the records (engine/console_stats.c) answers its calls, and its database
+ * experiment run with the database in use changes no answer (the fields a
+ * TCP record carries are all the matcher read). The tables are tiny (the
  * TLS reassembly pool too, through fuzz_common.c's link-time wrap) and
  * expiry can run on every frame, so eviction, pool-empty and expiry paths
  * run on short inputs. Each input starts from a fresh pipeline, so a
@@ -42,6 +45,7 @@
 
 #include <openssl/evp.h>
 
+#include "console_stats.h"
 #include "db.h"
 #include "fuzz_common.h"
 #include "packet.h"
@@ -73,6 +77,7 @@ static unsigned g_n_flows;
 static int g_dlts[64];
 static unsigned g_n_dlts;
 static struct np_pipeline g_p;		/* big (an observation's tails): not on the stack */
+static struct np_console_stats *g_cs;	/* a fresh one each input */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -201,6 +206,30 @@ emit(void *ctx, const struct np_rec *r, const char *tail)
 {
 	(void)ctx;
 	np_fuzz_format_record(r, tail);
+	np_console_stats_see(g_cs, r, tail);
+}
+
+/* The console's answers on what it saw: JSON, and nothing changed by the same database. */
+static void
+console_answers(void)
+{
+	json_t *o = json_object(), *u = np_console_stats_unknown(g_cs),
+	       *hits = np_console_stats_hits(g_cs), *cmp = np_console_stats_compare(g_cs, g_db);
+	char *text;
+
+	np_console_stats_summary(g_cs, o);
+	NP_FUZZ_CHECK(o && u && hits && cmp, "console answer missing");
+	json_object_set_new(o, "unknown", u);
+	json_object_set_new(o, "hits", hits);
+	json_object_set(o, "compare", cmp);
+	text = json_dumps(o, JSON_COMPACT);
+	NP_FUZZ_CHECK(text != NULL, "console answer not JSON");
+	NP_FUZZ_CHECK(json_integer_value(json_object_get(cmp, "changed")) == 0,
+		      "the database in use, tried again, changes answers: %s",
+		      text);
+	free(text);
+	json_decref(cmp);
+	json_decref(o);
 }
 
 static uint32_t
@@ -236,6 +265,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	np_fuzz_query_seen(NULL);
 	g_n_flows = 0;
+	NP_FUZZ_CHECK((g_cs = np_console_stats_new()) != NULL, "out of memory");
 	size_t off = HDR_LEN;
 	for (unsigned n = 0; off + 3 <= size && n < MAX_FRAMES; n++) {
 		uint8_t step = data[off];
@@ -265,6 +295,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	NP_FUZZ_CHECK(np_pipeline_parsed(p) <= np_pipeline_frames(p), "parsed %llu of %llu frames",
 		      (unsigned long long)np_pipeline_parsed(p), (unsigned long long)np_pipeline_frames(p));
 	np_pipeline_fini(p);
+	console_answers();
+	np_console_stats_free(g_cs);
 	np_fuzz_report_records("records");
 	return 0;
 }
