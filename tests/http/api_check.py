@@ -38,16 +38,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from np_run import capture_path, stop  # noqa: E402
 from tap import check, finish  # noqa: E402
-
-
-def wait_for(path, pattern, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        m = re.search(pattern, open(path, errors="replace").read())
-        if m:
-            return m
-        time.sleep(0.02)
-    return None
+from records import wait_for  # noqa: E402
 
 
 def get(port, path, method="GET", headers=None, body=None):

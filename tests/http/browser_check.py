@@ -69,6 +69,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "common"))
 import cdp  # noqa: E402
 from np_run import stop  # noqa: E402
 from tap import check, finish  # noqa: E402
+from records import label_of, sig_of, subject_ip, wait_for  # noqa: E402
 
 CAPTURES = [os.path.join(HERE, "..", "captures", c)
             for c in ("ndpi__chrome.pcap", "csanders__http_espn.pcap")]
@@ -123,59 +124,17 @@ PAYLOAD_ELEMENTS = """(() => {
 
 # ---- netprint and its records
 
-def wait_re(path, pattern, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        m = re.search(pattern, open(path, errors="replace").read())
-        if m:
-            return m
-        time.sleep(0.05)
-    return None
-
-
 def start(np, args, tmp, name, done=True):
     """netprint with args; (proc, port or None), once it serves (and, with
     done, has read its captures)."""
     err = os.path.join(tmp, name + ".err")
     proc = subprocess.Popen([np] + args, stdout=subprocess.DEVNULL, stderr=open(err, "w"),
                             env=dict(os.environ, TZ="UTC"), cwd=tmp)
-    m = wait_re(err, r"\(port (\d+)\)")
-    ok = m is not None and (not done or wait_re(err, r"capture done") is not None)
+    m = wait_for(err, r"\(port (\d+)\)")
+    ok = m is not None and (not done or wait_for(err, r"capture done") is not None)
     check(ok, "netprint %s serves the console (%s)"
           % (name, "port %s" % m.group(1) if ok else open(err).read()[-300:]))
     return proc, int(m.group(1)) if ok else None
-
-
-def label_of(r):
-    m = r.get("os") or r.get("app")
-    if not m:
-        return None
-    return m["name"] + (" " + m["flavor"] if m.get("flavor") else "")
-
-
-def subject_ip(r):
-    return r["client" if r["subject"] == "client" else "server"]["ip"]
-
-
-def sig_of(r):
-    """The signature /api/unknown counts a record by (console_check.py's)."""
-    if r["mod"] in ("syn", "syn+ack"):
-        ver, ttl, rest = r["raw_sig"].split(":", 2)
-        seen, _, dist = ttl.partition("+")
-        return ":".join((ver, str(int(seen) + int(dist)) if dist.isdigit() else seen, rest))
-    if r["mod"].startswith("http"):
-        depth, colons = 0, 0
-        for i, ch in enumerate(r["raw_sig"]):
-            depth += ch == "["
-            depth -= ch == "]" and depth > 0
-            if ch == ":" and not depth:
-                colons += 1
-                if colons == 3:
-                    return r["raw_sig"][:i]
-        return r["raw_sig"]
-    if r["mod"] == "tls client":
-        return r["tls"]["ja4"]
-    return r["tls"]["ja3s"]["hash"]
 
 
 def num(n):

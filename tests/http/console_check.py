@@ -48,22 +48,13 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from np_run import capture_path, stop  # noqa: E402
 from tap import check, finish  # noqa: E402
+from records import label_of, sig_of, subject_ip, wait_for  # noqa: E402
 
 HTTP_KINDS = ("syn", "syn+ack", "http request", "http response", "tls client", "tls server")
 SECTION = {"syn": "tcp:request", "syn+ack": "tcp:response", "http request": "http:request",
            "http response": "http:response", "tls client": "tls:client",
            "tls server": "tls:server"}
 TOKEN = "console-check-token-0123456789"
-
-
-def wait_for(path, pattern, timeout=60.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        m = re.search(pattern, open(path, errors="replace").read())
-        if m:
-            return m
-        time.sleep(0.02)
-    return None
 
 
 def request(port, path, method="GET", headers=None, src="127.0.0.1", timeout=30):
@@ -100,41 +91,6 @@ def request(port, path, method="GET", headers=None, src="127.0.0.1", timeout=30)
 def api(port, path, **kw):
     status, _, body = request(port, path, **kw)
     return status, json.loads(body) if body else None
-
-
-def label_of(r):
-    m = r.get("os") or r.get("app")
-    if not m:
-        return None
-    return m["name"] + (" " + m["flavor"] if m.get("flavor") else "")
-
-
-def sig_of(r):
-    """The signature a record is counted by as unknown: TCP's in the
-    database's form (the initial TTL without "+distance")."""
-    if r["mod"] in ("syn", "syn+ack"):
-        ver, ttl, rest = r["raw_sig"].split(":", 2)
-        seen, _, dist = ttl.partition("+")
-        return ":".join((ver, str(int(seen) + int(dist)) if dist.isdigit() else seen, rest))
-    if r["mod"].startswith("http"):	# without the software field
-        depth, colons = 0, 0
-        for i, ch in enumerate(r["raw_sig"]):
-            depth += ch == "["
-            depth -= ch == "]" and depth > 0
-            if ch == ":" and not depth:
-                colons += 1
-                if colons == 3:
-                    return r["raw_sig"][:i]
-        return r["raw_sig"]
-    if r["mod"] == "tls client":
-        return r["tls"]["ja4"]
-    if r["mod"] == "tls server":
-        return r["tls"]["ja3s"]["hash"]
-    return r["raw_sig"]
-
-
-def subject_ip(r):
-    return r["client" if r["subject"] == "client" else "server"]["ip"]
 
 
 class SSE:
