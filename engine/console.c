@@ -4,7 +4,8 @@
  *   /api/stats        the workers' counters, each and summed, records written,
  *                     hosts known, the database generation;
  *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown),
- *                     and the host's last raw signatures and full labels;
+ *                     and the console's memory of it: its last raw signatures
+ *                     and full labels, OS over time, change reasons, clock;
  *   /api/hosts?q=     hosts by address prefix or label (np_api_hosts_json);
  *   /api/db           the database in use: files, generation, reloads, sizes;
  *   /api/me           the requester's own host (/api/host's answer for the
@@ -200,23 +201,21 @@ error(const char *why)
 }
 
 /*
- * What the query socket answers for a host, and the last raw signatures and
- * full labels the console kept of it ("signatures"); NULL: not an address.
+ * What the query socket answers for a host, and what the console kept of
+ * it (np_console_stats_host()); NULL: not an address.
  */
 static json_t *
 host(const struct np_logger *lg, const char *addr, bool *found)
 {
-	json_t *o = np_api_host_json(lg->hosts, addr, found), *sigs = NULL;
+	json_t *o = np_api_host_json(lg->hosts, addr, found);
 	uint8_t a[16] = { 0 };
 
 	if (o && lg->console) {
 		if (inet_pton(AF_INET, addr, a) == 1)
-			sigs = np_console_stats_host(lg->console, 4, a);
+			np_console_stats_host(lg->console, 4, a, o);
 		else if (inet_pton(AF_INET6, addr, a) == 1)
-			sigs = np_console_stats_host(lg->console, 6, a);
+			np_console_stats_host(lg->console, 6, a, o);
 	}
-	if (o)
-		json_object_set_new(o, "signatures", sigs ? sigs : json_object());
 	return o;
 }
 

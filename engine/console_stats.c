@@ -86,6 +86,8 @@ static const char *const host_sig_names[HS_COUNT] = {
 	"syn", "syn+ack", "http request", "http response", "tls client", "tls server",
 };
 
+#define OS_HISTORY 8	/* the OS labels a host's SYNs changed to, last first out */
+
 struct seen_host {
 	struct np_addr_node node;	/* address, age order */
 	struct {
@@ -93,6 +95,20 @@ struct seen_host {
 		char *label;	/* malloc'd; NULL: unnamed */
 		uint64_t seen_us;
 	} last[HS_COUNT];
+	struct {
+		char *label;	/* malloc'd */
+		uint64_t first_us, last_us;
+	} os[OS_HISTORY];	/* oldest first */
+	unsigned n_os;
+	struct {
+		uint16_t reasons;	/* NP_NAT_* */
+		uint64_t seen_us;	/* 0: never */
+	} nat[2];		/* [0] ip sharing, [1] host change */
+	struct {
+		uint32_t up_min, mod_days;
+		double freq;
+		uint64_t seen_us;	/* 0: never */
+	} clock;
 };
 
 struct np_console_stats {
@@ -139,6 +155,8 @@ forget_host(struct np_console_stats *cs, struct seen_host *h)
 		free(h->last[k].sig);
 		free(h->last[k].label);
 	}
+	for (unsigned i = 0; i < h->n_os; i++)
+		free(h->os[i].label);
 	np_addr_remove(&cs->hosts, &h->node);
 }
 
@@ -394,53 +412,124 @@ http_software(const char *sig)
 	return NULL;
 }
 
-/* The record's subject's last signature of its kind: sig, and its label. */
+/* The console's entry for the record's subject, the most recently seen now. */
+static struct seen_host *
+seen_host_of(struct np_console_stats *cs, const struct np_rec *r)
+{
+	const uint8_t *addr = r->to_srv ? r->cli : r->srv;
+	struct seen_host *h = (struct seen_host *)np_addr_find(&cs->hosts, addr, r->ip_ver);
+
+	if (h) {
+		np_addr_touch(&cs->hosts, &h->node);
+		return h;
+	}
+	if (cs->hosts.count == cs->hosts.cap)	/* the least recently seen makes room */
+		forget_host(cs, (struct seen_host *)np_addr_at(&cs->hosts, cs->hosts.oldest));
+	return (struct seen_host *)np_addr_insert(&cs->hosts, addr, r->ip_ver);
+}
+
+/* The subject's last signature of its kind: sig, and its label. */
 static void
 keep_host_sig(struct np_console_stats *cs, const struct np_rec *r, enum host_sig k,
 	      const char *sig)
 {
-	const uint8_t *addr = r->to_srv ? r->cli : r->srv;
-	struct seen_host *h = (struct seen_host *)np_addr_find(&cs->hosts, addr, r->ip_ver);
 	char *copy = strdup(sig), *label = r->names.label ? strdup(r->names.label) : NULL;
+	struct seen_host *h;
 
-	if (!copy || (r->names.label && !label))
-		goto fail;
-	if (!h) {
-		if (cs->hosts.count == cs->hosts.cap)	/* the least recently seen makes room */
-			forget_host(cs, (struct seen_host *)np_addr_at(&cs->hosts, cs->hosts.oldest));
-		if (!(h = (struct seen_host *)np_addr_insert(&cs->hosts, addr, r->ip_ver)))
-			goto fail;
-	} else {
-		np_addr_touch(&cs->hosts, &h->node);
+	if (!copy || (r->names.label && !label) || !(h = seen_host_of(cs, r))) {
+		free(copy);
+		free(label);
+		return;
 	}
 	free(h->last[k].sig);
 	free(h->last[k].label);
 	h->last[k].sig = copy;
 	h->last[k].label = label;
 	h->last[k].seen_us = r->ts_us;
-	return;
-fail:
-	free(copy);
-	free(label);
 }
 
-json_t *
-np_console_stats_host(const struct np_console_stats *cs, uint8_t ip_ver, const uint8_t *addr)
+/* A SYN's OS label: the host's history grows when it changes. */
+static void
+keep_os(struct np_console_stats *cs, const struct np_rec *r)
+{
+	struct seen_host *h = seen_host_of(cs, r);
+	char *label;
+
+	if (!h || !r->names.label)
+		return;
+	if (h->n_os && !strcmp(h->os[h->n_os - 1].label, r->names.label)) {
+		h->os[h->n_os - 1].last_us = r->ts_us;
+		return;
+	}
+	if (!(label = strdup(r->names.label)))
+		return;
+	if (h->n_os == OS_HISTORY) {
+		free(h->os[0].label);
+		memmove(&h->os[0], &h->os[1], sizeof(h->os[0]) * (OS_HISTORY - 1));
+		h->n_os--;
+	}
+	h->os[h->n_os].label = label;
+	h->os[h->n_os].first_us = h->os[h->n_os].last_us = r->ts_us;
+	h->n_os++;
+}
+
+/* Host change and ip sharing reasons, and the uptime clock, of the subject. */
+static void
+keep_host_facts(struct np_console_stats *cs, const struct np_rec *r)
+{
+	struct seen_host *h = seen_host_of(cs, r);
+
+	if (!h)
+		return;
+	if (r->kind == NP_REC_UPTIME) {
+		h->clock.up_min = r->uptime.up_min;
+		h->clock.mod_days = r->uptime.up_mod_days;
+		h->clock.freq = r->uptime.freq;
+		h->clock.seen_us = r->ts_us;
+	} else {
+		unsigned i = r->kind == NP_REC_HOST_CHANGE;
+
+		h->nat[i].reasons = r->nat.reasons;
+		h->nat[i].seen_us = r->ts_us;
+	}
+}
+
+void
+np_console_stats_host(const struct np_console_stats *cs, uint8_t ip_ver, const uint8_t *addr,
+		      json_t *host)
 {
 	const struct seen_host *h =
 		(const struct seen_host *)np_addr_lookup(&cs->hosts, addr, ip_ver);
-	json_t *o;
+	json_t *sigs = json_object(), *os = json_array(), *changes = json_object();
 
-	if (!h)
-		return NULL;
-	o = json_object();
-	for (unsigned k = 0; k < HS_COUNT; k++)
+	for (unsigned k = 0; h && k < HS_COUNT; k++)
 		if (h->last[k].sig)
-			json_object_set_new(o, host_sig_names[k], json_pack("{s:s, s:s?, s:I}",
-				"sig", h->last[k].sig,
-				"label", h->last[k].label,
+			json_object_set_new(sigs, host_sig_names[k], json_pack("{s:s, s:s?, s:I}",
+				"sig", h->last[k].sig, "label", h->last[k].label,
 				"seen", (json_int_t)(h->last[k].seen_us / 1000000)));
-	return o;
+	for (unsigned i = 0; h && i < h->n_os; i++)
+		json_array_append_new(os, json_pack("{s:s, s:I, s:I}", "label", h->os[i].label,
+			"first_seen", (json_int_t)(h->os[i].first_us / 1000000),
+			"last_seen", (json_int_t)(h->os[i].last_us / 1000000)));
+	for (unsigned i = 0; h && i < 2; i++) {
+		json_t *reasons = json_array();
+
+		if (!h->nat[i].seen_us)
+			continue;
+		for (unsigned b = 0; b < NP_NAT_REASON_COUNT; b++)
+			if (h->nat[i].reasons & (1u << b))
+				json_array_append_new(reasons, json_string(np_nat_reason_names[b]));
+		json_object_set_new(changes, i ? "host change" : "ip sharing",
+				    json_pack("{s:o, s:I}", "reasons", reasons, "seen",
+					      (json_int_t)(h->nat[i].seen_us / 1000000)));
+	}
+	json_object_set_new(host, "signatures", sigs);
+	json_object_set_new(host, "os_history", os);
+	json_object_set_new(host, "changes", changes);
+	json_object_set_new(host, "clock", h && h->clock.seen_us ?
+		json_pack("{s:I, s:I, s:f, s:I}", "uptime_min", (json_int_t)h->clock.up_min,
+			  "modulo_days", (json_int_t)h->clock.mod_days, "frequency_hz", h->clock.freq,
+			  "seen", (json_int_t)(h->clock.seen_us / 1000000)) : json_null());
 }
 
 /* A SYN, SYN+ACK or TLS hello kept for /api/db/compare. */
@@ -485,6 +574,13 @@ np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r, const 
 		}
 		keep_recent(cs, r, sig);
 		keep_host_sig(cs, r, r->kind == NP_REC_SYN ? HS_SYN : HS_SYNACK, sig);
+		if (r->kind == NP_REC_SYN)
+			keep_os(cs, r);
+		break;
+	case NP_REC_UPTIME:
+	case NP_REC_HOST_CHANGE:
+	case NP_REC_IP_SHARING:
+		keep_host_facts(cs, r);
 		break;
 	case NP_REC_HTTP_REQUEST:
 	case NP_REC_HTTP_RESPONSE:

@@ -12,8 +12,10 @@
  *   - how often each database signature matched, since start;
  *   - the last NP_CS_RECENT SYN, SYN+ACK and TLS observations, with what
  *     matching needs, for another database to be tried on them;
- *   - per host (the NP_CS_HOSTS most recently seen), its last raw
- *     signature and full label of each kind
+ *   - per host (the NP_CS_HOSTS most recently seen), the OS labels its
+ *     SYNs had over time, its last host change and ip sharing reasons, its
+ *     last uptime and clock, and its last raw signature and full label of
+ *     each kind
  *     (SYN, SYN+ACK, HTTP request and response, TLS client and server),
  *     which the host table (p0f's, 31-character names) does not keep.
  * "Now" is the newest record's packet time, so a capture read with -r
@@ -53,11 +55,15 @@ void np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r,
 void np_console_stats_summary(const struct np_console_stats *cs, json_t *o);
 
 /*
- * A host's last signatures, {"syn": {"sig": ..., "label": ..., "seen": s}, ...},
- * or NULL when none is kept for that address (ip_ver 4: 4 bytes).
+ * What the console kept of a host (ip_ver 4: 4 bytes of addr), set into the
+ * host's JSON object: "signatures" ({"syn": {"sig", "label", "seen"}, ...}),
+ * "os_history" (the labels its SYNs had, oldest first, with when),
+ * "changes" ({"ip sharing"|"host change": {"reasons", "seen"}}), "clock"
+ * (the last uptime: {"uptime_min", "modulo_days", "frequency_hz", "seen"},
+ * or null). Empty when it kept nothing of that address.
  */
-json_t *np_console_stats_host(const struct np_console_stats *cs, uint8_t ip_ver,
-			      const uint8_t *addr);
+void np_console_stats_host(const struct np_console_stats *cs, uint8_t ip_ver,
+			   const uint8_t *addr, json_t *host);
 
 /* /api/unknown's answer. */
 json_t *np_console_stats_unknown(const struct np_console_stats *cs);

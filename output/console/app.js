@@ -144,7 +144,7 @@ function labelText(m) {
   return s && typeof m.match === 'string' && m.match !== 'exact' ? `${s} (${m.match})` : s;
 }
 
-const TIME_KEY = /^(first_seen|last_seen|last_nat|last_chg|epoch)$|_seen$/;
+const TIME_KEY = /^(first_seen|last_seen|last_nat|last_chg|epoch|seen)$|_seen$/;
 const SIG_KEY = /sig|^ja[34]|^raw|hash|string$/;
 const WARN_KEY = /drop|full|miss/;
 
@@ -166,7 +166,7 @@ function renderValue(v, key, depth) {
     if (v.every(isObj)) return renderTable(v, depth + 1);
     return el('ul', {class: 'inline'}, v.map((x) => el('li', null, renderValue(x, key, depth + 1))));
   }
-  if (isObj(v)) return renderDL(v, null, depth + 1);
+  if (isObj(v)) return Object.keys(v).length ? renderDL(v, null, depth + 1) : muted('none');
   return el('span', {text: String(v)});
 }
 
@@ -191,8 +191,8 @@ function renderTable(rows, depth) {
 }
 
 /* What netprint knows of a host, the telling fields first. */
-const HOST_ORDER = ['addr', 'os', 'distance', 'uptime_min', 'uptime_modulo_days', 'http', 'tls',
-  'link', 'language', 'last_nat', 'last_chg', 'nat_reasons', 'chg_reasons', 'reasons',
+const HOST_ORDER = ['addr', 'os', 'os_history', 'distance', 'uptime_min', 'uptime_modulo_days',
+  'clock', 'http', 'tls', 'link', 'language', 'last_nat', 'last_chg', 'changes',
   'last_seen', 'first_seen', 'total_conn', 'bad_sw'];
 
 /* The host's last signature of each kind, with its full label: a table. */

@@ -41,6 +41,14 @@ from tap import check, finish  # noqa: E402
 from records import wait_for  # noqa: E402
 
 
+CONSOLE_KEYS = ("signatures", "os_history", "changes", "clock")
+
+
+def without_console(host):
+    """A host as the query socket answers it: what the console adds taken off."""
+    return {k: v for k, v in host.items() if k not in CONSOLE_KEYS}
+
+
 def get(port, path, method="GET", headers=None, body=None):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     c.request(method, path, body=body, headers=headers or {})
@@ -107,30 +115,51 @@ def main():
 
             addrs = sorted({a for ln in lines for a in re.findall(r"\|(?:cli|srv)=([^|/]+)/", ln)})
             last = {}	# (addr, kind): (raw_sig, label) of its last such record in the log
+            os_hist, changes, clock = {}, {}, {}	# what the console must have kept, by address
             for ln in lines:
                 f = dict(kv.split("=", 1) for kv in ln.split("] ", 1)[1].split("|") if "=" in kv)
-                if f.get("mod") in ("syn", "syn+ack", "http request", "http response", "tls client",
-                                    "tls server"):
-                    who = f["cli" if f["subj"] == "cli" else "srv"].rsplit("/", 1)[0]
-                    label = f.get("os", f.get("app"))
+                who = f["cli" if f["subj"] == "cli" else "srv"].rsplit("/", 1)[0]
+                label = f.get("os", f.get("app"))
+                if f["mod"] in ("syn", "syn+ack", "http request", "http response", "tls client",
+                                "tls server"):
                     sig = f.get("raw_sig") or f.get("ja4") or f.get("ja3s")
                     last[(who, f["mod"])] = (sig, None if label == "???" else label)
-            same = sigs_same = 0
+                if f["mod"] == "syn" and label != "???":
+                    h = os_hist.setdefault(who, [])
+                    if not h or h[-1] != label:
+                        h.append(label)
+                if f["mod"] in ("host change", "ip sharing"):
+                    changes.setdefault(who, {})[f["mod"]] = sorted(f["reason"].split())
+                if f["mod"] == "uptime":
+                    m = re.search(r"\(modulo (\d+) days\)", f["uptime"])
+                    clock[who] = (int(m.group(1)), f["raw_freq"])
+            same = sigs_same = facts_same = 0
             for a in addrs:
                 status, _, body = get(port, "/api/host/" + a)
                 got = json.loads(body) if status == 200 else {}
                 sigs = got.pop("signatures", None)
+                hist = [e["label"] for e in got.pop("os_history", [])]
+                chg = {k: sorted(v["reasons"]) for k, v in got.pop("changes", {}).items()}
+                clk = got.pop("clock", None)
                 if got == sock_json(sock, a):
                     same += 1
                 want = {k: v for (who, k), v in last.items() if who == a}
                 if sigs is not None and {k: (v["sig"], v["label"]) for k, v in sigs.items()} == want:
                     sigs_same += 1
+                if (hist == os_hist.get(a, [])[-8:] and chg == changes.get(a, {}) and
+                        (clk and (clk["modulo_days"], "%.2f Hz" % clk["frequency_hz"])) ==
+                        clock.get(a)):
+                    facts_same += 1
             check(addrs and same == len(addrs),
                   "/api/host/ADDR equals the query socket's JSON for all %d hosts of the log (%d)"
                   % (len(addrs), same))
             check(sigs_same == len(addrs),
                   "and its signatures are each kind's last raw signature and label in the log "
                   "(%d of %d hosts)" % (sigs_same, len(addrs)))
+            check(facts_same == len(addrs) and any(changes.values()) and clock,
+                  "and its OS history (the SYN labels as they changed, the last 8), last host "
+                  "change and ip sharing reasons and clock are the log's (%d of %d hosts)"
+                  % (facts_same, len(addrs)))
 
             status, _, body = get(port, "/api/hosts")
             found = json.loads(body) if status == 200 else {"hosts": []}
@@ -138,8 +167,8 @@ def main():
             seen = [h["last_seen"] for h in hosts]
             check(status == 200 and len(hosts) == min(100, len(addrs)) and
                   found["more"] == (len(addrs) > 100) and seen == sorted(seen, reverse=True) and
-                  all(dict(h, signatures=None) == dict(json.loads(get(port, "/api/host/" + h["addr"])[2]),
-                                                       signatures=None) for h in hosts[:20]),
+                  all(h == without_console(json.loads(get(port, "/api/host/" + h["addr"])[2]))
+                      for h in hosts[:20]),
                   "/api/hosts: %d of %d hosts, the most recent first, each as /api/host gives it"
                   % (len(hosts), len(addrs)))
             prefixes = {}
