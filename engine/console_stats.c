@@ -14,7 +14,7 @@
 #include "matcher.h"
 #include "tls_match.h"
 
-#define LABEL_MAX 80
+#define LABEL_MAX (NP_LABEL_MAX + 16)	/* a label as printed, or "class:name:flavor" */
 #define ADDR_MAX 46
 #define DIST_KEYS 64		/* distinct labels a distribution keeps per minute */
 #define DIST_SLOTS (2 * DIST_KEYS)
@@ -512,10 +512,11 @@ np_console_stats_host(const struct np_console_stats *cs, uint8_t ip_ver, const u
 			"first_seen", (json_int_t)(h->os[i].first_us / 1000000),
 			"last_seen", (json_int_t)(h->os[i].last_us / 1000000)));
 	for (unsigned i = 0; h && i < 2; i++) {
-		json_t *reasons = json_array();
+		json_t *reasons;
 
 		if (!h->nat[i].seen_us)
 			continue;
+		reasons = json_array();
 		for (unsigned b = 0; b < NP_NAT_REASON_COUNT; b++)
 			if (h->nat[i].reasons & (1u << b))
 				json_array_append_new(reasons, json_string(np_nat_reason_names[b]));

@@ -207,6 +207,18 @@ emit(void *ctx, const struct np_rec *r, const char *tail)
 	(void)ctx;
 	np_fuzz_format_record(r, tail);
 	np_console_stats_see(g_cs, r, tail);
+	if (r->ip_ver == 4 || r->ip_ver == 6) {	/* what the console then says of its hosts */
+		for (unsigned side = 0; side < 2; side++) {
+			json_t *host = json_object();
+			char *text;
+
+			np_console_stats_host(g_cs, r->ip_ver, side ? r->srv : r->cli, host);
+			NP_FUZZ_CHECK((text = json_dumps(host, JSON_COMPACT)) != NULL,
+				      "console host answer not JSON");
+			free(text);
+			json_decref(host);
+		}
+	}
 }
 
 /* The console's answers on what it saw: JSON, and nothing changed by the same database. */
