@@ -12,7 +12,7 @@
  *                     address it asks from) and the proxy it came through;
  *   /api/unknown      the raw signatures the database does not name;
  *   POST /api/db/reload   a reload of the database, as SIGHUP asks (202);
- *   POST /api/db/compare?q=FILE   the recent SYNs, SYN+ACKs and TLS hellos
+ *   POST /api/db/compare?q=FILE   the recent SYNs, SYN+ACKs, HTTP headers and TLS hellos
  *                     matched against FILE in place of the first database
  *                     file (the others kept): the answers that would change.
  *                     FILE is loaded on the request's own thread, never the

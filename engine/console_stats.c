@@ -11,6 +11,7 @@
 #include "addr_table.h"
 #include "console_stats.h"
 #include "format.h"
+#include "http_match.h"
 #include "matcher.h"
 #include "tls_match.h"
 
@@ -67,15 +68,18 @@ struct hit {
 	char label[LABEL_MAX];
 };
 
-/* A SYN, SYN+ACK or TLS hello, as matching needs it, and what it was named. */
+/*
+ * A SYN, SYN+ACK, HTTP header block or TLS hello, as matching needs it
+ * (the TCP fields; an HTTP raw signature; a JA4 or JA3S, which sig holds),
+ * and what it was named.
+ */
 struct recent {
 	uint8_t kind;		/* 0: unused */
 	uint8_t ip_ver;
 	struct np_rec_tcp tcp;
-	char tls_sig[sizeof(((struct np_rec_tls *)0)->sig)];
 	char label[LABEL_MAX];	/* "" when unnamed */
 	char host[ADDR_MAX];
-	char sig[RAW_SIG_MAX];
+	char *sig;		/* malloc'd: the raw signature as shown */
 };
 
 /* The kinds of signature a host's last is kept of. */
@@ -169,6 +173,8 @@ np_console_stats_free(struct np_console_stats *cs)
 		free(cs->unknown[i].sig);
 		free(cs->unknown[i].software);
 	}
+	for (unsigned i = 0; i < NP_CS_RECENT; i++)
+		free(cs->recent[i].sig);
 	while (cs->hosts.count)
 		forget_host(cs, (struct seen_host *)np_addr_at(&cs->hosts, cs->hosts.oldest));
 	np_addr_table_fini(&cs->hosts);
@@ -533,21 +539,24 @@ np_console_stats_host(const struct np_console_stats *cs, uint8_t ip_ver, const u
 			  "seen", (json_int_t)(h->clock.seen_us / 1000000)) : json_null());
 }
 
-/* A SYN, SYN+ACK or TLS hello kept for /api/db/compare. */
+/* An observation kept for /api/db/compare. */
 static void
 keep_recent(struct np_console_stats *cs, const struct np_rec *r, const char *sig)
 {
-	struct recent *k = &cs->recent[cs->n_recent++ % NP_CS_RECENT];
+	struct recent *k = &cs->recent[cs->n_recent % NP_CS_RECENT];
+	char *copy = strdup(sig);
 
+	if (!copy)
+		return;
+	cs->n_recent++;
+	free(k->sig);
+	k->sig = copy;
 	k->kind = r->kind;
 	k->ip_ver = r->ip_ver;
 	if (r->kind == NP_REC_SYN || r->kind == NP_REC_SYNACK)
 		k->tcp = r->tcp;
-	else
-		memcpy(k->tls_sig, r->tls.sig, sizeof(k->tls_sig));
 	snprintf(k->label, sizeof(k->label), "%s", r->names.label ? r->names.label : "");
 	subject(r, k->host, sizeof(k->host));
-	snprintf(k->sig, sizeof(k->sig), "%s", sig);
 }
 
 void
@@ -594,9 +603,11 @@ np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r, const 
 			count_unknown(cs, r, key ? key : tail, sw);
 			free(key);
 		}
-		if (tail)
+		if (tail) {
+			keep_recent(cs, r, tail);
 			keep_host_sig(cs, r, r->kind == NP_REC_HTTP_REQUEST ? HS_HTTP_REQ : HS_HTTP_RESP,
 				      tail);
+		}
 		break;
 	case NP_REC_TLS_CLIENT:
 	case NP_REC_TLS_SERVER:
@@ -815,12 +826,87 @@ packet_of(const struct recent *k, struct np_packet *pk)
 	pk->pay_len = (t->flags & NP_RTCP_PAYLOAD) ? 1 : 0;
 }
 
-/* What db names k: its label text, or "" when nothing. */
+/*
+ * An HTTP header block as the matcher compares it, rebuilt from its raw
+ * signature (p0f's "ver:horder:habsent:software", which parses as a
+ * database signature) with db's header ids: every header listed was there
+ * ("?H" is p0f's mark for an optional one), with the value shown, if any.
+ * Values p0f does not print (User-Agent, Cookie...) or cuts are not there.
+ */
+struct http_rebuild {
+	const struct np_db *db;
+	char *store;		/* values, NUL-terminated one after another */
+	size_t used, cap;
+};
+
+#define REBUILT_UNKNOWN (NP_HTTP_UNKNOWN_HDR - 1)	/* the parser's UINT32_MAX is "no memory" */
+
+static uint32_t
+rebuilt_hdr_id(void *ctx, const char *name, size_t len)
+{
+	const struct http_rebuild *b = ctx;
+	uint32_t id = np_http_hdr_lookup(b->db, name, len);
+
+	return id == NP_HTTP_UNKNOWN_HDR ? REBUILT_UNKNOWN : id;
+}
+
+static const char *
+rebuilt_strdup(void *ctx, const char *s, size_t len)
+{
+	struct http_rebuild *b = ctx;
+	char *out = b->store + b->used;
+
+	if (b->used + len + 1 > b->cap)
+		return NULL;
+	memcpy(out, s, len);
+	out[len] = 0;
+	b->used += len + 1;
+	return out;
+}
+
+/* The label db gives an HTTP raw signature: its text, "" for none, NULL when
+ * the signature cannot be read back. */
+static const char *
+http_label_in(const struct recent *k, const struct np_db *db, enum np_dir dir)
+{
+	const char *sw = http_software(k->sig);
+	size_t len = strlen(k->sig);
+	/* the software field apart: the parser wants a database's, without ':' and such */
+	char *head = sw ? strndup(k->sig, (size_t)(sw - k->sig)) : NULL;
+	struct http_rebuild b = { db, malloc(len + 1), 0, len + 1 };
+	struct np_http_obs *o = calloc(1, sizeof(*o));
+	const char *label = NULL;
+	struct np_http_match m;
+
+	if (head && b.store && o &&
+	    !np_http_sig_parse(head, &o->sig, rebuilt_hdr_id, rebuilt_strdup, &b)) {
+		uint32_t sw_hdr = dir == NP_DIR_REQUEST ? NP_HDR_UA : NP_HDR_SERVER;
+
+		for (unsigned i = 0; i < o->sig.hdr_cnt; i++) {
+			struct np_http_hdr *h = &o->sig.hdr[i];
+
+			h->optional = false;
+			if (h->id == REBUILT_UNKNOWN)
+				h->id = NP_HTTP_UNKNOWN_HDR;
+			if (h->id == sw_hdr && *sw)	/* its value is the software field */
+				h->value = sw;
+		}
+		o->sw = *sw ? sw : NULL;
+		np_match_http(db, dir, o, &m);
+		label = m.sig < 0 ? "" : np_db_label(db, db->http[dir][m.sig].label)->text;
+	}
+	free(o);
+	free(b.store);
+	free(head);
+	return label;
+}
+
+/* What db names k: its label text, "" when nothing, NULL when it cannot tell. */
 static const char *
 label_in(const struct recent *k, const struct np_db *db)
 {
-	enum np_dir dir = (k->kind == NP_REC_SYN || k->kind == NP_REC_TLS_CLIENT) ?
-				  NP_DIR_REQUEST : NP_DIR_RESPONSE;
+	enum np_dir dir = (k->kind == NP_REC_SYN || k->kind == NP_REC_HTTP_REQUEST ||
+			   k->kind == NP_REC_TLS_CLIENT) ? NP_DIR_REQUEST : NP_DIR_RESPONSE;
 
 	if (k->kind == NP_REC_SYN || k->kind == NP_REC_SYNACK) {
 		struct np_packet pk;
@@ -830,9 +916,12 @@ label_in(const struct recent *k, const struct np_db *db)
 		np_match_tcp(db, dir, &pk, k->tcp.syn_mss, &m);
 		return m.sig < 0 ? "" : np_db_label(db, db->tcp[dir][m.sig].label)->text;
 	}
+	if (k->kind == NP_REC_HTTP_REQUEST || k->kind == NP_REC_HTTP_RESPONSE)
+		return http_label_in(k, db, dir);
+
 	struct np_tls_match m;
 
-	np_match_tls(db, dir, k->tls_sig, &m);
+	np_match_tls(db, dir, k->sig, &m);
 	return m.sig < 0 ? "" : np_db_label(db, db->tls[dir][m.sig].label)->text;
 }
 
@@ -840,6 +929,7 @@ json_t *
 np_console_stats_compare(const struct np_console_stats *cs, const struct np_db *db)
 {
 	uint64_t n = cs->n_recent < NP_CS_RECENT ? cs->n_recent : NP_CS_RECENT, changed = 0;
+	uint64_t unread = 0;
 	json_t *groups = json_object(), *changes = json_array(), *g;
 	const char *key;
 
@@ -848,6 +938,10 @@ np_console_stats_compare(const struct np_console_stats *cs, const struct np_db *
 		const char *now = label_in(k, db);
 		char *gk;
 
+		if (!now) {
+			unread++;
+			continue;
+		}
 		if (!strcmp(now, k->label))
 			continue;
 		changed++;
@@ -866,6 +960,6 @@ np_console_stats_compare(const struct np_console_stats *cs, const struct np_db *
 	json_object_foreach(groups, key, g)
 		json_array_append(changes, g);
 	json_decref(groups);
-	return json_pack("{s:I, s:I, s:o}", "observations", (json_int_t)n, "changed",
-			 (json_int_t)changed, "changes", changes);
+	return json_pack("{s:I, s:I, s:I, s:o}", "observations", (json_int_t)n, "changed",
+			 (json_int_t)changed, "unreadable", (json_int_t)unread, "changes", changes);
 }

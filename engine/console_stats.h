@@ -10,8 +10,10 @@
  *   - the raw signatures the database does not name, with counts and
  *     example hosts (up to NP_CS_UNKNOWN_MAX of them);
  *   - how often each database signature matched, since start;
- *   - the last NP_CS_RECENT SYN, SYN+ACK and TLS observations, with what
- *     matching needs, for another database to be tried on them;
+ *   - the last NP_CS_RECENT SYN, SYN+ACK, HTTP and TLS observations, with
+ *     what matching needs, for another database to be tried on them (HTTP
+ *     from its raw signature: exact but for header values p0f does not
+ *     print or cuts);
  *   - per host (the NP_CS_HOSTS most recently seen), the OS labels its
  *     SYNs had over time, its last host change and ip sharing reasons, its
  *     last uptime and clock, and its last raw signature and full label of
@@ -73,7 +75,8 @@ json_t *np_console_stats_hits(const struct np_console_stats *cs);
 
 /*
  * /api/db/compare's answer: the recent observations matched against db,
- * with the answers that would change (label then and now), grouped.
+ * with the answers that would change (label then and now), grouped, and
+ * how many could not be read back ("unreadable").
  */
 json_t *np_console_stats_compare(const struct np_console_stats *cs, const struct np_db *db);
 

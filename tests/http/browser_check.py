@@ -421,7 +421,8 @@ def check_db(con, recs, p0f, tls, tmp, shots):
                              open(os.path.join(tmp, p0f)).read())
     path = os.path.join(os.path.dirname(p0f), "edited.fp")	# beside it, as netprint sees it
     open(os.path.join(tmp, path), "w").write(edited)
-    recent = [r for r in recs if r["mod"] in ("syn", "syn+ack", "tls client", "tls server")][-4096:]
+    recent = [r for r in recs if r["mod"] in ("syn", "syn+ack", "http request", "http response",
+                                              "tls client", "tls server")][-4096:]
     want = sum(r["mod"] in ("syn", "syn+ack") and label_of(r) == target for r in recent)
     con.type_into("compare-path", path)
     con.type_into("compare-token", TOKEN)

@@ -26,8 +26,9 @@ Checked:
 - /api/events: from Last-Event-ID 0, every record as --json wrote it, in
   order, with its sequence number; without one, the last 256; on a capture
   with more records than the ring keeps, a "lost" event with the number;
-- POST /api/db/compare: an edited copy of the database renames exactly the
-  recent records of the edited label; the unedited one changes nothing;
+- POST /api/db/compare: an edited copy of the database (a SYN label, then
+  an HTTP one renamed) renames exactly the recent records of the edited
+  label; the unedited one changes nothing;
   bad files and requests get 4xx;
 - under load: 1000 requests at once (from 63 loopback addresses, 16 each:
   the per-address bound) and 50 event readers while netprint reads the
@@ -337,26 +338,36 @@ def check_events(port, lines):
           "from Last-Event-ID %d: the 10 after it" % (n - 10))
 
 
-def check_compare(port, recs, p0f, tmp):
-    auth = {"Authorization": "Bearer " + TOKEN}
-    recent = [r for r in recs if r["mod"] in ("syn", "syn+ack", "tls client", "tls server")][-4096:]
-    tcp_labels = collections.Counter(label_of(r) for r in recent
-                                     if r["mod"] in ("syn", "syn+ack") and label_of(r))
-    target = tcp_labels.most_common(1)[0][0]
-    text = open(p0f).read()
+def compare_edited(port, recent, p0f, tmp, kinds, auth):
+    """The most common label of recent records of these kinds renamed in a
+    copy of P0F_FP: exactly the recent records (but TLS ones, whose labels
+    are in the other file) of that label change, old vs new."""
+    labels = collections.Counter(label_of(r) for r in recent if r["mod"] in kinds and label_of(r))
+    target = labels.most_common(1)[0][0]
     name, _, flavor = target.partition(" ")
     pat = re.compile(r"(?m)^(label\s*=\s*[sg]:[^:\n]*:%s:)%s\s*$" % (re.escape(name), re.escape(flavor)))
-    edited, n_sub = pat.subn(lambda m: m.group(1) + flavor + " EDITED", text)
-    path = os.path.join(tmp, "edited.fp")
+    edited, n_sub = pat.subn(lambda m: m.group(1) + flavor + " EDITED", open(p0f).read())
+    path = os.path.join(tmp, "edited-%s.fp" % kinds[0].split()[0])
     open(path, "w").write(edited)
-    want = sum(1 for r in recent if label_of(r) == target and r["mod"] in ("syn", "syn+ack"))
+    want = sum(1 for r in recent if label_of(r) == target and not r["mod"].startswith("tls"))
     status, c = api(port, "/api/db/compare?q=" + path, method="POST", headers=auth)
     changes = c.get("changes", []) if status == 200 else []
     check(status == 200 and n_sub > 0 and c["observations"] == len(recent) and
-          c["changed"] == want == sum(x["count"] for x in changes) and
-          all(x["old"] == target and x["new"] == target + " EDITED" for x in changes),
+          c["changed"] == want == sum(x["count"] for x in changes) and c["unreadable"] == 0 and
+          all(x["old"] == target and x["new"] == target + " EDITED" for x in changes) and
+          {x["kind"] for x in changes} <= set(kinds),
           "/api/db/compare with %s's label edited (%d lines): %d of the %d recent observations "
-          "change, old vs new label (%s)" % (target, n_sub, want, len(recent), status))
+          "(%s) change, old vs new label (%s)"
+          % (target, n_sub, want, len(recent), " ".join(sorted({x["kind"] for x in changes})),
+             status))
+
+
+def check_compare(port, recs, p0f, tmp):
+    auth = {"Authorization": "Bearer " + TOKEN}
+    recent = [r for r in recs if r["mod"] in HTTP_KINDS][-4096:]
+    compare_edited(port, recent, p0f, tmp, ("syn", "syn+ack"), auth)
+    compare_edited(port, recent, p0f, tmp, ("http request", "http response"), auth)
+    text = open(p0f).read()
     same = os.path.join(tmp, "same.fp")
     open(same, "w").write(text)
     status, c = api(port, "/api/db/compare?q=" + same, method="POST", headers=auth)
