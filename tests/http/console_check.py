@@ -439,8 +439,9 @@ async def load(port, n_requests, n_readers, deadline):
 
 def check_load(np, p0f, tls, cap, tmp):
     base = os.path.join(tmp, "base.json")
-    subprocess.run([np, "-r", cap, "-f", p0f, "-f", tls, "--workers", "2", "--json", base],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    base_err = subprocess.run([np, "-r", cap, "-f", p0f, "-f", tls, "--workers", "2", "--json",
+                               base], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True, check=True).stderr
     base_lines = open(base).read().splitlines()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -478,9 +479,11 @@ def check_load(np, p0f, tls, cap, tmp):
           sorted(lines) == sorted(base_lines),
           "no ring drop, and the same %d records as without the console (%d)"
           % (len(lines), len(base_lines)))
-    for ln in open(err).read().splitlines():	# figures, not checks: a shared machine
-        if "cycles/packet" in ln or "records" in ln:
-            print("# under load: " + ln.strip())
+    # the workers' cost with and without the console: figures, not checks (a shared machine)
+    for what, text in (("without the console", base_err), ("with it, under load", open(err).read())):
+        for ln in text.splitlines():
+            if "cycles/packet" in ln or "records" in ln:
+                print("# %s: %s" % (what, ln.strip()))
 
 
 def main():
