@@ -39,6 +39,7 @@
 #include "engine.h"
 #include "generations.h"
 #include "http_server.h"
+#include "nats_pub.h"
 #include "options.h"
 #include "privs.h"
 
@@ -106,6 +107,16 @@ stats(const struct np_logger *lg)
 		np_console_stats_summary(lg->console, o);
 	if (lg->control && lg->control->n_ports)
 		json_object_set_new(o, "ports", ports(lg->control));
+	if (lg->nats) {
+		struct np_nats_counts n;
+
+		np_nats_counts(lg->nats, &n);
+		json_object_set_new(o, "nats", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+			"queued", (json_int_t)n.queued, "published", (json_int_t)n.published,
+			"acked", (json_int_t)n.acked, "dropped", (json_int_t)n.dropped,
+			"resent", (json_int_t)n.resent, "failed", (json_int_t)n.failed,
+			"connected", n.connected));
+	}
 	return o;
 }
 

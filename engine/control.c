@@ -19,6 +19,7 @@
 
 #include "control.h"
 #include "generations.h"
+#include "nats_pub.h"
 #include "stage.h"
 #include "netprint.h"
 
@@ -146,6 +147,16 @@ np_control_print(const struct np_control *c, FILE *out)
 	if (c->logger)
 		fprintf(out, "netprint:   %-36s %llu (logger on cpu %d)\n", "records written",
 			(unsigned long long)c->logger->written, c->logger->cpu);
+	if (c->logger && c->logger->nats) {
+		struct np_nats_counts n;
+
+		np_nats_counts(c->logger->nats, &n);
+		fprintf(out, "netprint:   %-36s %llu queued, %llu acknowledged, %llu dropped (queue full), %llu sent again, %llu failed; %s\n",
+			"nats records so far", (unsigned long long)n.queued,
+			(unsigned long long)n.acked, (unsigned long long)n.dropped,
+			(unsigned long long)n.resent, (unsigned long long)n.failed,
+			n.connected ? "connected" : "not connected");
+	}
 	if (c->logger && c->logger->unresolved)	/* a bug: generations.h */
 		fprintf(out, "netprint:   %-36s %llu\n", "records of a released database",
 			(unsigned long long)c->logger->unresolved);
@@ -252,6 +263,17 @@ telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	telemetry_add(d, "db_generation", np_db_current ? np_db_current->generation : 0);
 	telemetry_add(d, "reloads", c->reloads);
 	telemetry_add(d, "reload_failures", c->reload_failures);
+	if (c->logger && c->logger->nats) {
+		struct np_nats_counts n;
+
+		np_nats_counts(c->logger->nats, &n);
+		telemetry_add(d, "nats_queued", n.queued);
+		telemetry_add(d, "nats_acked", n.acked);
+		telemetry_add(d, "nats_dropped", n.dropped);
+		telemetry_add(d, "nats_resent", n.resent);
+		telemetry_add(d, "nats_failed", n.failed);
+		telemetry_add(d, "nats_connected", n.connected);
+	}
 	return 0;
 }
 

@@ -61,6 +61,7 @@ struct np_logger {
 	struct np_api *api;	/* -s, or NULL */
 	struct np_http *http;	/* --http, or NULL */
 	struct np_console_stats *console;	/* what the console shows; with --http */
+	struct np_nats *nats;	/* --nats, or NULL */
 	const struct np_control *control;	/* the databases' files and reloads (console) */
 	FILE *blocks;		/* stdout blocks, or NULL */
 	FILE *log;		/* -o file, or NULL */

@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "generations.h"
 #include "http_server.h"
+#include "nats_pub.h"
 #include "lib.h"
 
 #define NP_LOG_BURST 64
@@ -94,7 +95,7 @@ np_logger_write(struct np_logger *lg, const struct np_record *v)
 		if (n < 0 || fwrite(lg->text, 1, (size_t)n, lg->log) != (size_t)n)
 			lg->write_errors++;
 	}
-	if (lg->json || lg->http) {	/* the same object for the file and the console */
+	if (lg->json || lg->http || lg->nats) {	/* one object for the file, console, NATS */
 		if ((n = np_record_format(v, NP_FORMAT_JSON, lg->text, NP_FORMAT_TEXT_MAX)) <= 0) {
 			lg->json_errors++;
 		} else {
@@ -102,6 +103,9 @@ np_logger_write(struct np_logger *lg, const struct np_record *v)
 				lg->write_errors++;
 			if (lg->http)	/* without its newline */
 				np_http_event(lg->http, lg->text, (size_t)n - 1);
+			if (lg->nats && held)
+				np_nats_publish(lg->nats, np_rec_kind_names[held->rec->kind], lg->text,
+						(size_t)n - 1);
 		}
 	}
 	if (lg->console && held)

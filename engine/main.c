@@ -8,6 +8,7 @@
  * opened first; then, before any packet is read, netprint gives up its
  * privileges (privs.c): -u's user, -c's chroot, no capability.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -37,6 +38,7 @@
 #include "console_assets.h"
 #include "console_stats.h"
 #include "http_server.h"
+#include "nats_pub.h"
 #include "options.h"
 #include "port.h"
 #include "privs.h"
@@ -465,6 +467,62 @@ drop_privileges(struct engine *e)
 	return 0;
 }
 
+/* The host name as a sensor's name: letters, digits, '-' and '_' kept. */
+static void
+default_sensor(char *out, size_t len)
+{
+	if (gethostname(out, len) || !out[0])
+		snprintf(out, len, "sensor");
+	out[len - 1] = 0;
+	for (char *p = out; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			*p = '_';
+}
+
+/* --nats: publishing starts (connecting in the background). */
+static int
+open_nats(struct engine *e)
+{
+	char sensor[NP_NATS_SENSOR_MAX + 1], err[256];
+	const struct np_nats_config nc = {
+		.urls = e->opt.nats_urls, .sensor = e->opt.sensor ? e->opt.sensor : sensor,
+		.stream = e->opt.nats_stream ? e->opt.nats_stream : "netprint",
+		.creds = e->opt.nats_creds, .tls_ca = e->opt.nats_tls_ca, .queue = e->opt.nats_queue,
+		.max_bytes = e->opt.nats_max_bytes, .max_age_s = e->opt.nats_max_age,
+	};
+
+	default_sensor(sensor, sizeof(sensor));
+	if (!(e->lg.nats = np_nats_open(&nc, err, sizeof(err)))) {
+		fprintf(stderr, "netprint: %s\n", err);
+		return -1;
+	}
+	fprintf(stderr, "netprint: publishing to NATS %s as sensor %s, stream %s\n", nc.urls,
+		nc.sensor, nc.stream);
+	return 0;
+}
+
+/* The records still queued go out, their acknowledgements awaited a while. */
+#define NP_NATS_CLOSE_WAIT_MS 10000
+
+static void
+close_nats(struct engine *e)
+{
+	struct np_nats_counts c;
+	uint64_t left;
+
+	if (!e->lg.nats)
+		return;
+	left = np_nats_close(e->lg.nats, NP_NATS_CLOSE_WAIT_MS, &c);
+	e->lg.nats = NULL;
+	fprintf(stderr, "netprint:   %-36s %llu queued, %llu acknowledged, %llu dropped (queue full), %llu sent again, %llu failed\n",
+		"nats records", (unsigned long long)c.queued, (unsigned long long)c.acked,
+		(unsigned long long)c.dropped, (unsigned long long)c.resent,
+		(unsigned long long)c.failed);
+	if (left)
+		fprintf(stderr, "netprint: warning: %llu records not acknowledged by NATS\n",
+			(unsigned long long)left);
+}
+
 static int
 launch(struct engine *e)
 {
@@ -654,6 +712,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "netprint: web console API on %s (port %u)\n", e.opt.http_listen,
 			np_http_port(e.lg.http));
 	}
+	if (e.opt.nats_urls && open_nats(&e)) {
+		status = 1;
+		goto out_eal;
+	}
 	launch(&e);
 	if (e.one_file)
 		np_reader_run(&e.reader);
@@ -694,6 +756,7 @@ out_eal:
 	e.lg.console = NULL;
 	memset(e.http_token, 0, sizeof(e.http_token));
 	np_control_stop(&e.ctl);
+	close_nats(&e);	/* after control, which reads its counters */
 	teardown(&e);
 	if (!e.direct)
 		rte_eal_cleanup();

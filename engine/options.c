@@ -52,6 +52,16 @@ usage(FILE *out)
 		"               they are refused\n"
 		"  --http-trusted-proxy CIDR  a proxy (up to 8) whose X-Forwarded-For or\n"
 		"               Forwarded header names the client /api/me describes\n"
+		"  --nats URL[,URL...]  publish every record (its --json object and\n"
+		"               \"sensor\") to NATS JetStream, subject netprint.SENSOR.KIND\n"
+		"               (kind: syn, syn_ack, mtu, uptime, http_request, ...)\n"
+		"  --sensor NAME  this sensor's name (default: the host name)\n"
+		"  --nats-stream NAME  the stream, created if missing (default netprint)\n"
+		"  --nats-creds FILE, --nats-tls-ca FILE  NATS credentials; TLS with\n"
+		"               these CA certificates\n"
+		"  --nats-queue N  records waiting to be published, beyond: dropped and\n"
+		"               counted (default 65536)\n"
+		"  --nats-max-bytes N, --nats-max-age S  the stream's limits, when created\n"
 		"  --workers N  one -r FILE read directly: its frames shared by N worker\n"
 		"               threads, by connection (default 1: the main thread); -m's\n"
 		"               limits are then per worker\n"
@@ -109,6 +119,14 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		{ "http", required_argument, NULL, 'H' },
 		{ "http-token", required_argument, NULL, 'T' },
 		{ "http-trusted-proxy", required_argument, NULL, 'P' },
+		{ "nats", required_argument, NULL, 'N' },
+		{ "sensor", required_argument, NULL, 'n' },
+		{ "nats-stream", required_argument, NULL, 'j' },
+		{ "nats-creds", required_argument, NULL, 'C' },
+		{ "nats-tls-ca", required_argument, NULL, 'A' },
+		{ "nats-queue", required_argument, NULL, 'Q' },
+		{ "nats-max-bytes", required_argument, NULL, 'X' },
+		{ "nats-max-age", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -204,6 +222,41 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 			}
 			o->http_proxies[o->n_http_proxies++] = optarg;
 			break;
+		case 'N':
+			o->nats_urls = optarg;
+			break;
+		case 'n':
+			o->sensor = optarg;
+			break;
+		case 'j':
+			o->nats_stream = optarg;
+			break;
+		case 'C':
+			o->nats_creds = optarg;
+			break;
+		case 'A':
+			o->nats_tls_ca = optarg;
+			break;
+		case 'Q':
+		case 'X':
+		case 'G': {
+			unsigned long long v = strtoull(optarg, &end, 10);
+
+			if (!*optarg || *end || v > (c == 'Q' ? 1ull << 24 : 1ull << 50) ||
+			    (c == 'Q' && !v)) {
+				fprintf(stderr, "netprint: --%s %s: expected a number%s\n",
+					c == 'Q' ? "nats-queue" : c == 'X' ? "nats-max-bytes" : "nats-max-age",
+					optarg, c == 'Q' ? " from 1 to 16777216" : "");
+				return 2;
+			}
+			if (c == 'Q')
+				o->nats_queue = (uint32_t)v;
+			else if (c == 'X')
+				o->nats_max_bytes = (int64_t)v;
+			else
+				o->nats_max_age = (int64_t)v;
+			break;
+		}
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return 2;
 		}
@@ -214,6 +267,11 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "netprint: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if ((o->sensor || o->nats_stream || o->nats_creds || o->nats_tls_ca || o->nats_queue ||
+	     o->nats_max_bytes || o->nats_max_age) && !o->nats_urls) {
+		fprintf(stderr, "netprint: --sensor and the --nats-* options need --nats\n");
 		return 2;
 	}
 	if ((o->http_token_file || o->n_http_proxies) && !o->http_listen) {

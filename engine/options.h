@@ -32,6 +32,12 @@ struct np_options {
 	const char *http_token_file;		/* --http-token FILE */
 	const char *http_proxies[8];		/* --http-trusted-proxy CIDR, NP_HTTP_MAX_PROXIES */
 	unsigned n_http_proxies;
+	const char *nats_urls;			/* --nats URL[,URL...] */
+	const char *sensor;			/* --sensor NAME (default: the host name) */
+	const char *nats_stream;		/* --nats-stream NAME */
+	const char *nats_creds, *nats_tls_ca;	/* --nats-creds FILE, --nats-tls-ca FILE */
+	uint32_t nats_queue;			/* --nats-queue N records */
+	int64_t nats_max_bytes, nats_max_age;	/* --nats-max-bytes N, --nats-max-age SECONDS */
 	const char *user;			/* -u: switch to this user after start */
 	const char *chroot_dir;			/* -c: chroot here first (needs -u) */
 	uint32_t max_conn, max_hosts;		/* -m */

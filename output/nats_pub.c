@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JetStream publisher (nats_pub.h): a single-producer single-consumer
+ * ring between the logger and the publisher's thread, and the NATS C
+ * client's asynchronous JetStream publish, whose acknowledgements come back
+ * on the client's own threads.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nats/nats.h>
+
+#include "nats_pub.h"
+
+#define MAX_SERVERS 16
+#define MAX_PENDING 4096		/* publishes awaiting their acknowledgement */
+#define TRY_HEADER "Netprint-Try"	/* how many times a message was sent */
+
+/* A queued record: its subject, message id and JSON, in one allocation. */
+struct queued {
+	size_t len;
+	char id[NP_NATS_SENSOR_MAX + 48];
+	char *subject;
+	char data[];		/* the JSON, then the subject */
+};
+
+struct np_nats {
+	natsOptions *opts;
+	natsConnection *nc;
+	jsCtx *js;
+	char sensor[NP_NATS_SENSOR_MAX + 1];
+	char stream[64];
+	int64_t max_bytes, max_age_s;
+	bool stream_ready;
+	uint64_t boot;		/* this run's part of the message ids */
+	uint64_t seq;		/* the logger's: the last message id's */
+
+	struct queued **ring;	/* cap slots: the logger writes at head, the thread reads at tail */
+	uint64_t cap;
+	_Atomic uint64_t head, tail;
+
+	pthread_t thread;
+	_Atomic bool stopping;
+	_Atomic uint64_t stop_by_ms;	/* the drain's deadline, monotonic */
+
+	_Atomic uint64_t queued, dropped, published, acked, resent, failed;
+};
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+static void
+nap_ms(unsigned ms)
+{
+	nanosleep(&(struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000L }, NULL);
+}
+
+/* Reconnecting: 100 ms, doubling, at most 5 s between attempts. */
+static int64_t
+reconnect_delay(natsConnection *nc, int attempts, void *closure)
+{
+	(void)nc, (void)closure;
+	return attempts >= 6 ? 5000 : 100LL << attempts;
+}
+
+/* Connected at last (with a callback, connecting does not block the caller). */
+static void
+on_connected(natsConnection *nc, void *closure)
+{
+	char url[256] = "";
+
+	(void)closure;
+	natsConnection_GetConnectedUrl(nc, url, sizeof(url));
+	fprintf(stderr, "netprint: --nats: connected to %s\n", url);
+}
+
+/* An acknowledgement, or an error: send again (the id keeps it single) or give up. */
+static void
+on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
+{
+	struct np_nats *n = closure;
+
+	if (pa) {
+		atomic_fetch_add(&n->acked, 1);
+	} else if (pae) {
+		const char *t = NULL;
+		int tries = natsMsgHeader_Get(msg, TRY_HEADER, &t) == NATS_OK && t ? atoi(t) : 1;
+		char next[16];
+
+		snprintf(next, sizeof(next), "%d", tries + 1);
+		if (tries < NP_NATS_RETRIES && natsMsgHeader_Set(msg, TRY_HEADER, next) == NATS_OK &&
+		    js_PublishMsgAsync(js, &msg, NULL) == NATS_OK)
+			atomic_fetch_add(&n->resent, 1);
+		else
+			atomic_fetch_add(&n->failed, 1);
+	}
+	natsMsg_Destroy(msg);	/* NULL when sent again: the library has it */
+}
+
+/* The stream, created if missing; false when the server cannot say yet. */
+static bool
+ensure_stream(struct np_nats *n)
+{
+	jsStreamInfo *si = NULL;
+	jsErrCode jerr = 0;
+	natsStatus s = js_GetStreamInfo(&si, n->js, n->stream, NULL, &jerr);
+
+	if (s == NATS_NOT_FOUND) {
+		const char *subjects[] = { "netprint.>" };
+		jsStreamConfig cfg;
+
+		jsStreamConfig_Init(&cfg);
+		cfg.Name = n->stream;
+		cfg.Subjects = subjects;
+		cfg.SubjectsLen = 1;
+		cfg.Storage = js_FileStorage;
+		cfg.MaxBytes = n->max_bytes ? n->max_bytes : -1;
+		cfg.MaxAge = n->max_age_s * 1000000000LL;
+		s = js_AddStream(&si, n->js, &cfg, NULL, &jerr);
+		if (s == NATS_OK)
+			fprintf(stderr, "netprint: --nats: created stream %s (subjects netprint.>)\n",
+				n->stream);
+	}
+	jsStreamInfo_Destroy(si);
+	if (s != NATS_OK && s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS)
+		fprintf(stderr, "netprint: --nats: stream %s: %s (%d)\n", n->stream,
+			natsStatus_GetText(s), (int)jerr);
+	return s == NATS_OK;
+}
+
+/* Publish the oldest queued record; false when it must wait. */
+static bool
+publish_one(struct np_nats *n, struct queued *q)
+{
+	natsMsg *msg = NULL;
+
+	if (natsMsg_Create(&msg, q->subject, NULL, q->data, (int)q->len) != NATS_OK)
+		return false;
+	if (natsMsgHeader_Set(msg, "Nats-Msg-Id", q->id) != NATS_OK ||
+	    js_PublishMsgAsync(n->js, &msg, NULL) != NATS_OK) {	/* too many in flight: later */
+		natsMsg_Destroy(msg);
+		return false;
+	}
+	atomic_fetch_add(&n->published, 1);
+	return true;
+}
+
+static void *
+run(void *arg)
+{
+	struct np_nats *n = arg;
+
+	for (;;) {
+		bool stopping = atomic_load(&n->stopping);
+		uint64_t tail = atomic_load_explicit(&n->tail, memory_order_relaxed);
+		bool empty = tail == atomic_load_explicit(&n->head, memory_order_acquire);
+
+		if (stopping && (empty || now_ms() >= atomic_load(&n->stop_by_ms)))
+			break;
+		if (natsConnection_Status(n->nc) != NATS_CONN_STATUS_CONNECTED) {
+			nap_ms(20);	/* records wait in the queue */
+			continue;
+		}
+		if (!n->stream_ready && !(n->stream_ready = ensure_stream(n))) {
+			nap_ms(500);
+			continue;
+		}
+		if (empty) {
+			nap_ms(1);
+			continue;
+		}
+		struct queued *q = n->ring[tail & (n->cap - 1)];
+
+		if (!publish_one(n, q)) {
+			nap_ms(10);
+			continue;
+		}
+		atomic_store_explicit(&n->tail, tail + 1, memory_order_release);
+		free(q);
+	}
+	return NULL;
+}
+
+bool
+np_nats_publish(struct np_nats *n, const char *kind, const char *json, size_t len)
+{
+	uint64_t head = atomic_load_explicit(&n->head, memory_order_relaxed);
+	size_t sensor_len = strlen(n->sensor), subj_max = 10 + sensor_len + strlen(kind) + 1;
+	struct queued *q;
+	char *s;
+
+	if (head - atomic_load_explicit(&n->tail, memory_order_acquire) == n->cap || len < 2 ||
+	    !(q = malloc(sizeof(*q) + len + sensor_len + 16 + subj_max))) {
+		atomic_fetch_add(&n->dropped, 1);
+		return false;
+	}
+	/* the object, with "sensor" (a name of safe characters) as its last member */
+	memcpy(q->data, json, len - 1);
+	q->len = len - 1 + (size_t)sprintf(q->data + len - 1, ",\"sensor\":\"%s\"}", n->sensor);
+	q->subject = q->data + q->len + 1;
+	s = q->subject + sprintf(q->subject, "netprint.%s.", n->sensor);
+	for (; *kind; kind++)
+		*s++ = (*kind >= 'a' && *kind <= 'z') || (*kind >= '0' && *kind <= '9') ? *kind : '_';
+	*s = 0;
+	snprintf(q->id, sizeof(q->id), "%s.%016llx.%llu", n->sensor, (unsigned long long)n->boot,
+		 (unsigned long long)++n->seq);
+	n->ring[head & (n->cap - 1)] = q;
+	atomic_store_explicit(&n->head, head + 1, memory_order_release);
+	atomic_fetch_add(&n->queued, 1);
+	return true;
+}
+
+void
+np_nats_counts(const struct np_nats *n, struct np_nats_counts *out)
+{
+	struct np_nats *m = (struct np_nats *)n;
+
+	out->queued = atomic_load(&m->queued);
+	out->dropped = atomic_load(&m->dropped);
+	out->published = atomic_load(&m->published);
+	out->acked = atomic_load(&m->acked);
+	out->resent = atomic_load(&m->resent);
+	out->failed = atomic_load(&m->failed);
+	out->connected = natsConnection_Status(m->nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
+static bool
+sensor_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > NP_NATS_SENSOR_MAX)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+static void
+destroy(struct np_nats *n)
+{
+	jsCtx_Destroy(n->js);
+	natsConnection_Destroy(n->nc);
+	natsOptions_Destroy(n->opts);
+	for (uint64_t i = atomic_load(&n->tail); n->ring && i != atomic_load(&n->head); i++)
+		free(n->ring[i & (n->cap - 1)]);
+	free(n->ring);
+	free(n);
+	nats_Close();
+}
+
+struct np_nats *
+np_nats_open(const struct np_nats_config *cfg, char *err, size_t err_len)
+{
+	char urls[1024], *save = NULL;
+	const char *servers[MAX_SERVERS];
+	int n_servers = 0;
+	struct np_nats *n;
+	jsOptions jo;
+	natsStatus s;
+
+	if (!sensor_ok(cfg->sensor)) {
+		snprintf(err, err_len, "--sensor %s: 1 to %d letters, digits, '-' or '_'", cfg->sensor,
+			 NP_NATS_SENSOR_MAX);
+		return NULL;
+	}
+	if (!sensor_ok(cfg->stream) || strlen(cfg->stream) >= sizeof(n->stream)) {
+		snprintf(err, err_len, "--nats-stream %s: letters, digits, '-' or '_'", cfg->stream);
+		return NULL;
+	}
+	if (snprintf(urls, sizeof(urls), "%s", cfg->urls) >= (int)sizeof(urls)) {
+		snprintf(err, err_len, "--nats: too long");
+		return NULL;
+	}
+	for (char *u = strtok_r(urls, ",", &save); u && n_servers < MAX_SERVERS;
+	     u = strtok_r(NULL, ",", &save))
+		servers[n_servers++] = u;
+	if (!n_servers || !(n = calloc(1, sizeof(*n)))) {
+		snprintf(err, err_len, "--nats %s: no server", cfg->urls);
+		return NULL;
+	}
+	snprintf(n->sensor, sizeof(n->sensor), "%s", cfg->sensor);
+	snprintf(n->stream, sizeof(n->stream), "%s", cfg->stream);
+	n->max_bytes = cfg->max_bytes;
+	n->max_age_s = cfg->max_age_s;
+	for (n->cap = 1; n->cap < (cfg->queue ? cfg->queue : NP_NATS_QUEUE_DEFAULT); n->cap <<= 1)
+		;
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	n->boot = ((uint64_t)t.tv_sec << 20 ^ (uint64_t)t.tv_nsec) ^ (uint64_t)getpid() << 44;
+	if (!(n->ring = calloc(n->cap, sizeof(*n->ring)))) {
+		snprintf(err, err_len, "--nats: out of memory");
+		free(n);
+		return NULL;
+	}
+	if ((s = natsOptions_Create(&n->opts)) != NATS_OK ||
+	    (s = natsOptions_SetServers(n->opts, servers, n_servers)) != NATS_OK ||
+	    (s = natsOptions_SetName(n->opts, n->sensor)) != NATS_OK ||
+	    (s = natsOptions_SetMaxReconnect(n->opts, -1)) != NATS_OK ||
+	    (s = natsOptions_SetCustomReconnectDelay(n->opts, reconnect_delay, NULL)) != NATS_OK ||
+	    (s = natsOptions_SetRetryOnFailedConnect(n->opts, true, on_connected, n)) != NATS_OK ||
+	    (cfg->creds &&
+	     (s = natsOptions_SetUserCredentialsFromFiles(n->opts, cfg->creds, NULL)) != NATS_OK) ||
+	    (cfg->tls_ca && ((s = natsOptions_SetSecure(n->opts, true)) != NATS_OK ||
+			     (s = natsOptions_LoadCATrustedCertificates(n->opts, cfg->tls_ca)) !=
+				     NATS_OK))) {
+		snprintf(err, err_len, "--nats: %s (%s)", natsStatus_GetText(s), nats_GetLastError(NULL));
+		destroy(n);
+		return NULL;
+	}
+	s = natsConnection_Connect(&n->nc, n->opts);
+	if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) {
+		snprintf(err, err_len, "--nats %s: %s", cfg->urls, natsStatus_GetText(s));
+		destroy(n);
+		return NULL;
+	}
+	jsOptions_Init(&jo);
+	jo.PublishAsync.MaxPending = MAX_PENDING;
+	jo.PublishAsync.AckHandler = on_ack;
+	jo.PublishAsync.AckHandlerClosure = n;
+	if ((s = natsConnection_JetStream(&n->js, n->nc, &jo)) != NATS_OK ||
+	    pthread_create(&n->thread, NULL, run, n)) {
+		snprintf(err, err_len, "--nats: cannot start publishing: %s", natsStatus_GetText(s));
+		destroy(n);
+		return NULL;
+	}
+	return n;
+}
+
+uint64_t
+np_nats_close(struct np_nats *n, unsigned wait_ms, struct np_nats_counts *last)
+{
+	uint64_t deadline = now_ms() + wait_ms, left;
+	jsPubOptions po;
+	struct np_nats_counts c;
+
+	if (!n)
+		return 0;
+	atomic_store(&n->stop_by_ms, deadline);
+	atomic_store(&n->stopping, true);
+	pthread_join(n->thread, NULL);
+	jsPubOptions_Init(&po);
+	po.MaxWait = deadline > now_ms() ? (int64_t)(deadline - now_ms()) : 1;
+	js_PublishAsyncComplete(n->js, &po);
+	np_nats_counts(n, &c);
+	left = c.queued - c.acked;
+	if (last)
+		*last = c;
+	destroy(n);
+	return left;
+}

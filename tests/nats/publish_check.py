@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""netprint --nats against real nats-server processes on loopback ports.
+
+  publish_check.py NETPRINT P0F_FP TLS_FP
+
+- One sensor reads a generated capture with two workers, --json and
+  --nats: the stream it creates ("netprint", subjects netprint.>) holds
+  exactly the records --json wrote (compared as multisets of JSON objects),
+  each with "sensor", on netprint.<sensor>.<kind> (the kind subject-safe),
+  each with its own Nats-Msg-Id; netprint says every one was acknowledged.
+- NATS unreachable at start: netprint fingerprints all the same (its -o
+  log is written), keeps the records in its queue, and once a server
+  listens there publishes them all.
+- The queue's bound: with --nats-queue 16 and no server, the records
+  beyond 16 are counted as dropped, and the 16 arrive once a server comes.
+- Bad names and options are refused before anything starts.
+TAP output.
+"""
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "http"))
+from natslib import Client, JetStreamError, NatsError, NatsServer, free_port  # noqa: E402
+from np_run import capture_path, stop  # noqa: E402
+from records import wait_for  # noqa: E402
+from tap import check, finish  # noqa: E402
+
+STREAM = "netprint"
+
+
+def subject_kind(kind):
+    return re.sub(r"[^a-z0-9]", "_", kind)
+
+
+def sensor_messages(url, sensor):
+    """The stream's messages of one sensor: [(subject, headers, object)];
+    none while the stream is not there."""
+    with Client(url) as c:
+        try:
+            msgs = c.stream_messages(STREAM)
+        except JetStreamError as e:
+            if e.code == 404:
+                return []
+            raise
+        return [(subj, hdrs, json.loads(data)) for _, subj, hdrs, data in msgs
+                if subj.startswith("netprint.%s." % sensor)]
+
+
+def canon(obj):
+    return json.dumps(obj, sort_keys=True)
+
+
+def counts(err_path):
+    m = re.search(r"nats records +(\d+) queued, (\d+) acknowledged, (\d+) dropped", open(err_path).read())
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def until(cond, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = cond()
+        if got:
+            return got
+        time.sleep(0.1)
+    return cond()
+
+
+def one_sensor(np, dbs, cap, tmp):
+    with NatsServer(os.path.join(tmp, "js1")) as srv:
+        srv.start()
+        out, err = os.path.join(tmp, "s1.json"), os.path.join(tmp, "s1.err")
+        rc = subprocess.run([np, "-r", cap] + dbs + ["--workers", "2", "--json", out,
+                                                     "--nats", srv.url, "--sensor", "s1"],
+                            stdout=subprocess.DEVNULL, stderr=open(err, "w")).returncode
+        lines = open(out).read().splitlines()
+        msgs = sensor_messages(srv.url, "s1")
+        got = collections.Counter(canon({k: v for k, v in o.items() if k != "sensor"})
+                                  for _, _, o in msgs)
+        want = collections.Counter(canon(json.loads(ln)) for ln in lines)
+        check(rc == 0 and lines and got == want,
+              "one sensor: the stream holds exactly the %d records --json wrote (%d messages)"
+              % (len(lines), len(msgs)))
+        check(all(o.get("sensor") == "s1" and subj == "netprint.s1." + subject_kind(o["mod"])
+                  for subj, _, o in msgs),
+              "each with \"sensor\": \"s1\", on netprint.s1.<kind> (%s)"
+              % sorted({subj for subj, _, _ in msgs})[:6])
+        ids = [h.get("Nats-Msg-Id") for _, h, _ in msgs]
+        check(len(set(ids)) == len(ids) == len(lines) and all(i and i.startswith("s1.") for i in ids),
+              "each with its own message id (s1.<boot>.<seq>): %s ..." % ids[:2])
+        check(counts(err) == (len(lines), len(lines), 0),
+              "netprint counts %s queued, acknowledged, dropped" % (counts(err),))
+
+
+def late_server(np, dbs, cap, tmp, sensor, queue=None):
+    """netprint starts with no server at its URL; one comes 2 s later.
+    Returns (records written, messages that arrived, netprint's counts)."""
+    port = free_port()
+    url = "nats://127.0.0.1:%d" % port
+    log, err = os.path.join(tmp, sensor + ".log"), os.path.join(tmp, sensor + ".err")
+    args = [np, "-r", cap] + dbs + ["-o", log, "--http", "127.0.0.1:0", "--nats", url,
+                                    "--sensor", sensor]
+    if queue:
+        args += ["--nats-queue", str(queue)]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(err, "w"))
+    try:
+        done = wait_for(err, r"capture done", 60) is not None
+        written = len(open(log).read().splitlines())
+        time.sleep(2)	# nothing to connect to yet
+        m = re.search(r"\(port (\d+)\)", open(err).read())
+        with urllib.request.urlopen("http://127.0.0.1:%s/api/stats" % m.group(1), timeout=20) as r:
+            waiting = json.load(r).get("nats")
+        with NatsServer(os.path.join(tmp, "js-" + sensor), port=port) as srv:
+            srv.start()
+            want = min(written, queue or written)
+            msgs = until(lambda: (lambda m: m if len(m) >= want else None)(
+                sensor_messages(url, sensor)), 60) or sensor_messages(url, sensor)
+            rc = stop(proc)
+            return done, written, waiting, msgs, counts(err), rc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def main():
+    np, p0f, tls = sys.argv[1:4]
+    dbs = ["-f", p0f, "-f", tls]
+    try:
+        subprocess.run(["nats-server", "--version"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        check(False, "nats-server is installed (scripts/setup installs it)")
+        return finish()
+    with tempfile.TemporaryDirectory() as tmp:
+        cap = capture_path("gen:9:300", tmp)
+        try:
+            one_sensor(np, dbs, cap, tmp)
+            done, written, waiting, msgs, c, rc = late_server(np, dbs, cap, tmp, "late")
+            check(done and written > 16, "no server at start: netprint reads the capture and "
+                  "writes its %d records to its log all the same" % written)
+            check(waiting and not waiting["connected"] and waiting["queued"] == written and
+                  waiting["acked"] == 0 and waiting["dropped"] == 0,
+                  "and /api/stats says so: not connected, %d queued (%s)" % (written, waiting))
+            check(len(msgs) == written and c == (written, written, 0) and rc == 0,
+                  "a server comes 2 s later: all %d queued records arrive (%d), acknowledged "
+                  "(%s)" % (written, len(msgs), c))
+            done, written, waiting, msgs, c, rc = late_server(np, dbs, cap, tmp, "small", queue=16)
+            check(done and len(msgs) == 16 and c == (16, 16, written - 16) and
+                  waiting["dropped"] == written - 16,
+                  "--nats-queue 16 and no server: %d of %d records dropped and counted, the 16 "
+                  "queued arrive when it comes (%d arrived; %s)"
+                  % (written - 16, written, len(msgs), c))
+        except NatsError as e:
+            check(False, "nats-server runs: %s" % e)
+        for args, what in ((["--nats", "nats://127.0.0.1:1", "--sensor", "bad name"], "a sensor name with a space"),
+                           (["--nats", "nats://127.0.0.1:1", "--sensor", "a.b"], "a sensor name with a dot (a subject token)"),
+                           (["--sensor", "s1"], "--sensor without --nats"),
+                           (["--nats", "nats://127.0.0.1:1", "--nats-queue", "0"], "a queue of 0")):
+            r = subprocess.run([np, "-r", cap] + dbs + args, capture_output=True, text=True,
+                               timeout=60)
+            check(r.returncode != 0 and "netprint:" in r.stderr and "nats records" not in r.stderr,
+                  "refused before reading: %s (exit %d: %s)"
+                  % (what, r.returncode, r.stderr.strip().splitlines()[-1][:120] if r.stderr else ""))
+    return finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
