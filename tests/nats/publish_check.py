@@ -77,7 +77,6 @@ def until(cond, timeout=60):
 
 def one_sensor(np, dbs, cap, tmp):
     with NatsServer(os.path.join(tmp, "js1")) as srv:
-        srv.start()
         out, err = os.path.join(tmp, "s1.json"), os.path.join(tmp, "s1.err")
         rc = subprocess.run([np, "-r", cap] + dbs + ["--workers", "2", "--json", out,
                                                      "--nats", srv.url, "--sensor", "s1"],
@@ -119,8 +118,7 @@ def late_server(np, dbs, cap, tmp, sensor, queue=None):
         m = re.search(r"\(port (\d+)\)", open(err).read())
         with urllib.request.urlopen("http://127.0.0.1:%s/api/stats" % m.group(1), timeout=20) as r:
             waiting = json.load(r).get("nats")
-        with NatsServer(os.path.join(tmp, "js-" + sensor), port=port) as srv:
-            srv.start()
+        with NatsServer(os.path.join(tmp, "js-" + sensor), port=port):
             want = min(written, queue or written)
             msgs = until(lambda: (lambda m: m if len(m) >= want else None)(
                 sensor_messages(url, sensor)), 60) or sensor_messages(url, sensor)
