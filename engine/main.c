@@ -489,6 +489,7 @@ open_nats(struct engine *e)
 		.stream = e->opt.nats_stream ? e->opt.nats_stream : "netprint",
 		.creds = e->opt.nats_creds, .tls_ca = e->opt.nats_tls_ca, .queue = e->opt.nats_queue,
 		.max_bytes = e->opt.nats_max_bytes, .max_age_s = e->opt.nats_max_age,
+		.replicas = e->opt.nats_replicas,
 	};
 
 	default_sensor(sensor, sizeof(sensor));

@@ -61,7 +61,8 @@ usage(FILE *out)
 		"               these CA certificates\n"
 		"  --nats-queue N  records waiting to be published, beyond: dropped and\n"
 		"               counted (default 65536)\n"
-		"  --nats-max-bytes N, --nats-max-age S  the stream's limits, when created\n"
+		"  --nats-max-bytes N, --nats-max-age S, --nats-replicas N  the stream's\n"
+		"               limits and copies (1..5, default 1), when netprint creates it\n"
 		"  --workers N  one -r FILE read directly: its frames shared by N worker\n"
 		"               threads, by connection (default 1: the main thread); -m's\n"
 		"               limits are then per worker\n"
@@ -127,6 +128,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		{ "nats-queue", required_argument, NULL, 'Q' },
 		{ "nats-max-bytes", required_argument, NULL, 'X' },
 		{ "nats-max-age", required_argument, NULL, 'G' },
+		{ "nats-replicas", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -237,6 +239,13 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		case 'A':
 			o->nats_tls_ca = optarg;
 			break;
+		case 'Y':
+			o->nats_replicas = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || o->nats_replicas < 1 || o->nats_replicas > 5) {
+				fprintf(stderr, "netprint: --nats-replicas %s: expected 1 to 5\n", optarg);
+				return 2;
+			}
+			break;
 		case 'Q':
 		case 'X':
 		case 'G': {
@@ -270,7 +279,7 @@ np_options_parse(int argc, char **argv, struct np_options *o)
 		return 2;
 	}
 	if ((o->sensor || o->nats_stream || o->nats_creds || o->nats_tls_ca || o->nats_queue ||
-	     o->nats_max_bytes || o->nats_max_age) && !o->nats_urls) {
+	     o->nats_max_bytes || o->nats_max_age || o->nats_replicas) && !o->nats_urls) {
 		fprintf(stderr, "netprint: --sensor and the --nats-* options need --nats\n");
 		return 2;
 	}

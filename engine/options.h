@@ -38,6 +38,7 @@ struct np_options {
 	const char *nats_creds, *nats_tls_ca;	/* --nats-creds FILE, --nats-tls-ca FILE */
 	uint32_t nats_queue;			/* --nats-queue N records */
 	int64_t nats_max_bytes, nats_max_age;	/* --nats-max-bytes N, --nats-max-age SECONDS */
+	int nats_replicas;			/* --nats-replicas N */
 	const char *user;			/* -u: switch to this user after start */
 	const char *chroot_dir;			/* -c: chroot here first (needs -u) */
 	uint32_t max_conn, max_hosts;		/* -m */

@@ -20,6 +20,18 @@
 #define MAX_SERVERS 16
 #define MAX_PENDING 4096		/* publishes awaiting their acknowledgement */
 #define TRY_HEADER "Netprint-Try"	/* how many times a message was sent */
+#define ACK_WAIT_MS 5000		/* no acknowledgement for this long: the pending
+					 * publishes are taken back and sent again */
+#define RETRY_FIRST_MS 100		/* after an error, resending waits this long, */
+#define RETRY_MAX_MS 2000		/* doubling up to this: NP_NATS_RETRIES tries
+					 * span about a minute, within JetStream's
+					 * duplicate window (2 minutes by default) */
+
+/* A message JetStream refused or did not answer, to send again. */
+struct retry {
+	natsMsg *msg;
+	struct retry *next;
+};
 
 /* A queued record: its subject, message id and JSON, in one allocation. */
 struct queued {
@@ -36,6 +48,7 @@ struct np_nats {
 	char sensor[NP_NATS_SENSOR_MAX + 1];
 	char stream[64];
 	int64_t max_bytes, max_age_s;
+	int replicas;
 	bool stream_ready;
 	uint64_t boot;		/* this run's part of the message ids */
 	uint64_t seq;		/* the logger's: the last message id's */
@@ -43,6 +56,13 @@ struct np_nats {
 	struct queued **ring;	/* cap slots: the logger writes at head, the thread reads at tail */
 	uint64_t cap;
 	_Atomic uint64_t head, tail;
+
+	pthread_mutex_t lock;	/* the retries, filled on the client's threads */
+	struct retry *retry_head, **retry_tail;
+	uint64_t retry_at_ms;	/* not before (monotonic) */
+	unsigned retry_wait_ms;	/* the next wait after an error */
+	uint64_t n_retries;
+	bool finished;		/* closing: an error now is a failure */
 
 	pthread_t thread;
 	_Atomic bool stopping;
@@ -85,27 +105,146 @@ on_connected(natsConnection *nc, void *closure)
 	fprintf(stderr, "netprint: --nats: connected to %s\n", url);
 }
 
-/* An acknowledgement, or an error: send again (the id keeps it single) or give up. */
+/*
+ * An acknowledgement, or an error: the message goes to the retries, which
+ * the publisher's thread sends again after a growing wait (a cluster
+ * electing a stream leader answers nothing for seconds); its id keeps it
+ * single in the stream.
+ */
 static void
 on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
 {
 	struct np_nats *n = closure;
+	struct retry *r;
 
+	(void)js;
 	if (pa) {
 		atomic_fetch_add(&n->acked, 1);
-	} else if (pae) {
-		const char *t = NULL;
-		int tries = natsMsgHeader_Get(msg, TRY_HEADER, &t) == NATS_OK && t ? atoi(t) : 1;
-		char next[16];
-
-		snprintf(next, sizeof(next), "%d", tries + 1);
-		if (tries < NP_NATS_RETRIES && natsMsgHeader_Set(msg, TRY_HEADER, next) == NATS_OK &&
-		    js_PublishMsgAsync(js, &msg, NULL) == NATS_OK)
-			atomic_fetch_add(&n->resent, 1);
-		else
+		pthread_mutex_lock(&n->lock);
+		n->retry_wait_ms = RETRY_FIRST_MS;
+		pthread_mutex_unlock(&n->lock);
+	} else if (pae && (r = malloc(sizeof(*r)))) {
+		r->msg = msg;
+		r->next = NULL;
+		pthread_mutex_lock(&n->lock);
+		if (n->finished) {
+			pthread_mutex_unlock(&n->lock);
+			free(r);
 			atomic_fetch_add(&n->failed, 1);
+			natsMsg_Destroy(msg);
+			return;
+		}
+		*n->retry_tail = r;
+		n->retry_tail = &r->next;
+		n->n_retries++;
+		if (!n->retry_at_ms || n->retry_at_ms < now_ms()) {
+			n->retry_at_ms = now_ms() + n->retry_wait_ms;
+			n->retry_wait_ms = n->retry_wait_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS
+										: n->retry_wait_ms * 2;
+		}
+		pthread_mutex_unlock(&n->lock);
+		return;	/* kept */
+	} else if (pae) {
+		atomic_fetch_add(&n->failed, 1);	/* no memory to keep it */
 	}
-	natsMsg_Destroy(msg);	/* NULL when sent again: the library has it */
+	natsMsg_Destroy(msg);
+}
+
+/* The oldest retry due now, or NULL. */
+static natsMsg *
+take_retry(struct np_nats *n)
+{
+	struct retry *r = NULL;
+	natsMsg *msg = NULL;
+
+	pthread_mutex_lock(&n->lock);
+	if (n->retry_head && now_ms() >= n->retry_at_ms) {
+		r = n->retry_head;
+		if (!(n->retry_head = r->next))
+			n->retry_tail = &n->retry_head;
+		n->n_retries--;
+	}
+	pthread_mutex_unlock(&n->lock);
+	if (r) {
+		msg = r->msg;
+		free(r);
+	}
+	return msg;
+}
+
+/* Send a refused message again, or, after NP_NATS_RETRIES tries, give it up. */
+static void
+resend(struct np_nats *n, natsMsg *msg)
+{
+	const char *t = NULL;
+	int tries = natsMsgHeader_Get(msg, TRY_HEADER, &t) == NATS_OK && t ? atoi(t) : 1;
+	char next[16];
+
+	snprintf(next, sizeof(next), "%d", tries + 1);
+	if (tries < NP_NATS_RETRIES && natsMsgHeader_Set(msg, TRY_HEADER, next) == NATS_OK &&
+	    js_PublishMsgAsync(n->js, &msg, NULL) == NATS_OK) {
+		atomic_fetch_add(&n->resent, 1);
+		return;
+	}
+	atomic_fetch_add(&n->failed, 1);
+	natsMsg_Destroy(msg);
+}
+
+/*
+ * Publishes still pending while no acknowledgement came for ACK_WAIT_MS
+ * (the stream's leader died with them; the client waits on them forever):
+ * taken back from the client and sent again, after the retries' wait.
+ */
+static void
+reclaim_unanswered(struct np_nats *n, uint64_t *last_acked, uint64_t *since_ms)
+{
+	uint64_t acked = atomic_load(&n->acked) + atomic_load(&n->failed), now = now_ms();
+	natsMsgList pending = { NULL, 0 };
+
+	if (acked != *last_acked) {
+		*last_acked = acked;
+		*since_ms = now;
+		return;
+	}
+	if (now - *since_ms < ACK_WAIT_MS || js_PublishAsyncGetPendingList(&pending, n->js) != NATS_OK)
+		return;
+	*since_ms = now;
+	for (int i = 0; i < pending.Count; i++) {
+		struct retry *r = malloc(sizeof(*r));
+
+		if (!r)
+			continue;	/* destroyed below: failed */
+		r->msg = pending.Msgs[i];
+		r->next = NULL;
+		pending.Msgs[i] = NULL;
+		pthread_mutex_lock(&n->lock);
+		*n->retry_tail = r;
+		n->retry_tail = &r->next;
+		n->n_retries++;
+		pthread_mutex_unlock(&n->lock);
+	}
+	for (int i = 0; i < pending.Count; i++)
+		if (pending.Msgs[i])
+			atomic_fetch_add(&n->failed, 1);
+	natsMsgList_Destroy(&pending);
+}
+
+/* Every publish acknowledged or given up. */
+static bool
+all_answered(struct np_nats *n)
+{
+	return atomic_load(&n->acked) + atomic_load(&n->failed) >= atomic_load(&n->queued);
+}
+
+static bool
+retries_left(struct np_nats *n)
+{
+	bool any;
+
+	pthread_mutex_lock(&n->lock);
+	any = n->retry_head != NULL;
+	pthread_mutex_unlock(&n->lock);
+	return any;
 }
 
 /* The stream, created if missing; false when the server cannot say yet. */
@@ -127,10 +266,11 @@ ensure_stream(struct np_nats *n)
 		cfg.Storage = js_FileStorage;
 		cfg.MaxBytes = n->max_bytes ? n->max_bytes : -1;
 		cfg.MaxAge = n->max_age_s * 1000000000LL;
+		cfg.Replicas = n->replicas ? n->replicas : 1;
 		s = js_AddStream(&si, n->js, &cfg, NULL, &jerr);
 		if (s == NATS_OK)
-			fprintf(stderr, "netprint: --nats: created stream %s (subjects netprint.>)\n",
-				n->stream);
+			fprintf(stderr, "netprint: --nats: created stream %s (subjects netprint.>, %d replica%s)\n",
+				n->stream, (int)cfg.Replicas, cfg.Replicas == 1 ? "" : "s");
 	}
 	jsStreamInfo_Destroy(si);
 	if (s != NATS_OK && s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS)
@@ -160,13 +300,15 @@ static void *
 run(void *arg)
 {
 	struct np_nats *n = arg;
+	uint64_t last_acked = 0, since_ms = now_ms();
 
 	for (;;) {
 		bool stopping = atomic_load(&n->stopping);
 		uint64_t tail = atomic_load_explicit(&n->tail, memory_order_relaxed);
 		bool empty = tail == atomic_load_explicit(&n->head, memory_order_acquire);
 
-		if (stopping && (empty || now_ms() >= atomic_load(&n->stop_by_ms)))
+		if (stopping && ((empty && !retries_left(n) && all_answered(n)) ||
+				 now_ms() >= atomic_load(&n->stop_by_ms)))
 			break;
 		if (natsConnection_Status(n->nc) != NATS_CONN_STATUS_CONNECTED) {
 			nap_ms(20);	/* records wait in the queue */
@@ -174,6 +316,13 @@ run(void *arg)
 		}
 		if (!n->stream_ready && !(n->stream_ready = ensure_stream(n))) {
 			nap_ms(500);
+			continue;
+		}
+		reclaim_unanswered(n, &last_acked, &since_ms);
+		natsMsg *again = take_retry(n);
+
+		if (again) {	/* before new records */
+			resend(n, again);
 			continue;
 		}
 		if (empty) {
@@ -249,12 +398,31 @@ sensor_ok(const char *s)
 	return true;
 }
 
+/* Closing: the retries not sent are failures, and so is any error to come. */
+static void
+give_up_retries(struct np_nats *n)
+{
+	natsMsg *msg;
+
+	pthread_mutex_lock(&n->lock);
+	n->finished = true;
+	n->retry_at_ms = 0;
+	pthread_mutex_unlock(&n->lock);
+	while ((msg = take_retry(n))) {
+		atomic_fetch_add(&n->failed, 1);
+		natsMsg_Destroy(msg);
+	}
+}
+
 static void
 destroy(struct np_nats *n)
 {
+	give_up_retries(n);
 	jsCtx_Destroy(n->js);
 	natsConnection_Destroy(n->nc);
 	natsOptions_Destroy(n->opts);
+	give_up_retries(n);	/* what came back while the connection closed */
+	pthread_mutex_destroy(&n->lock);
 	for (uint64_t i = atomic_load(&n->tail); n->ring && i != atomic_load(&n->head); i++)
 		free(n->ring[i & (n->cap - 1)]);
 	free(n->ring);
@@ -292,10 +460,14 @@ np_nats_open(const struct np_nats_config *cfg, char *err, size_t err_len)
 		snprintf(err, err_len, "--nats %s: no server", cfg->urls);
 		return NULL;
 	}
+	pthread_mutex_init(&n->lock, NULL);
+	n->retry_tail = &n->retry_head;
+	n->retry_wait_ms = RETRY_FIRST_MS;
 	snprintf(n->sensor, sizeof(n->sensor), "%s", cfg->sensor);
 	snprintf(n->stream, sizeof(n->stream), "%s", cfg->stream);
 	n->max_bytes = cfg->max_bytes;
 	n->max_age_s = cfg->max_age_s;
+	n->replicas = cfg->replicas;
 	for (n->cap = 1; n->cap < (cfg->queue ? cfg->queue : NP_NATS_QUEUE_DEFAULT); n->cap <<= 1)
 		;
 	struct timespec t;
@@ -356,6 +528,7 @@ np_nats_close(struct np_nats *n, unsigned wait_ms, struct np_nats_counts *last)
 	jsPubOptions_Init(&po);
 	po.MaxWait = deadline > now_ms() ? (int64_t)(deadline - now_ms()) : 1;
 	js_PublishAsyncComplete(n->js, &po);
+	give_up_retries(n);
 	np_nats_counts(n, &c);
 	left = c.queued - c.acked;
 	if (last)

@@ -23,7 +23,7 @@
 
 #define NP_NATS_QUEUE_DEFAULT 65536	/* records waiting for the publisher */
 #define NP_NATS_SENSOR_MAX 64
-#define NP_NATS_RETRIES 5		/* a refused or unanswered publish is sent again */
+#define NP_NATS_RETRIES 40		/* tries of a refused or unanswered publish */
 
 struct np_nats;
 
@@ -36,6 +36,7 @@ struct np_nats_config {
 	uint32_t queue;		/* records the queue holds */
 	int64_t max_bytes;	/* the stream's limits when netprint creates it; 0: none */
 	int64_t max_age_s;
+	int replicas;		/* its copies in a cluster; 0: 1 */
 };
 
 struct np_nats_counts {

@@ -14,6 +14,9 @@
   listens there publishes them all.
 - The queue's bound: with --nats-queue 16 and no server, the records
   beyond 16 are counted as dropped, and the 16 arrive once a server comes.
+- A three-server cluster and an R3 stream: the stream's leader is killed
+  while the sensor publishes, and restarted; every record is in the stream
+  exactly once (by message id, and as a multiset against --json).
 - Bad names and options are refused before anything starts.
 TAP output.
 """
@@ -30,7 +33,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
-from natslib import Client, JetStreamError, NatsError, NatsServer, free_port  # noqa: E402
+from natslib import (Client, JetStreamError, NatsError, NatsServer, cluster, free_port,  # noqa: E402
+                     stop_all)
 from np_run import capture_path, stop  # noqa: E402
 from records import wait_for  # noqa: E402
 from tap import check, finish  # noqa: E402
@@ -129,6 +133,52 @@ def late_server(np, dbs, cap, tmp, sensor, queue=None):
             proc.kill()
 
 
+def api_stats(err_path):
+    m = re.search(r"\(port (\d+)\)", open(err_path).read())
+    with urllib.request.urlopen("http://127.0.0.1:%s/api/stats" % m.group(1), timeout=20) as r:
+        return json.load(r)
+
+
+def cluster_failover(np, dbs, cap, tmp):
+    servers = cluster(3, os.path.join(tmp, "cl"))
+    out, err = os.path.join(tmp, "c1.json"), os.path.join(tmp, "c1.err")
+    proc = subprocess.Popen([np, "-r", cap] + dbs + [
+        "--workers", "2", "--json", out, "--http", "127.0.0.1:0", "--nats-replicas", "3",
+        "--nats", ",".join(s.url for s in servers), "--sensor", "c1"],
+        stdout=subprocess.DEVNULL, stderr=open(err, "w"))
+    try:
+        started = until(lambda: wait_for(err, r"\(port \d+\)", 1) and
+                        (api_stats(err).get("nats") or {}).get("acked", 0) > 0, 60)
+        with Client(servers[0].url) as c:
+            leader = c.stream_info(STREAM)["cluster"]["leader"]
+        victim = next(s for s in servers if s.name == leader)
+        victim.kill()	# while records are being published
+        at_kill = api_stats(err)["nats"]
+        time.sleep(2)
+        victim.start()
+        wait_for(err, r"capture done", 60)
+        written = len(open(out).read().splitlines())
+        final = until(lambda: (lambda n: n if n["acked"] + n["failed"] >= written else None)(
+            api_stats(err)["nats"]), 90) or api_stats(err)["nats"]
+        msgs = sensor_messages(servers[(servers.index(victim) + 1) % 3].url, "c1")
+        rc = stop(proc)
+        ids = collections.Counter(h.get("Nats-Msg-Id") for _, h, _ in msgs)
+        got = collections.Counter(canon({k: v for k, v in o.items() if k != "sensor"})
+                                  for _, _, o in msgs)
+        want = collections.Counter(canon(json.loads(ln)) for ln in open(out))
+        check(started and at_kill["acked"] < written,
+              "R3 stream on 3 servers: its leader %s killed after %d of %d records were "
+              "acknowledged, restarted 2 s later" % (leader, at_kill["acked"], written))
+        check(len(msgs) == written and len(ids) == written and max(ids.values()) == 1 and
+              got == want and final["acked"] == written and final["failed"] == 0 and rc == 0,
+              "every record in the stream exactly once: %d messages, %d ids, %d records; "
+              "netprint: %s" % (len(msgs), len(ids), written, final))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        stop_all(servers)
+
+
 def main():
     np, p0f, tls = sys.argv[1:4]
     dbs = ["-f", p0f, "-f", tls]
@@ -150,6 +200,7 @@ def main():
             check(len(msgs) == written and c == (written, written, 0) and rc == 0,
                   "a server comes 2 s later: all %d queued records arrive (%d), acknowledged "
                   "(%s)" % (written, len(msgs), c))
+            cluster_failover(np, dbs, capture_path("gen:9:1500", tmp), tmp)
             done, written, waiting, msgs, c, rc = late_server(np, dbs, cap, tmp, "small", queue=16)
             check(done and len(msgs) == 16 and c == (16, 16, written - 16) and
                   waiting["dropped"] == written - 16,
