@@ -62,6 +62,7 @@ struct np_logger {
 	struct np_http *http;	/* --http, or NULL */
 	struct np_console_stats *console;	/* what the console shows; with --http */
 	struct np_nats *nats;	/* --nats, or NULL */
+	uint64_t nats_cycles;	/* TSC cycles the logger spent making and queueing them */
 	const struct np_control *control;	/* the databases' files and reloads (console) */
 	FILE *blocks;		/* stdout blocks, or NULL */
 	FILE *log;		/* -o file, or NULL */

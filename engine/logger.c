@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_ring.h>
 
 #include "console_stats.h"
@@ -96,6 +97,8 @@ np_logger_write(struct np_logger *lg, const struct np_record *v)
 			lg->write_errors++;
 	}
 	if (lg->json || lg->http || lg->nats) {	/* one object for the file, console, NATS */
+		uint64_t start = lg->nats ? rte_rdtsc() : 0;
+
 		if ((n = np_record_format(v, NP_FORMAT_JSON, lg->text, NP_FORMAT_TEXT_MAX)) <= 0) {
 			lg->json_errors++;
 		} else {
@@ -107,6 +110,8 @@ np_logger_write(struct np_logger *lg, const struct np_record *v)
 				np_nats_publish(lg->nats, np_rec_kind_names[held->rec->kind], lg->text,
 						(size_t)n - 1);
 		}
+		if (lg->nats)	/* what publishing costs the logger: the object and the queue */
+			lg->nats_cycles += rte_rdtsc() - start;
 	}
 	if (lg->console && held)
 		np_console_stats_see(lg->console, held->rec, held->tail);

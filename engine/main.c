@@ -519,6 +519,9 @@ close_nats(struct engine *e)
 		"nats records", (unsigned long long)c.queued, (unsigned long long)c.acked,
 		(unsigned long long)c.dropped, (unsigned long long)c.resent,
 		(unsigned long long)c.failed);
+	if (c.queued + c.dropped)
+		fprintf(stderr, "netprint:   %-36s %.0f cycles per record (its JSON object and the queue)\n",
+			"nats on the logger", (double)e->lg.nats_cycles / (double)(c.queued + c.dropped));
 	if (left)
 		fprintf(stderr, "netprint: warning: %llu records not acknowledged by NATS\n",
 			(unsigned long long)left);
