@@ -50,6 +50,8 @@ struct np_nats {
 	int64_t max_bytes, max_age_s;
 	int replicas;
 	bool stream_ready;
+	natsStatus stream_error;	/* the last try's, said once */
+	jsErrCode stream_jerr;
 	uint64_t boot;		/* this run's part of the message ids */
 	uint64_t seq;		/* the logger's: the last message id's */
 
@@ -273,9 +275,12 @@ ensure_stream(struct np_nats *n)
 				n->stream, (int)cfg.Replicas, cfg.Replicas == 1 ? "" : "s");
 	}
 	jsStreamInfo_Destroy(si);
-	if (s != NATS_OK && s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS)
+	if (s != NATS_OK && s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS &&
+	    (s != n->stream_error || jerr != n->stream_jerr))	/* said once, not every try */
 		fprintf(stderr, "netprint: --nats: stream %s: %s (%d)\n", n->stream,
 			natsStatus_GetText(s), (int)jerr);
+	n->stream_error = s;
+	n->stream_jerr = jerr;
 	return s == NATS_OK;
 }
 
