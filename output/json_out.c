@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * JSON lines with jansson. The same facts as p0f's log line, split into
- * typed fields: time as RFC 3339 (UTC) and as epoch, endpoints as address
- * and port, matches as class / name / flavor / quality.
+ * JSON lines, written straight into the caller's buffer (no object built,
+ * no allocation: the logger writes one for every record with --json,
+ * --http or --nats). The same facts as p0f's log line, split into typed
+ * fields: time as RFC 3339 (UTC) and as epoch, endpoints as address and
+ * port, matches as class / name / flavor / quality. Strings are made
+ * valid UTF-8 (a byte that is not becomes U+FFFD) and escaped as jansson
+ * escapes them: the output is what jansson's compact, ordered dump of the
+ * same object gives (the fuzz target checks it against that, byte for
+ * byte).
  */
 #include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +25,28 @@
 #include "json_out.h"
 #include "matcher.h"
 
+/* ---- valid UTF-8 ---- */
+
+/* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+		   (c & 0xf8) == 0xf0 ? 4 : 0;
+
+	if (!k || k > n || (k == 2 && c < 0xc2) || (k == 4 && c > 0xf4))
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if (k == 3 && ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)))
+		return 0;
+	if (k == 4 && ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)))
+		return 0;
+	return k;
+}
+
 json_t *
 np_json_string(const char *s, size_t len)
 {
@@ -29,24 +58,9 @@ np_json_string(const char *s, size_t len)
 		return NULL;
 	out[0] = 0;
 	for (size_t i = 0; i < len;) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
-			   (c & 0xf8) == 0xf0 ? 4 : 0;
-		bool ok = n && i + n <= len && !(n == 2 && c < 0xc2) && !(n == 4 && c > 0xf4);
+		size_t n = utf8_len((const unsigned char *)s + i, len - i);
 
-		for (size_t k = 1; ok && k < n; k++)
-			ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
-		if (ok && n == 3) {
-			unsigned char c1 = (unsigned char)s[i + 1];
-
-			ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
-		}
-		if (ok && n == 4) {
-			unsigned char c1 = (unsigned char)s[i + 1];
-
-			ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-		}
-		if (ok) {
+		if (n) {
 			memcpy(out + o, s + i, n);
 			o += n;
 			i += n;
@@ -63,52 +77,258 @@ np_json_string(const char *s, size_t len)
 	return j;
 }
 
-static json_t *
-jstr(const char *s, size_t len)
+/* ---- the writer ---- */
+
+#define DEPTH_MAX 4
+
+struct jw {
+	char *p, *end;		/* end: room kept after it for the newline and a NUL */
+	bool full;
+	unsigned depth;
+	bool first[DEPTH_MAX];	/* no member or element yet at this depth */
+};
+
+static void
+put(struct jw *w, const char *s, size_t n)
 {
-	return np_json_string(s, len);
+	if (w->full || (size_t)(w->end - w->p) < n) {
+		w->full = true;
+		return;
+	}
+	memcpy(w->p, s, n);
+	w->p += n;
 }
 
-static json_t *
-jcstr(const char *s)
+#define PUT_LIT(w, lit) put((w), (lit), sizeof(lit) - 1)
+
+/* A separator before a member or an element, if one came before. */
+static void
+next_item(struct jw *w)
 {
-	return jstr(s, strlen(s));
+	if (w->depth && !w->first[w->depth - 1])
+		PUT_LIT(w, ",");
+	if (w->depth)
+		w->first[w->depth - 1] = false;
 }
 
-static json_t *
-endpoint(const uint8_t *addr, uint8_t ip_ver, uint16_t port)
+static void
+open_(struct jw *w, char c)
+{
+	put(w, &c, 1);
+	if (w->depth < DEPTH_MAX)
+		w->first[w->depth] = true;
+	w->depth++;
+}
+
+static void
+close_(struct jw *w, char c)
+{
+	put(w, &c, 1);
+	w->depth--;
+}
+
+/* A string's body: valid UTF-8 kept, escapes as jansson writes them. */
+static void
+put_escaped(struct jw *w, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	PUT_LIT(w, "\"");
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : utf8_len((const unsigned char *)s + i, len - i);
+		size_t run = i;
+
+		if (c >= 0x20 && c != '"' && c != '\\' && n) {	/* a run that needs nothing */
+			while (i < len) {
+				c = (unsigned char)s[i];
+				n = c < 0x80 ? 1 : utf8_len((const unsigned char *)s + i, len - i);
+				if (c < 0x20 || c == '"' || c == '\\' || !n)
+					break;
+				i += n;
+			}
+			put(w, s + run, i - run);
+			continue;
+		}
+		if (!n) {
+			PUT_LIT(w, "\xef\xbf\xbd");	/* not UTF-8: U+FFFD */
+			i++;
+			continue;
+		}
+		switch (c) {
+		case '"': PUT_LIT(w, "\\\""); break;
+		case '\\': PUT_LIT(w, "\\\\"); break;
+		case '\b': PUT_LIT(w, "\\b"); break;
+		case '\f': PUT_LIT(w, "\\f"); break;
+		case '\n': PUT_LIT(w, "\\n"); break;
+		case '\r': PUT_LIT(w, "\\r"); break;
+		case '\t': PUT_LIT(w, "\\t"); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			put(w, u, sizeof(u));
+		}
+		}
+		i++;
+	}
+	PUT_LIT(w, "\"");
+}
+
+static void
+key(struct jw *w, const char *k)
+{
+	next_item(w);
+	put_escaped(w, k, strlen(k));
+	PUT_LIT(w, ":");
+}
+
+static void
+str_n(struct jw *w, const char *k, const char *s, size_t n)
+{
+	if (k)
+		key(w, k);
+	else
+		next_item(w);
+	put_escaped(w, s, n);
+}
+
+/* A string member (or element, k NULL); NULL s: null. */
+static void
+str(struct jw *w, const char *k, const char *s)
+{
+	if (!s) {
+		if (k)
+			key(w, k);
+		else
+			next_item(w);
+		PUT_LIT(w, "null");
+		return;
+	}
+	str_n(w, k, s, strlen(s));
+}
+
+static void
+null(struct jw *w, const char *k)
+{
+	str(w, k, NULL);
+}
+
+static void
+num(struct jw *w, const char *k, long long v)
+{
+	char b[24];
+
+	if (k)
+		key(w, k);
+	else
+		next_item(w);
+	put(w, b, (size_t)snprintf(b, sizeof(b), "%lld", v));
+}
+
+static void
+boolean(struct jw *w, const char *k, bool v)
+{
+	key(w, k);
+	if (v)
+		PUT_LIT(w, "true");
+	else
+		PUT_LIT(w, "false");
+}
+
+/* A double as jansson writes one with precision 10: "%.10g", a ".0" when
+ * it reads as an integer, no '+' nor leading zeros in the exponent. Not a
+ * finite number: no member at all (jansson makes no such value). */
+static void
+real(struct jw *w, const char *k, double v)
+{
+	char b[40], out[40], *e;
+	size_t o = 0;
+
+	if (!isfinite(v))
+		return;
+	key(w, k);
+	snprintf(b, sizeof(b), "%.10g", v);
+	if (!strpbrk(b, ".e"))
+		strcat(b, ".0");
+	if ((e = strchr(b, 'e'))) {
+		size_t head = (size_t)(e - b) + 1;
+
+		memcpy(out, b, head);
+		o = head;
+		e++;
+		if (*e == '+')
+			e++;
+		else if (*e == '-')
+			out[o++] = *e++;
+		while (*e == '0')
+			e++;
+		while (*e)
+			out[o++] = *e++;
+		put(w, out, o);
+		return;
+	}
+	put(w, b, strlen(b));
+}
+
+static void
+object(struct jw *w, const char *k)
+{
+	if (k)
+		key(w, k);
+	else
+		next_item(w);
+	open_(w, '{');
+}
+
+static void
+array(struct jw *w, const char *k)
+{
+	key(w, k);
+	open_(w, '[');
+}
+
+/* ---- a record ---- */
+
+static void
+endpoint(struct jw *w, const char *k, const uint8_t *addr, uint8_t ip_ver, uint16_t port)
 {
 	char a[64];
 
 	np_format_addr(a, sizeof(a), addr, ip_ver);
-	return json_pack("{s:s, s:i}", "ip", a, "port", (json_int_t)port);
-}
-
-static json_t *
-params_array(const char *const *words, unsigned n)
-{
-	json_t *a = json_array();
-
-	for (unsigned i = 0; i < n; i++)
-		json_array_append_new(a, json_string(words[i]));
-	return a;
-}
-
-/* A match: class, name, flavor and how good it is. */
-static json_t *
-match(const struct np_rec_names *n, const char *quality)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "class", n->class_name ? jcstr(n->class_name) : json_null());
-	json_object_set_new(o, "name", n->name ? jcstr(n->name) : json_null());
-	json_object_set_new(o, "flavor", n->flavor && n->flavor[0] ? jcstr(n->flavor) : json_null());
-	json_object_set_new(o, "match", json_string(quality));
-	return o;
+	object(w, k);
+	str(w, "ip", a);
+	num(w, "port", port);
+	close_(w, '}');
 }
 
 static void
-tcp_fields(json_t *o, const struct np_rec *r)
+params(struct jw *w, const char *const *words, unsigned n)
+{
+	array(w, "params");
+	for (unsigned i = 0; i < n; i++)
+		str(w, NULL, words[i]);
+	close_(w, ']');
+}
+
+/* A match: class, name, flavor and how good it is; or null. */
+static void
+match(struct jw *w, const char *k, bool matched, const struct np_rec_names *n,
+      const char *quality)
+{
+	if (!matched) {
+		null(w, k);
+		return;
+	}
+	object(w, k);
+	str(w, "class", n->class_name);
+	str(w, "name", n->name);
+	str(w, "flavor", n->flavor && n->flavor[0] ? n->flavor : NULL);
+	str(w, "match", quality);
+	close_(w, '}');
+}
+
+static void
+tcp_fields(struct jw *w, const struct np_rec *r)
 {
 	const struct np_rec_tcp *t = &r->tcp;
 	char sig[NP_FIELD_MAX];
@@ -116,100 +336,100 @@ tcp_fields(json_t *o, const struct np_rec *r)
 	const char *quality = (t->flags & NP_RTCP_FUZZY) ? "fuzzy" :
 			      (t->flags & NP_RTCP_GENERIC) ? "generic" : "exact";
 
-	json_object_set_new(o, (t->flags & NP_RTCP_APP) ? "app" : "os",
-			    (t->flags & NP_RTCP_MATCHED) ? match(&r->names, quality) :
-							   json_null());
-	json_object_set_new(o, "distance", json_integer(t->dist));
-	json_object_set_new(o, "distance_is_max", json_boolean(t->flags & NP_RTCP_BAD_TTL));
-	json_object_set_new(o, "params", params_array(words, np_tcp_params(t, words)));
-	json_object_set_new(o, "tos", json_integer(t->tos));
+	match(w, (t->flags & NP_RTCP_APP) ? "app" : "os", t->flags & NP_RTCP_MATCHED, &r->names,
+	      quality);
+	num(w, "distance", t->dist);
+	boolean(w, "distance_is_max", t->flags & NP_RTCP_BAD_TTL);
+	params(w, words, np_tcp_params(t, words));
+	num(w, "tos", t->tos);
 	np_format_tcp_sig(sig, sizeof(sig), r);
-	json_object_set_new(o, "raw_sig", json_string(sig));
+	str(w, "raw_sig", sig);
 }
 
 static void
-http_fields(json_t *o, const struct np_rec *r, const char *tail)
+http_fields(struct jw *w, const struct np_rec *r, const char *tail)
 {
 	const struct np_rec_http *h = &r->http;
 	const char *l = h->lang;
 	const char *words[NP_PARAMS_MAX];
 
-	json_object_set_new(o, (h->flags & NP_RHTTP_MATCHED) && h->m.class_id >= 0 ? "os" : "app",
-			    (h->flags & NP_RHTTP_MATCHED) ?
-				    match(&r->names, (h->flags & NP_RHTTP_GENERIC) ? "generic" :
-											 "exact") :
-				    json_null());
+	match(w, (h->flags & NP_RHTTP_MATCHED) && h->m.class_id >= 0 ? "os" : "app",
+	      h->flags & NP_RHTTP_MATCHED, &r->names,
+	      (h->flags & NP_RHTTP_GENERIC) ? "generic" : "exact");
 	if (isalpha((unsigned char)l[0]) && isalpha((unsigned char)l[1]) &&
 	    !isalpha((unsigned char)l[2])) {
-		const char *name = np_language_name(l);
-
-		json_object_set_new(o, "language", name ? json_string(name) : json_null());
-		json_object_set_new(o, "language_code", jstr(l, 2));
+		str(w, "language", np_language_name(l));
+		str_n(w, "language_code", l, 2);
 	} else {
-		json_object_set_new(o, "language", json_null());
-		json_object_set_new(o, "language_code", json_null());
+		null(w, "language");
+		null(w, "language_code");
 	}
-	json_object_set_new(o, "params", params_array(words, np_http_params(h, words)));
-	json_object_set_new(o, "raw_sig", jcstr(tail ? tail : ""));
+	params(w, words, np_http_params(h, words));
+	str(w, "raw_sig", tail ? tail : "");
 }
 
 /* "tls": Suricata's EVE names where it has them. */
 static void
-tls_fields(json_t *o, const struct np_rec *r, const struct np_tls_out *out)
+tls_fields(struct jw *w, const struct np_rec *r, const struct np_tls_out *out)
 {
 	const struct np_rec_tls *t = &r->tls;
 	const struct np_tls_hello *h = &out->h;
 	const char *words[NP_PARAMS_MAX];
 	bool client = r->kind == NP_REC_TLS_CLIENT, ok = out->ok;
 	char version[16];
-	json_t *tls = json_object(), *alpns = json_array();
 
-	json_object_set_new(o, (t->flags & NP_RTLS_MATCHED) && t->m.class_id >= 0 ? "os" : "app",
-			    (t->flags & NP_RTLS_MATCHED) ?
-				    match(&r->names,
-					  (t->flags & NP_RTLS_GENERIC) ? "generic" : "exact") :
-				    json_null());
-	json_object_set_new(o, "params", params_array(words, np_tls_params(t, words)));
-	json_object_set_new(tls, "transport", json_string(np_tls_transport_name(t->transport)));
+	match(w, (t->flags & NP_RTLS_MATCHED) && t->m.class_id >= 0 ? "os" : "app",
+	      t->flags & NP_RTLS_MATCHED, &r->names,
+	      (t->flags & NP_RTLS_GENERIC) ? "generic" : "exact");
+	params(w, words, np_tls_params(t, words));
+	object(w, "tls");
+	str(w, "transport", np_tls_transport_name(t->transport));
 	np_format_tls_version(version, t->version);
-	json_object_set_new(tls, "version", json_string(version));
-	for (uint32_t i = 0; ok && h->alpn && i < h->alpn_len; i += 1u + h->alpn[i])
-		json_array_append_new(alpns, jstr((const char *)h->alpn + i + 1, h->alpn[i]));
+	str(w, "version", version);
 	if (client) {
-		json_object_set_new(tls, "sni", ok && h->sni ? jstr((const char *)h->sni, h->sni_len) :
-							     json_null());
-		json_object_set_new(tls, "client_alpns", alpns);
-		json_object_set_new(tls, "ja4", json_string(t->sig));
-		json_object_set_new(tls, "ja4_r", ok ? json_string(out->ja4_r) : json_null());
-		json_object_set_new(tls, "ja4_o", ok ? json_string(out->fp.ja4_o) : json_null());
-		json_object_set_new(tls, "ja4_ro", ok ? json_string(out->ja4_ro) : json_null());
-		json_object_set_new(tls, "ja3", json_pack("{s:o, s:o}",
-			"hash", ok ? json_string(out->fp.ja3) : json_null(),
-			"string", ok ? json_string(out->ja3) : json_null()));
+		if (ok && h->sni)
+			str_n(w, "sni", (const char *)h->sni, h->sni_len);
+		else
+			null(w, "sni");
+		array(w, "client_alpns");
+		for (uint32_t i = 0; ok && h->alpn && i < h->alpn_len; i += 1u + h->alpn[i])
+			str_n(w, NULL, (const char *)h->alpn + i + 1, h->alpn[i]);
+		close_(w, ']');
+		str(w, "ja4", t->sig);
+		str(w, "ja4_r", ok ? out->ja4_r : NULL);
+		str(w, "ja4_o", ok ? out->fp.ja4_o : NULL);
+		str(w, "ja4_ro", ok ? out->ja4_ro : NULL);
+		object(w, "ja3");
+		str(w, "hash", ok ? out->fp.ja3 : NULL);
+		str(w, "string", ok ? out->ja3 : NULL);
+		close_(w, '}');
 	} else {
 		snprintf(version, sizeof(version), "0x%04x", t->cipher);
-		json_object_set_new(tls, "cipher", json_string(version));
-		json_object_set_new(tls, "server_alpn", json_array_size(alpns) ?
-							json_incref(json_array_get(alpns, 0)) :
-							json_null());
-		json_decref(alpns);
-		json_object_set_new(tls, "ja3s", json_pack("{s:s, s:o}", "hash", t->sig, "string",
-							   ok ? json_string(out->ja3) : json_null()));
+		str(w, "cipher", version);
+		if (ok && h->alpn && h->alpn_len)	/* the first of the list */
+			str_n(w, "server_alpn", (const char *)h->alpn + 1, h->alpn[0]);
+		else
+			null(w, "server_alpn");
+		object(w, "ja3s");
+		str(w, "hash", t->sig);
+		str(w, "string", ok ? out->ja3 : NULL);
+		close_(w, '}');
 	}
-	json_object_set_new(o, "tls", tls);
+	close_(w, '}');
 }
 
 static void
-nat_fields(json_t *o, const struct np_rec *r)
+nat_fields(struct jw *w, const struct np_rec *r)
 {
-	json_t *reasons = json_array();
-
+	array(w, "reasons");
 	for (unsigned i = 0; i < NP_NAT_REASON_COUNT; i++)
 		if (r->nat.reasons & (1u << i))
-			json_array_append_new(reasons, json_string(np_nat_reason_names[i]));
-	json_object_set_new(o, "reasons", reasons);
-	json_object_set_new(o, "raw_hits", json_pack("[iiii]", r->nat.hits[0], r->nat.hits[1],
-						      r->nat.hits[2], r->nat.hits[3]));
+			str(w, NULL, np_nat_reason_names[i]);
+	close_(w, ']');
+	array(w, "raw_hits");
+	for (unsigned i = 0; i < 4; i++)
+		num(w, NULL, r->nat.hits[i]);
+	close_(w, ']');
 }
 
 size_t
@@ -217,59 +437,55 @@ np_json_record(char *buf, size_t len, const struct np_rec *r, const char *tail,
 	       const struct np_tls_out *tls)
 {
 	time_t sec = (time_t)(r->ts_us / 1000000);
+	/* two bytes kept: the newline, and a NUL the caller may add */
+	struct jw w = { .p = buf, .end = buf + (len >= 2 ? len - 2 : 0) };
 	struct tm tm;
 	char when[64];
-	json_t *o;
 
+	if ((r->kind == NP_REC_TLS_CLIENT || r->kind == NP_REC_TLS_SERVER) && !tls)
+		return 0;
 	gmtime_r(&sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06uZ",
 		 (unsigned)(r->ts_us % 1000000));
 
-	o = json_pack("{s:s, s:I, s:I, s:s, s:o, s:o, s:s}", "time", when, "epoch",
-		      (json_int_t)sec, "epoch_us", (json_int_t)r->ts_us, "mod",
-		      np_rec_kind_names[r->kind], "client", endpoint(r->cli, r->ip_ver, r->cli_port),
-		      "server", endpoint(r->srv, r->ip_ver, r->srv_port), "subject",
-		      r->to_srv ? "client" : "server");
-	if (!o)
-		return 0;
-
+	open_(&w, '{');
+	str(&w, "time", when);
+	num(&w, "epoch", (long long)sec);
+	num(&w, "epoch_us", (long long)r->ts_us);
+	str(&w, "mod", np_rec_kind_names[r->kind]);
+	endpoint(&w, "client", r->cli, r->ip_ver, r->cli_port);
+	endpoint(&w, "server", r->srv, r->ip_ver, r->srv_port);
+	str(&w, "subject", r->to_srv ? "client" : "server");
 	switch (r->kind) {
 	case NP_REC_MTU:
-		json_object_set_new(o, "link", r->names.link ? jcstr(r->names.link) : json_null());
-		json_object_set_new(o, "mtu", json_integer(r->mtu.mtu));
+		str(&w, "link", r->names.link);
+		num(&w, "mtu", r->mtu.mtu);
 		break;
 	case NP_REC_UPTIME:
-		json_object_set_new(o, "uptime_min", json_integer(r->uptime.up_min));
-		json_object_set_new(o, "modulo_days", json_integer(r->uptime.up_mod_days));
-		json_object_set_new(o, "frequency_hz", json_real(round(r->uptime.freq * 100) / 100));
+		num(&w, "uptime_min", r->uptime.up_min);
+		num(&w, "modulo_days", r->uptime.up_mod_days);
+		real(&w, "frequency_hz", round(r->uptime.freq * 100) / 100);
 		break;
 	case NP_REC_HTTP_REQUEST:
 	case NP_REC_HTTP_RESPONSE:
-		http_fields(o, r, tail);
+		http_fields(&w, r, tail);
 		break;
 	case NP_REC_HOST_CHANGE:
 	case NP_REC_IP_SHARING:
-		nat_fields(o, r);
+		nat_fields(&w, r);
 		break;
 	case NP_REC_TLS_CLIENT:
 	case NP_REC_TLS_SERVER:
-		if (!tls) {
-			json_decref(o);
-			return 0;
-		}
-		tls_fields(o, r, tls);
+		tls_fields(&w, r, tls);
 		break;
 	default:
-		tcp_fields(o, r);
+		tcp_fields(&w, r);
 		break;
 	}
-
-	size_t n = json_dumpb(o, buf, len > 0 ? len - 1 : 0,
-			      JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(o);
-	if (!n || n >= len - 1)
+	close_(&w, '}');
+	if (w.full || len < 2)
 		return 0;
-	buf[n++] = '\n';
-	return n;
+	*w.p++ = '\n';
+	return (size_t)(w.p - buf);
 }

@@ -191,6 +191,10 @@ np_fuzz_format_record(const struct np_rec *r, const char *tail)
 
 	n = np_json_record(g_text, NP_RECORD_TEXT_MAX, r, tail, &g_tls);
 	check_json(g_text, n, r);
+	m = np_fuzz_json_reference(g_again, NP_RECORD_TEXT_MAX, r, tail, &g_tls);
+	NP_FUZZ_CHECK(m == n && !memcmp(g_text, g_again, n),
+		      "np_json_record() differs from jansson's dump of the same object:\n%.*s\n%.*s",
+		      (int)n, g_text, (int)m, g_again);
 
 	/* libnetprint's view of it, and its text through the view */
 	if (!g_held.strings)

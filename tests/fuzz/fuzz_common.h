@@ -44,6 +44,11 @@ void np_fuzz_setup(void);
  */
 void np_fuzz_format_record(const struct np_rec *r, const char *tail);
 
+/* json_reference.c: np_json_record()'s answer made with jansson, the oracle. */
+struct np_tls_out;
+size_t np_fuzz_json_reference(char *buf, size_t len, const struct np_rec *r, const char *tail,
+			      const struct np_tls_out *tls);
+
 /*
  * How many TLS reassembly buffers the next pipeline gets. The engine gives
  * every tracker NP_TLS_BUFS_DEFAULT (20 MiB, which ASan poisons and

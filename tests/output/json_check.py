@@ -151,7 +151,7 @@ def main():
                 os.path.basename(cap), len(jlines), "" if problem is None else ": " + problem))
 
         # Strings the database carries: quotes, backslash, control bytes, not UTF-8.
-        odd = b'odd "flavor" \\ \x01\x7f \xff\xfe caf\xc3\xa9'
+        odd = b'odd "flavor" \\ \x01\x1f\x0b\x7f \xff\xfe caf\xc3\xa9'
         text = open(db, "rb").read()
         text = text.replace(b"label = s:unix:MacOS X:10.9 or newer (sometimes iPhone or iPad)", b"label = s:unix:MacOS X:" + odd, 1)
         odd_db = os.path.join(tmp, "odd.fp")
@@ -168,6 +168,12 @@ def main():
         check(ok, "JSON stays valid with quotes, control and non-UTF-8 bytes in a label")
         found = ok and any(b"\\u0001" in r and b'\\"flavor\\"' in r and "\ufffd".encode() in r for r in res[1])
         check(found, "those bytes are escaped or replaced, not dropped")
+        # exactly as jansson wrote them before: \uXXXX in upper case, 0x7f as is,
+        # each byte that is not UTF-8 a U+FFFD
+        want = (b'"flavor":"odd \\"flavor\\" \\\\ \\u0001\\u001F\\u000B\x7f '
+                b'\xef\xbf\xbd\xef\xbf\xbd caf\xc3\xa9"')
+        check(ok and any(want in r for r in res[1]),
+              "the flavor is written byte for byte as %r" % want)
     return finish()
 
 
