@@ -174,7 +174,33 @@ take_retry(struct np_nats *n)
 	return msg;
 }
 
-/* Send a refused message again, or, after NP_NATS_RETRIES tries, give it up. */
+/* Back to the front of the retries: the client would not take it now. */
+static void
+requeue(struct np_nats *n, natsMsg *msg)
+{
+	struct retry *r = malloc(sizeof(*r));
+
+	if (!r) {
+		atomic_fetch_add(&n->failed, 1);
+		natsMsg_Destroy(msg);
+		return;
+	}
+	r->msg = msg;
+	pthread_mutex_lock(&n->lock);
+	r->next = n->retry_head;
+	if (!n->retry_head)
+		n->retry_tail = &r->next;
+	n->retry_head = r;
+	n->n_retries++;
+	n->retry_at_ms = now_ms() + RETRY_FIRST_MS;
+	pthread_mutex_unlock(&n->lock);
+}
+
+/*
+ * Send a refused message again; after NP_NATS_RETRIES answers that refused
+ * it, give it up. A client that will not take it now (too many in flight,
+ * disconnected) is no answer: it waits for the next turn.
+ */
 static void
 resend(struct np_nats *n, natsMsg *msg)
 {
@@ -183,13 +209,15 @@ resend(struct np_nats *n, natsMsg *msg)
 	char next[16];
 
 	snprintf(next, sizeof(next), "%d", tries + 1);
-	if (tries < NP_NATS_RETRIES && natsMsgHeader_Set(msg, TRY_HEADER, next) == NATS_OK &&
-	    js_PublishMsgAsync(n->js, &msg, NULL) == NATS_OK) {
-		atomic_fetch_add(&n->resent, 1);
+	if (tries >= NP_NATS_RETRIES || natsMsgHeader_Set(msg, TRY_HEADER, next) != NATS_OK) {
+		atomic_fetch_add(&n->failed, 1);
+		natsMsg_Destroy(msg);
 		return;
 	}
-	atomic_fetch_add(&n->failed, 1);
-	natsMsg_Destroy(msg);
+	if (js_PublishMsgAsync(n->js, &msg, NULL) == NATS_OK)
+		atomic_fetch_add(&n->resent, 1);
+	else
+		requeue(n, msg);
 }
 
 /*
