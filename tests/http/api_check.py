@@ -38,7 +38,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from np_run import capture_path, stop  # noqa: E402
 from tap import check, finish  # noqa: E402
-from records import wait_for  # noqa: E402
+from records import is_json, wait_for  # noqa: E402
 
 
 CONSOLE_KEYS = ("signatures", "os_history", "changes", "clock")
@@ -237,12 +237,8 @@ def main():
                      ("/api/host/" + "1" * 600, "GET", 414, "a path too long")]
             for path, method, want, what in cases:
                 status, hdr, body = get(port, path, method)
-                ok = status == want
-                try:
-                    json.loads(body)
-                except ValueError:
-                    ok = False
-                check(ok, "%s: %d with a JSON body (got %d)" % (what, want, status))
+                check(status == want and is_json(body),
+                      "%s: %d with a JSON body (got %d)" % (what, want, status))
             status, _, _ = get(port, "/api/stats", headers={"X-Big": "x" * 40000})
             check(400 <= status < 500, "a request over the size bound is refused (%d)" % status)
             status, _, _ = get(port, "/api/stats")

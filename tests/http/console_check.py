@@ -49,7 +49,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from np_run import capture_path, stop  # noqa: E402
 from tap import check, finish  # noqa: E402
-from records import label_of, sig_of, subject_ip, wait_for  # noqa: E402
+from records import is_json, label_of, sig_of, subject_ip, wait_for  # noqa: E402
 
 HTTP_KINDS = ("syn", "syn+ack", "http request", "http response", "tls client", "tls server")
 SECTION = {"syn": "tcp:request", "syn+ack": "tcp:response", "http request": "http:request",
@@ -385,12 +385,8 @@ def check_compare(port, recs, p0f, tmp):
              ("/api/db/compare?q=" + same, "GET", auth, 405, "a GET")]
     for path_, method, hdr, want_status, what in cases:
         status, _, body = request(port, path_, method, hdr)
-        ok = status == want_status
-        try:
-            json.loads(body)
-        except ValueError:
-            ok = False
-        check(ok, "compare, %s: %d with a JSON body (%d)" % (what, want_status, status))
+        check(status == want_status and is_json(body),
+              "compare, %s: %d with a JSON body (%d)" % (what, want_status, status))
 
 
 async def load(port, n_requests, n_readers, deadline):

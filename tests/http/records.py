@@ -2,6 +2,7 @@
 """What the web console's tests read from netprint's --json records and
 its stderr: a record's label, its subject's address, the signature
 /api/unknown counts it by, and waiting for a line of stderr."""
+import json
 import re
 import time
 
@@ -39,6 +40,15 @@ def sig_of(r):
     if r["mod"] == "tls client":
         return r["tls"]["ja4"]
     return r["tls"]["ja3s"]["hash"]
+
+
+def is_json(body):
+    """Does the body parse as JSON (an error answer's too)?"""
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
 
 
 def wait_for(path, pattern, timeout=60.0):
