@@ -151,11 +151,7 @@ np_control_print(const struct np_control *c, FILE *out)
 		struct np_nats_counts n;
 
 		np_nats_counts(c->logger->nats, &n);
-		fprintf(out, "netprint:   %-36s %llu queued, %llu acknowledged, %llu dropped (queue full), %llu sent again, %llu failed; %s\n",
-			"nats records so far", (unsigned long long)n.queued,
-			(unsigned long long)n.acked, (unsigned long long)n.dropped,
-			(unsigned long long)n.resent, (unsigned long long)n.failed,
-			n.connected ? "connected" : "not connected");
+		np_nats_print(out, "nats records so far", &n, true);
 	}
 	if (c->logger && c->logger->unresolved)	/* a bug: generations.h */
 		fprintf(out, "netprint:   %-36s %llu\n", "records of a released database",

@@ -80,6 +80,9 @@ struct np_logger {
 	struct np_held held;	/* the record, held for np_record_format() (lib.h) */
 };
 
+/* Console answers between bursts of records: one, then more for this long. */
+#define NP_LOGGER_HTTP_BUSY_US 50
+
 /* Runs on the calling lcore until every worker is done and drained. */
 void np_logger_run(struct np_logger *lg);
 

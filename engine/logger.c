@@ -20,8 +20,8 @@
 #include "engine.h"
 #include "generations.h"
 #include "http_server.h"
-#include "nats_pub.h"
 #include "lib.h"
+#include "nats_pub.h"
 
 #define NP_LOG_BURST 64
 
@@ -284,8 +284,7 @@ np_logger_flush(struct np_logger *lg)
  */
 #define NP_LOGGER_IDLE_SPINS 256
 #define NP_LOGGER_NAP_NS 50000
-#define NP_LOGGER_HTTP_BUSY_US 50	/* console answers between bursts: one, then more */
-#define NP_LOGGER_HTTP_IDLE_US 1000	/* for this long; with nothing else to do, this */
+#define NP_LOGGER_HTTP_IDLE_US 1000	/* console answers' time with nothing else to do */
 
 void
 np_logger_run(struct np_logger *lg)

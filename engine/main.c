@@ -515,10 +515,7 @@ close_nats(struct engine *e)
 		return;
 	left = np_nats_close(e->lg.nats, NP_NATS_CLOSE_WAIT_MS, &c);
 	e->lg.nats = NULL;
-	fprintf(stderr, "netprint:   %-36s %llu queued, %llu acknowledged, %llu dropped (queue full), %llu sent again, %llu failed\n",
-		"nats records", (unsigned long long)c.queued, (unsigned long long)c.acked,
-		(unsigned long long)c.dropped, (unsigned long long)c.resent,
-		(unsigned long long)c.failed);
+	np_nats_print(stderr, "nats records", &c, false);
 	if (c.queued + c.dropped)
 		fprintf(stderr, "netprint:   %-36s %.0f cycles per record (its JSON object and the queue)\n",
 			"nats on the logger", (double)e->lg.nats_cycles / (double)(c.queued + c.dropped));

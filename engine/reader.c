@@ -69,7 +69,7 @@ look_around(struct np_reader *r)
 	np_logger_reopen_if_asked(r->lg);
 	if (r->lg->api)
 		np_api_poll(r->lg->api, r->lg->hosts, 0);
-	np_http_poll(r->lg->http, 50);	/* one answer, more within 50 us */
+	np_http_poll(r->lg->http, NP_LOGGER_HTTP_BUSY_US);
 }
 
 void

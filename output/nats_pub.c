@@ -417,6 +417,16 @@ np_nats_counts(const struct np_nats *n, struct np_nats_counts *out)
 	out->connected = natsConnection_Status(m->nc) == NATS_CONN_STATUS_CONNECTED;
 }
 
+void
+np_nats_print(FILE *out, const char *what, const struct np_nats_counts *c, bool link)
+{
+	fprintf(out, "netprint:   %-36s %llu queued, %llu acknowledged, %llu dropped (queue full), %llu sent again, %llu failed%s\n",
+		what, (unsigned long long)c->queued, (unsigned long long)c->acked,
+		(unsigned long long)c->dropped, (unsigned long long)c->resent,
+		(unsigned long long)c->failed,
+		!link ? "" : c->connected ? "; connected" : "; not connected");
+}
+
 static bool
 sensor_ok(const char *s)
 {

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define NP_NATS_QUEUE_DEFAULT 65536	/* records waiting for the publisher */
 #define NP_NATS_SENSOR_MAX 64
@@ -61,6 +62,10 @@ struct np_nats *np_nats_open(const struct np_nats_config *cfg, char *err, size_t
 bool np_nats_publish(struct np_nats *n, const char *kind, const char *json, size_t len);
 
 void np_nats_counts(const struct np_nats *n, struct np_nats_counts *out);
+
+/* One line of them, as netprint prints its counters: "netprint:   WHAT ..."
+ * (and whether connected, with link). */
+void np_nats_print(FILE *out, const char *what, const struct np_nats_counts *c, bool link);
 
 /*
  * Publish what is queued and wait for its acknowledgements, at most
