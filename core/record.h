@@ -376,6 +376,42 @@ np_rec_slots(const struct np_rec *r)
 	return np_rec_body_slots(r->kind) + np_rec_tail_slots(r->tail_len);
 }
 
+/*
+ * A record between processes (a sensor's input records, published to NATS
+ * for a collector to run the host logic on): a 16-byte head ('n' 'p', a
+ * version, the kind, 0x0102 in the writer's byte order, the tail's length,
+ * the digest of the database its ids are of), its header and body as a
+ * ring carries them, and its tail. Fixed layout of this build: a reader
+ * refuses another version or byte order rather than misread it.
+ */
+#define NP_REC_PACK_VERSION 1
+#define NP_REC_PACK_HEAD 16
+#define NP_REC_PACK_MAX (NP_REC_PACK_HEAD + sizeof(struct np_rec) + NP_TAIL_MAX)
+
+/* Bytes written to out (cap >= NP_REC_PACK_MAX is always enough), 0 if not. */
+size_t np_rec_pack(const struct np_rec *r, const char *tail, uint64_t db_digest, uint8_t *out,
+		   size_t cap);
+
+/*
+ * The record packed in in[0..len), into *r (names empty) and tail
+ * (NP_TAIL_MAX + 1 bytes, NUL-terminated), its database's digest in
+ * *db_digest. 0, or -EINVAL for bytes that are not one (a wrong head, a
+ * length that does not add up), -EPROTO for
+ * another version or byte order. Its ids are not checked against any
+ * database here: np_rec_check() does.
+ */
+int np_rec_unpack(const uint8_t *in, size_t len, struct np_rec *r, char *tail,
+		  uint64_t *db_digest);
+
+/*
+ * Can a record from elsewhere be given to the host logic and the outputs
+ * with db? A kind the workers make (not one the host logic derives), its
+ * addresses' version, its counts, its strings' NULs and its match (the
+ * label is in db; the ids the host logic compares are set again from it).
+ * 0 or -EINVAL.
+ */
+int np_rec_check(struct np_rec *r, const struct np_db *db);
+
 #define NP_REC_FITS_(body) \
 	(offsetof(struct np_rec, names) >= \
 	 NP_REC_SLOT * ((offsetof(struct np_rec, tcp) + sizeof(body) + NP_REC_SLOT - 1) / NP_REC_SLOT))

@@ -128,6 +128,9 @@ struct np_db {
 	uint32_t generation;	/* set by whoever publishes it: 1, 2, ... */
 	uint64_t serial;	/* unique per load in this process: memos key on it, not on
 				 * an address a later database may reuse */
+	uint64_t digest;	/* of its lines but comments and blanks, file by file: two
+				 * processes that loaded the same signatures in the same
+				 * order give records the same ids (FNV-1a 64) */
 	uint32_t refs;		/* libnetprint's reference count (np_db_ref); the
 				 * engine owns its databases outright */
 	struct np_arena *arena;	/* owns everything above */

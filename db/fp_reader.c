@@ -802,6 +802,7 @@ reader_begin(struct reader *r, char *err, size_t err_len)
 		err[0] = 0;
 	if (!(r->db = calloc(1, sizeof(*r->db))))
 		return -ENOMEM;
+	r->db->digest = 0xcbf29ce484222325ull;	/* FNV-1a 64's offset basis */
 	/* p0f's header lists first: the fixed ones get ids 0..5. */
 	for (int l = 0; l < NP_HTTP_LIST_COUNT; l++)
 		for (int dir = 0; dir < 2; dir++)
@@ -812,9 +813,18 @@ reader_begin(struct reader *r, char *err, size_t err_len)
 }
 
 /* A file begins: its sections start afresh, what earlier files defined is kept. */
+/* The digest (db.h) goes on over these bytes. */
+static void
+digest_add(struct np_db *db, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		db->digest = (db->digest ^ (uint8_t)p[i]) * 0x100000001b3ull;
+}
+
 static void
 reader_open(struct reader *r, const char *name)
 {
+	digest_add(r->db, "\n\f", 2);	/* a file begins */
 	r->file = name;
 	r->line_no = 0;
 	r->sec = SEC_NONE;
@@ -828,7 +838,10 @@ reader_line(struct reader *r, char *line)
 	r->line_no++;
 	while (*line == ' ' || *line == '\t')
 		line++;
-	return *line == ';' || !*line ? 0 : parse_line(r, line);
+	if (*line == ';' || !*line)
+		return 0;
+	digest_add(r->db, line, strlen(line) + 1);	/* before parse_line edits it */
+	return parse_line(r, line);
 }
 
 static int
