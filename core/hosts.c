@@ -43,6 +43,8 @@ int
 np_hosts_init(struct np_hosts *hs, uint32_t capacity, unsigned n_workers, uint32_t flow_slots)
 {
 	memset(hs, 0, sizeof(*hs));
+	if (!flow_slots)
+		return -EINVAL;
 	hs->n_workers = n_workers;
 	if (np_addr_table_init(&hs->t, capacity, sizeof(struct np_host)) ||
 	    np_addr_table_init(&hs->tls, capacity, sizeof(struct np_tls_host)) ||
@@ -471,9 +473,10 @@ check_ts(struct np_hosts *hs, const struct np_rec *r, uint32_t ts1, const struct
 	bool to_srv = r->to_srv;
 	struct np_host *hd;
 
-	if (!ts1 || r->sendsyn || r->worker >= hs->n_workers || r->flow_slot >= hs->flow_slots)
+	if (!ts1 || r->sendsyn || r->worker >= hs->n_workers)
 		return;
-	struct np_flow_tps *ft = &hs->tps[r->worker][r->flow_slot];
+	/* a collector's sensors may keep more flows than it has slots: shared */
+	struct np_flow_tps *ft = &hs->tps[r->worker][r->flow_slot % hs->flow_slots];
 	if (ft->serial != r->flow_serial) {
 		ft->serial = r->flow_serial;	/* a new flow in this slot */
 		ft->tps[0] = ft->tps[1] = 0;

@@ -50,6 +50,7 @@ struct np_host_http {
 struct np_host {
 	struct np_addr_node node;	/* address, age order */
 	uint64_t workers;	/* bit w: worker w still tracks this host */
+	uint64_t seen_by;	/* a collector's: bit s, its sensor s saw the host */
 	uint8_t distance;	/* p0f keeps a u8: unknown is 255 */
 	uint8_t bad_sw;		/* 1: UA names another OS, 2: dishonest */
 	uint8_t last_quality;	/* 1 fuzzy | 2 generic */

@@ -13,6 +13,8 @@ to_hosts(void *ctx, const struct np_rec *r)
 {
 	struct np_pipeline *p = ctx;
 
+	if (p->input)
+		p->input(p->input_ctx, r, NULL);
 	np_hosts_process(&p->hosts, r, NULL, p->emit, p->ctx);
 }
 
@@ -51,8 +53,11 @@ np_pipeline_frame(struct np_pipeline *p, const uint8_t *frame, uint32_t len, uin
 {
 	np_frame_process(&p->obs, &p->link, p->db, 1, frame, len, ts_us, &p->out, p->ctr);
 	for (unsigned i = 0; i < p->out.n; i++) {
+		const char *tail = np_observation_tail(&p->out, i);
+
 		np_rec_resolve(&p->out.rec[i], p->db);
-		np_hosts_process(&p->hosts, &p->out.rec[i],
-				 np_observation_tail(&p->out, i), p->emit, p->ctx);
+		if (p->input)
+			p->input(p->input_ctx, &p->out.rec[i], tail);
+		np_hosts_process(&p->hosts, &p->out.rec[i], tail, p->emit, p->ctx);
 	}
 }

@@ -20,6 +20,8 @@ struct np_pipeline {
 	const struct np_db *db;
 	np_emit_fn emit;
 	void *ctx;
+	np_emit_fn input;	/* or NULL: each record before the host logic has it */
+	void *input_ctx;
 	uint64_t ctr[NP_FRAME_CTR_COUNT];	/* frame.h */
 	struct np_observation out;		/* scratch: one frame's records */
 };

@@ -3,22 +3,17 @@
  * The web console's answers (console.h):
  *   /api/stats        the workers' counters, each and summed, records written,
  *                     hosts known, the database generation;
- *   /api/host/ADDR    what the query socket answers for ADDR (404: unknown),
- *                     and the console's memory of it: its last raw signatures
- *                     and full labels, OS over time, change reasons, clock;
- *   /api/hosts?q=     hosts by address prefix or label (np_api_hosts_json);
  *   /api/db           the database in use: files, generation, reloads, sizes;
- *   /api/me           the requester's own host (/api/host's answer for the
- *                     address it asks from) and the proxy it came through;
- *   /api/unknown      the raw signatures the database does not name;
  *   POST /api/db/reload   a reload of the database, as SIGHUP asks (202);
  *   POST /api/db/compare?q=FILE   the recent SYNs, SYN+ACKs, HTTP headers and TLS hellos
  *                     matched against FILE in place of the first database
  *                     file (the others kept): the answers that would change.
  *                     FILE is loaded on the request's own thread, never the
  *                     logger's.
- * A GET of a changing call, or a POST of a reading one, is 405.
- * (/api/events, the record stream, is the server's own: http_server.h.)
+ * A GET of a changing call, or a POST of a reading one, is 405. The host
+ * calls (/api/host/ADDR, /api/hosts, /api/me, /api/unknown) are
+ * console_api.h's, which a collector answers too; /api/events, the record
+ * stream, is the server's own (http_server.h).
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -34,6 +29,7 @@
 
 #include "api.h"
 #include "console.h"
+#include "console_api.h"
 #include "console_stats.h"
 #include "control.h"
 #include "engine.h"
@@ -43,8 +39,6 @@
 #include "options.h"
 #include "privs.h"
 
-#define NP_CONSOLE_HOSTS_MAX 100	/* hosts a search answers */
-#define NP_CONSOLE_QUERY_MAX 64
 #define NP_CONSOLE_PATH_MAX 256	/* a database file to compare */
 #define NP_CONSOLE_CANDIDATES 32	/* .fp files /api/db offers */
 
@@ -205,48 +199,6 @@ database(const struct np_logger *lg)
 		"candidates", candidates(c));
 }
 
-static json_t *
-error(const char *why)
-{
-	return json_pack("{s:s}", "error", why);
-}
-
-/*
- * What the query socket answers for a host, and what the console kept of
- * it (np_console_stats_host()); NULL: not an address.
- */
-static json_t *
-host(const struct np_logger *lg, const char *addr, bool *found)
-{
-	json_t *o = np_api_host_json(lg->hosts, addr, found);
-	uint8_t a[16] = { 0 };
-
-	if (o && lg->console) {
-		if (inet_pton(AF_INET, addr, a) == 1)
-			np_console_stats_host(lg->console, 4, a, o);
-		else if (inet_pton(AF_INET6, addr, a) == 1)
-			np_console_stats_host(lg->console, 6, a, o);
-	}
-	return o;
-}
-
-/* The requester's own host: /api/host's answer for the address it asks from. */
-static json_t *
-me(const struct np_logger *lg, const struct np_http_ask *q, unsigned *status)
-{
-	bool found = false;
-	json_t *o = host(lg, q->client, &found);
-
-	if (!o) {
-		*status = 500;
-		return error("the connection's address is unknown");
-	}
-	if (!found)
-		*status = 404;
-	json_object_set_new(o, "via_proxy", q->proxy ? json_string(q->proxy) : json_null());
-	return o;
-}
-
 /* ---- /api/db/compare: the file loaded off the logger ---- */
 
 struct compare_open {
@@ -273,15 +225,6 @@ compare_open_file(void *ctx, unsigned i, int flags)
 }
 
 static unsigned
-answer_now(json_t *o, unsigned status, char **body, size_t *len)
-{
-	*body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	*len = *body ? strlen(*body) : 0;
-	json_decref(o);
-	return *body ? status : 500;
-}
-
-static unsigned
 prepare(void *ctx, struct np_http_ask *q, char **body, size_t *len)
 {
 	const struct np_logger *lg = ctx;
@@ -294,17 +237,17 @@ prepare(void *ctx, struct np_http_ask *q, char **body, size_t *len)
 	if (strcmp(q->path, "/api/db/compare") || !q->change)
 		return 0;
 	if (!c || !c->n_fp_files || c->n_fp_files > NP_MAX_FP_FILES)
-		return answer_now(error("no database files to compare with"), 409, body, len);
+		return np_console_api_reply(np_console_api_error("no database files to compare with"), 409, body, len);
 	if (!q->arg || (n = strlen(q->arg)) < 4 || n >= NP_CONSOLE_PATH_MAX ||
 	    strcmp(q->arg + n - 3, ".fp"))
-		return answer_now(error("q= must name a database file ending in .fp"), 400, body,
+		return np_console_api_reply(np_console_api_error("q= must name a database file ending in .fp"), 400, body,
 				  len);
 	names[0] = q->arg;
 	for (unsigned i = 1; i < c->n_fp_files; i++)
 		names[i] = c->fp_paths[i].path;
 	if (!(q->prepared = np_db_load_opened(names, c->n_fp_files, compare_open_file, &co, err,
 					      sizeof(err))))
-		return answer_now(error(err), errno == EINVAL ? 422 : 404, body, len);
+		return np_console_api_reply(np_console_api_error(err), errno == EINVAL ? 422 : 404, body, len);
 	return 0;
 }
 
@@ -323,7 +266,7 @@ compare(const struct np_logger *lg, const struct np_http_ask *q, unsigned *statu
 
 	if (!q->prepared || !lg->console) {
 		*status = 500;
-		return error("nothing to compare");
+		return np_console_api_error("nothing to compare");
 	}
 	o = np_console_stats_compare(lg->console, q->prepared);
 	json_object_set_new(o, "file", json_string(q->arg));
@@ -334,7 +277,7 @@ static unsigned
 answer(void *ctx, const struct np_http_ask *q, char **body, size_t *len)
 {
 	const struct np_logger *lg = ctx;
-	const char *path = q->path, *arg = q->arg;
+	const char *path = q->path;
 	bool change = q->change;
 	unsigned status = 200;
 	json_t *o;
@@ -342,7 +285,7 @@ answer(void *ctx, const struct np_http_ask *q, char **body, size_t *len)
 	if (!strcmp(path, "/api/db/reload") || !strcmp(path, "/api/db/compare")) {
 		if (!change) {
 			status = 405;
-			o = error("POST it, with the token");
+			o = np_console_api_error("POST it, with the token");
 		} else if (!strcmp(path, "/api/db/compare")) {
 			o = compare(lg, q, &status);
 		} else {
@@ -350,51 +293,20 @@ answer(void *ctx, const struct np_http_ask *q, char **body, size_t *len)
 			status = 202;
 			o = json_pack("{s:s}", "reload", "requested");
 		}
-	} else if (change) {
-		status = 405;
-		o = error("this call changes nothing: GET it");
-	} else if (!strcmp(path, "/api/me")) {
-		o = me(lg, q, &status);
-	} else if (!strcmp(path, "/api/db")) {
+	} else if (!strcmp(path, "/api/db") && !change) {
 		o = database(lg);
-	} else if (!strcmp(path, "/api/stats")) {
+	} else if (!strcmp(path, "/api/stats") && !change) {
 		o = stats(lg);
-	} else if (!strcmp(path, "/api/unknown")) {
-		o = lg->console ? np_console_stats_unknown(lg->console) : json_object();
-	} else if (!strcmp(path, "/api/hosts")) {
-		if (arg && strlen(arg) > NP_CONSOLE_QUERY_MAX) {
-			status = 400;
-			o = error("query too long");
-		} else {
-			o = np_api_hosts_json(lg->hosts, arg, NP_CONSOLE_HOSTS_MAX);
-		}
-	} else if (!strncmp(path, "/api/host/", 10)) {
-		bool found = false;
-
-		if (!(o = host(lg, path + 10, &found))) {
-			status = 400;
-			o = error("not an IPv4 or IPv6 address");
-		} else if (!found) {
-			status = 404;
-		}
-	} else {
-		status = 404;
-		o = error("no such API");
+	} else if (!(o = np_console_api_answer(lg->hosts, lg->console, q, &status))) {
+		status = change ? 405 : 404;
+		o = np_console_api_error(change ? "this call changes nothing: GET it" : "no such API");
 	}
-	return answer_now(o, status, body, len);
-}
-
-/* Every answer but /api/me's is the same for whoever asks. */
-static bool
-shared(void *ctx, const struct np_http_ask *q)
-{
-	(void)ctx;
-	return strcmp(q->path, "/api/me") != 0;
+	return np_console_api_reply(o, status, body, len);
 }
 
 struct np_http_calls
 np_console_calls(struct np_logger *lg)
 {
 	return (struct np_http_calls){ .answer = answer, .prepare = prepare, .release = release,
-				       .shared = shared, .ctx = lg };
+				       .shared = np_console_api_shared, .ctx = lg };
 }

@@ -62,6 +62,8 @@ struct np_logger {
 	struct np_http *http;	/* --http, or NULL */
 	struct np_console_stats *console;	/* what the console shows; with --http */
 	struct np_nats *nats;	/* --nats, or NULL */
+	uint8_t *input;		/* with nats: the record the host logic has now, packed */
+	size_t input_len;	/* (record.h), until a message carries it; 0: none */
 	uint64_t nats_cycles;	/* TSC cycles the logger spent making and queueing them */
 	const struct np_control *control;	/* the databases' files and reloads (console) */
 	FILE *blocks;		/* stdout blocks, or NULL */
@@ -85,6 +87,14 @@ struct np_logger {
 
 /* Runs on the calling lcore until every worker is done and drained. */
 void np_logger_run(struct np_logger *lg);
+
+/*
+ * With --nats: the record the host logic is about to be given (in packet
+ * order), with the digest of its database; the first record published
+ * after it carries it, or it goes alone (nats_wire.h).
+ */
+void np_logger_input(struct np_logger *lg, const struct np_rec *r, const char *tail,
+		     uint64_t db_digest);
 
 /* One record, as libnetprint gives it, to every output; and their flush. */
 void np_logger_write(struct np_logger *lg, const struct np_record *v);

@@ -106,9 +106,11 @@ np_logger_write(struct np_logger *lg, const struct np_record *v)
 				lg->write_errors++;
 			if (lg->http)	/* without its newline */
 				np_http_event(lg->http, lg->text, (size_t)n - 1);
-			if (lg->nats && held)
+			if (lg->nats && held) {
 				np_nats_publish(lg->nats, np_rec_kind_names[held->rec->kind], lg->text,
-						(size_t)n - 1);
+						(size_t)n - 1, lg->input, lg->input_len);
+				lg->input_len = 0;
+			}
 		}
 		if (lg->nats)	/* what publishing costs the logger: the object and the queue */
 			lg->nats_cycles += rte_rdtsc() - start;
@@ -116,6 +118,28 @@ np_logger_write(struct np_logger *lg, const struct np_record *v)
 	if (lg->console && held)
 		np_console_stats_see(lg->console, held->rec, held->tail);
 	lg->written++;
+}
+
+/* The input no record carried: alone. */
+static void
+input_alone(struct np_logger *lg)
+{
+	if (lg->input_len)
+		np_nats_publish(lg->nats, NULL, NULL, 0, lg->input, lg->input_len);
+	lg->input_len = 0;
+}
+
+_Static_assert(NP_REC_PACK_MAX <= NP_NATS_INPUT_MAX, "a packed record fits a message");
+
+void
+np_logger_input(struct np_logger *lg, const struct np_rec *r, const char *tail,
+		uint64_t db_digest)
+{
+	uint64_t start = rte_rdtsc();
+
+	input_alone(lg);
+	lg->input_len = np_rec_pack(r, tail, db_digest, lg->input, NP_REC_PACK_MAX);
+	lg->nats_cycles += rte_rdtsc() - start;
 }
 
 /* A record from the hosts, held as libnetprint holds one, to every output. */
@@ -239,7 +263,11 @@ take_oldest(struct np_logger *lg)
 	}
 	struct np_logger_head *h = &lg->heads[best];
 	h->valid = false;
-	np_rec_resolve(&h->rec, np_rec_has_names(h->rec.kind) ? record_db(lg, h->rec.db_gen) : NULL);
+	const struct np_db *db = np_rec_has_names(h->rec.kind) ? record_db(lg, h->rec.db_gen) : NULL;
+
+	np_rec_resolve(&h->rec, db);
+	if (lg->nats)
+		np_logger_input(lg, &h->rec, h->rec.tail_len ? h->tail : NULL, db ? db->digest : 0);
 	np_hosts_process(lg->hosts, &h->rec, h->rec.tail_len ? h->tail : NULL, write_record, lg);
 	return true;
 }
@@ -268,6 +296,8 @@ all_done(const struct np_logger *lg)
 void
 np_logger_flush(struct np_logger *lg)
 {
+	if (lg->nats)
+		input_alone(lg);
 	if (lg->blocks)
 		fflush(lg->blocks);
 	if (lg->log)

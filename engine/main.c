@@ -8,7 +8,6 @@
  * opened first; then, before any packet is read, netprint gives up its
  * privileges (privs.c): -u's user, -c's chroot, no capability.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -35,6 +34,7 @@
 #include "console.h"
 #include "control.h"
 #include "engine.h"
+#include "collect.h"
 #include "console_assets.h"
 #include "console_stats.h"
 #include "http_server.h"
@@ -468,17 +468,6 @@ drop_privileges(struct engine *e)
 }
 
 /* The host name as a sensor's name: letters, digits, '-' and '_' kept. */
-static void
-default_sensor(char *out, size_t len)
-{
-	if (gethostname(out, len) || !out[0])
-		snprintf(out, len, "sensor");
-	out[len - 1] = 0;
-	for (char *p = out; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-			*p = '_';
-}
-
 /* --nats: publishing starts (connecting in the background). */
 static int
 open_nats(struct engine *e)
@@ -492,7 +481,11 @@ open_nats(struct engine *e)
 		.replicas = e->opt.nats_replicas,
 	};
 
-	default_sensor(sensor, sizeof(sensor));
+	np_nats_host_name(sensor, sizeof(sensor));
+	if (!(e->lg.input = malloc(NP_REC_PACK_MAX))) {
+		fprintf(stderr, "netprint: --nats: out of memory\n");
+		return -1;
+	}
 	if (!(e->lg.nats = np_nats_open(&nc, err, sizeof(err)))) {
 		fprintf(stderr, "netprint: %s\n", err);
 		return -1;
@@ -515,6 +508,8 @@ close_nats(struct engine *e)
 		return;
 	left = np_nats_close(e->lg.nats, NP_NATS_CLOSE_WAIT_MS, &c);
 	e->lg.nats = NULL;
+	free(e->lg.input);
+	e->lg.input = NULL;
 	np_nats_print(stderr, "nats records", &c, false);
 	if (c.queued + c.dropped)
 		fprintf(stderr, "netprint:   %-36s %.0f cycles per record (its JSON object and the queue)\n",
@@ -643,6 +638,8 @@ main(int argc, char **argv)
 	struct np_db *db = NULL;
 	int status = 1, rc;
 
+	if (argc > 1 && !strcmp(argv[1], "collect"))
+		return np_collect_main(argc - 1, argv + 1);
 	if (np_privs_init())
 		return 1;
 	if ((rc = np_options_parse(argc, argv, &e.opt)))

@@ -23,6 +23,16 @@ to_outputs(void *ctx, const struct np_record *rec)
 	np_logger_write(ctx, rec);
 }
 
+/* --nats: what the host logic is given, for a collector (np_logger_input). */
+static void
+to_input(void *ctx, const struct np_rec *r, const char *tail)
+{
+	struct np_reader *rd = ctx;
+
+	if (rd->lg->nats)	/* opened after this reader */
+		np_logger_input(rd->lg, r, tail, rd->obs->p.db ? rd->obs->p.db->digest : 0);
+}
+
 int
 np_reader_init(struct np_reader *r, const struct np_options *o, struct np_capture *cap,
 	       struct np_worker *w, struct np_logger *lg)
@@ -40,6 +50,8 @@ np_reader_init(struct np_reader *r, const struct np_options *o, struct np_captur
 		return -1;
 	}
 	np_observer_on_record(r->obs, to_outputs, lg);
+	r->obs->p.input = to_input;
+	r->obs->p.input_ctx = r;
 	lg->hosts = &r->obs->p.hosts;
 	w->tracker = &r->obs->p.obs;
 	w->lcore = NP_NO_LCORE;

@@ -130,6 +130,29 @@ tls_json(const struct np_host_info *in)
 	return o;
 }
 
+static const char *const *sensor_names;
+static unsigned n_sensor_names;
+
+void
+np_api_name_sensors(const char *const *names, unsigned n)
+{
+	sensor_names = names;
+	n_sensor_names = n;
+}
+
+/* The sensors that saw a host, by name. */
+static json_t *
+sensors_json(const struct np_hosts *hs, const uint8_t *bin, uint8_t ver)
+{
+	const struct np_host *h = np_hosts_lookup(hs, bin, ver);
+	json_t *a = json_array();
+
+	for (unsigned s = 0; h && s < n_sensor_names && s < 64; s++)
+		if (h->seen_by >> s & 1)
+			json_array_append_new(a, json_string(sensor_names[s]));
+	return a;
+}
+
 /*
  * A host p0f knows, or a TLS client only (a QUIC client sends no SYN):
  * then p0f's facts are empty, as for a host just created. The facts are
@@ -160,6 +183,8 @@ answer_json(const struct np_hosts *hs, const uint8_t *bin, uint8_t ver, const ch
 	json_object_set_new(o, "link", str_or_null(in.link));
 	json_object_set_new(o, "language", in.language ? json_string(in.language) : json_null());
 	json_object_set_new(o, "tls", in.has_tls ? tls_json(&in) : json_null());
+	if (sensor_names)
+		json_object_set_new(o, "sensors", sensors_json(hs, bin, ver));
 	return o;
 }
 

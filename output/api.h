@@ -60,6 +60,13 @@ json_t *np_api_host_json(const struct np_hosts *hs, const char *addr, bool *foun
 #define NP_API_SEARCH_SCAN 100000
 json_t *np_api_hosts_json(const struct np_hosts *hs, const char *q, unsigned limit);
 
+/*
+ * A collector's: names[s] for bit s of a host's seen_by (hosts.h), which
+ * answers then list as "sensors". names must outlive the answers (NULL:
+ * no such member, as on a sensor).
+ */
+void np_api_name_sensors(const char *const *names, unsigned n);
+
 struct np_api;
 
 /* Listen on a unix socket (mode 0666, as p0f). NULL with a message on failure. */

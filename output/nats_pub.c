@@ -33,12 +33,13 @@ struct retry {
 	struct retry *next;
 };
 
-/* A queued record: its subject, message id and JSON, in one allocation. */
+/* A queued record: its subject, message id, JSON and input, in one allocation. */
 struct queued {
-	size_t len;
+	size_t len, input_len;
 	char id[NP_NATS_SENSOR_MAX + 48];
 	char *subject;
-	char data[];		/* the JSON, then the subject */
+	uint8_t *input;
+	char data[];		/* the JSON, the subject, the input */
 };
 
 struct np_nats {
@@ -286,7 +287,7 @@ ensure_stream(struct np_nats *n)
 	natsStatus s = js_GetStreamInfo(&si, n->js, n->stream, NULL, &jerr);
 
 	if (s == NATS_NOT_FOUND) {
-		const char *subjects[] = { "netprint.>" };
+		const char *subjects[] = { NP_NATS_SUBJECTS };
 		jsStreamConfig cfg;
 
 		jsStreamConfig_Init(&cfg);
@@ -314,13 +315,16 @@ ensure_stream(struct np_nats *n)
 
 /* Publish the oldest queued record; false when it must wait. */
 static bool
-publish_one(struct np_nats *n, struct queued *q)
+publish_one(struct np_nats *n, struct queued *q, char *b64)
 {
 	natsMsg *msg = NULL;
 
 	if (natsMsg_Create(&msg, q->subject, NULL, q->data, (int)q->len) != NATS_OK)
 		return false;
-	if (natsMsgHeader_Set(msg, "Nats-Msg-Id", q->id) != NATS_OK ||
+	if (q->input_len)
+		np_base64_encode(q->input, q->input_len, b64);
+	if (natsMsgHeader_Set(msg, NP_NATS_MSG_ID, q->id) != NATS_OK ||
+	    (q->input_len && natsMsgHeader_Set(msg, NP_NATS_INPUT, b64) != NATS_OK) ||
 	    js_PublishMsgAsync(n->js, &msg, NULL) != NATS_OK) {	/* too many in flight: later */
 		natsMsg_Destroy(msg);
 		return false;
@@ -334,6 +338,7 @@ run(void *arg)
 {
 	struct np_nats *n = arg;
 	uint64_t last_acked = 0, since_ms = now_ms();
+	static _Thread_local char b64[NP_BASE64_LEN(NP_NATS_INPUT_MAX)];
 
 	for (;;) {
 		bool stopping = atomic_load(&n->stopping);
@@ -364,7 +369,7 @@ run(void *arg)
 		}
 		struct queued *q = n->ring[tail & (n->cap - 1)];
 
-		if (!publish_one(n, q)) {
+		if (!publish_one(n, q, b64)) {
 			nap_ms(10);
 			continue;
 		}
@@ -375,26 +380,31 @@ run(void *arg)
 }
 
 bool
-np_nats_publish(struct np_nats *n, const char *kind, const char *json, size_t len)
+np_nats_publish(struct np_nats *n, const char *kind, const char *json, size_t len,
+		const void *input, size_t input_len)
 {
 	uint64_t head = atomic_load_explicit(&n->head, memory_order_relaxed);
-	size_t sensor_len = strlen(n->sensor), subj_max = 10 + sensor_len + strlen(kind) + 1;
+	size_t sensor_len = strlen(n->sensor),
+	       subj_max = 16 + sensor_len + (kind ? strlen(kind) : sizeof(NP_NATS_INPUT_KIND));
 	struct queued *q;
-	char *s;
 
-	if (head - atomic_load_explicit(&n->tail, memory_order_acquire) == n->cap || len < 2 ||
-	    !(q = malloc(sizeof(*q) + len + sensor_len + 16 + subj_max))) {
+	if (head - atomic_load_explicit(&n->tail, memory_order_acquire) == n->cap ||
+	    (kind && len < 2) || input_len > NP_NATS_INPUT_MAX ||
+	    !(q = malloc(sizeof(*q) + len + sensor_len + 16 + subj_max + input_len))) {
 		atomic_fetch_add(&n->dropped, 1);
 		return false;
 	}
-	/* the object, with "sensor" (a name of safe characters) as its last member */
-	memcpy(q->data, json, len - 1);
-	q->len = len - 1 + (size_t)sprintf(q->data + len - 1, ",\"sensor\":\"%s\"}", n->sensor);
+	q->len = 0;
+	if (kind) {	/* the object, with "sensor" (a name of safe characters) as its last member */
+		memcpy(q->data, json, len - 1);
+		q->len = len - 1 + (size_t)sprintf(q->data + len - 1, ",\"sensor\":\"%s\"}", n->sensor);
+	}
 	q->subject = q->data + q->len + 1;
-	s = q->subject + sprintf(q->subject, "netprint.%s.", n->sensor);
-	for (; *kind; kind++)
-		*s++ = (*kind >= 'a' && *kind <= 'z') || (*kind >= '0' && *kind <= '9') ? *kind : '_';
-	*s = 0;
+	np_nats_subject(q->subject, subj_max, n->sensor, kind);
+	q->input = (uint8_t *)q->subject + subj_max;
+	q->input_len = input_len;
+	if (input_len)
+		memcpy(q->input, input, input_len);
 	snprintf(q->id, sizeof(q->id), "%s.%016llx.%llu", n->sensor, (unsigned long long)n->boot,
 		 (unsigned long long)++n->seq);
 	n->ring[head & (n->cap - 1)] = q;
@@ -430,15 +440,7 @@ np_nats_print(FILE *out, const char *what, const struct np_nats_counts *c, bool 
 static bool
 sensor_ok(const char *s)
 {
-	size_t n = strlen(s);
-
-	if (!n || n > NP_NATS_SENSOR_MAX)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
-			return false;
-	return true;
+	return np_nats_name_ok(s, strlen(s));
 }
 
 /* Closing: the retries not sent are failures, and so is any error to come. */

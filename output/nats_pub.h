@@ -3,11 +3,8 @@
  * Records into NATS JetStream (--nats): the logger hands each record's JSON
  * object (as --json writes it) to a bounded queue and goes on; a thread of
  * this publisher's own takes them from there and publishes them
- * asynchronously, with acknowledgements, to the subject
- * "netprint.<sensor>.<kind>" (the kind's characters other than letters and
- * digits made '_': syn_ack, http_request...), each with a message id
- * "<sensor>.<boot>.<sequence>" (Nats-Msg-Id) by which JetStream's duplicate
- * window drops the copies a reconnect sends again. The object gains
+ * asynchronously, with acknowledgements, as nats_wire.h says (subject,
+ * message id, the input record for a collector). The object gains
  * "sensor". A full queue drops the record and counts it: the logger never
  * waits. Connecting, reconnecting (with a growing delay) and creating the
  * stream if it is missing (file storage, subjects "netprint.>") happen on
@@ -22,8 +19,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nats_wire.h"
+
 #define NP_NATS_QUEUE_DEFAULT 65536	/* records waiting for the publisher */
-#define NP_NATS_SENSOR_MAX 64
 #define NP_NATS_RETRIES 40		/* tries of a refused or unanswered publish */
 
 struct np_nats;
@@ -56,10 +54,13 @@ struct np_nats *np_nats_open(const struct np_nats_config *cfg, char *err, size_t
 
 /*
  * On the logger: one record, its kind's name ("syn+ack") and its JSON
- * object (len bytes, without a final newline). False when the queue was
- * full (counted as dropped).
+ * object (len bytes, without a final newline), with the input record it
+ * came from packed (np_rec_pack(), input_len bytes; 0: none). kind NULL:
+ * the input alone (nats_wire.h's _input). False when the queue was full
+ * (counted as dropped).
  */
-bool np_nats_publish(struct np_nats *n, const char *kind, const char *json, size_t len);
+bool np_nats_publish(struct np_nats *n, const char *kind, const char *json, size_t len,
+		     const void *input, size_t input_len);
 
 void np_nats_counts(const struct np_nats *n, struct np_nats_counts *out);
 

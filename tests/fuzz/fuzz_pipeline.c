@@ -6,7 +6,7 @@
  * against the bundled p0f.fp + tls.fp, hosts, uptime, NAT scores), every
  * record it emits formatted by every output (fuzz_common.c), and the query
  * API asked about the hosts those records name; the web console's memory of
- * the records (engine/console_stats.c) answers its calls, and its database
+ * the records (output/console_stats.c) answers its calls, and its database
  * experiment run with the database in use changes no TCP or TLS answer (the
  * fields a TCP record carries are all the matcher read). The tables are tiny (the
  * TLS reassembly pool too, through fuzz_common.c's link-time wrap) and

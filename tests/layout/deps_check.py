@@ -22,7 +22,9 @@ RULES = {
     "output": (["include", "core", "matcher", "db", "parsers"],
                ["jansson", "libmicrohttpd", "libnats"]),
     "lib": (["include", "output", "core", "matcher", "db", "parsers"], []),
-    "engine": (["include", "lib", "output", "core", "matcher", "db", "parsers"],
+    "collector": (["include", "lib", "output", "core", "matcher", "db", "parsers"],
+                  ["jansson", "libnats"]),
+    "engine": (["include", "lib", "collector", "output", "core", "matcher", "db", "parsers"],
                ["dpdk", "liburcu", "libpcap", "jansson", "libcrypto"]),
     "examples": (["include"], []),
 }

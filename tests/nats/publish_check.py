@@ -8,11 +8,13 @@
   --nats: the stream it creates ("netprint", subjects netprint.>) holds
   exactly the records --json wrote (compared as multisets of JSON objects),
   each with "sensor", on netprint.<sensor>.<kind> (the kind subject-safe),
-  each with its own Nats-Msg-Id; netprint says every one was acknowledged.
+  each with its own Nats-Msg-Id; the host logic's inputs ride on them (or
+  alone on netprint.<sensor>._input) for a collector; netprint says every
+  message was acknowledged.
 - NATS unreachable at start: netprint fingerprints all the same (its -o
   log is written), keeps the records in its queue, and once a server
   listens there publishes them all.
-- The queue's bound: with --nats-queue 16 and no server, the records
+- The queue's bound: with --nats-queue 16 and no server, the messages
   beyond 16 are counted as dropped, and the 16 arrive once a server comes.
 - A three-server cluster and an R3 stream: the stream's leader is killed
   while the sensor publishes, and restarted; every record is in the stream
@@ -46,9 +48,10 @@ def subject_kind(kind):
     return re.sub(r"[^a-z0-9]", "_", kind)
 
 
-def sensor_messages(url, sensor):
-    """The stream's messages of one sensor: [(subject, headers, object)];
-    none while the stream is not there."""
+def sensor_messages(url, sensor, inputs=False):
+    """The stream's record messages of one sensor: [(subject, headers,
+    object)]; with inputs, its _input messages too (object None); none while
+    the stream is not there."""
     with Client(url) as c:
         try:
             msgs = c.stream_messages(STREAM)
@@ -56,8 +59,9 @@ def sensor_messages(url, sensor):
             if e.code == 404:
                 return []
             raise
-        return [(subj, hdrs, json.loads(data)) for _, subj, hdrs, data in msgs
-                if subj.startswith("netprint.%s." % sensor)]
+        return [(subj, hdrs, json.loads(data) if data else None) for _, subj, hdrs, data in msgs
+                if subj.startswith("netprint.%s." % sensor) and
+                (inputs or subj != "netprint.%s._input" % sensor)]
 
 
 def canon(obj):
@@ -87,6 +91,8 @@ def one_sensor(np, dbs, cap, tmp):
                             stdout=subprocess.DEVNULL, stderr=open(err, "w")).returncode
         lines = open(out).read().splitlines()
         msgs = sensor_messages(srv.url, "s1")
+        every = sensor_messages(srv.url, "s1", inputs=True)
+        alone = [(subj, h) for subj, h, o in every if o is None]
         got = collections.Counter(canon({k: v for k, v in o.items() if k != "sensor"})
                                   for _, _, o in msgs)
         want = collections.Counter(canon(json.loads(ln)) for ln in lines)
@@ -97,11 +103,18 @@ def one_sensor(np, dbs, cap, tmp):
                   for subj, _, o in msgs),
               "each with \"sensor\": \"s1\", on netprint.s1.<kind> (%s)"
               % sorted({subj for subj, _, _ in msgs})[:6])
-        ids = [h.get("Nats-Msg-Id") for _, h, _ in msgs]
-        check(len(set(ids)) == len(ids) == len(lines) and all(i and i.startswith("s1.") for i in ids),
-              "each with its own message id (s1.<boot>.<seq>): %s ..." % ids[:2])
-        check(counts(err) == (len(lines), len(lines), 0),
-              "netprint counts %s queued, acknowledged, dropped" % (counts(err),))
+        ids = [h.get("Nats-Msg-Id") for _, h, _ in every]
+        check(len(set(ids)) == len(ids) == len(every) and all(i and i.startswith("s1.") for i in ids),
+              "each message with its own id (s1.<boot>.<seq>): %s ..." % ids[:2])
+        inputs = sum(1 for _, h, _ in every if h.get("Netprint-Input"))
+        check(alone and all(subj == "netprint.s1._input" and h.get("Netprint-Input")
+                            for subj, h in alone) and
+              inputs >= len(alone) + len([1 for _, _, o in msgs if o["mod"] == "syn"]),
+              "the inputs of the host logic for a collector: %d messages carry one (%d of "
+              "them alone, on netprint.s1._input)" % (inputs, len(alone)))
+        check(counts(err) == (len(every), len(every), 0),
+              "netprint counts %s queued, acknowledged, dropped (%d messages)"
+              % (counts(err), len(every)))
 
 
 def late_server(np, dbs, cap, tmp, sensor, queue=None):
@@ -123,9 +136,12 @@ def late_server(np, dbs, cap, tmp, sensor, queue=None):
         with urllib.request.urlopen("http://127.0.0.1:%s/api/stats" % m.group(1), timeout=20) as r:
             waiting = json.load(r).get("nats")
         with NatsServer(os.path.join(tmp, "js-" + sensor), port=port):
-            want = min(written, queue or written)
-            msgs = until(lambda: (lambda m: m if len(m) >= want else None)(
-                sensor_messages(url, sensor)), 60) or sensor_messages(url, sensor)
+            def arrived():
+                every = sensor_messages(url, sensor, inputs=True)
+                records = [m for m in every if m[2] is not None]
+                return every if len(records) >= written or len(every) >= (queue or 1 << 60) \
+                    else None
+            msgs = until(arrived, 60) or sensor_messages(url, sensor, inputs=True)
             rc = stop(proc)
             return done, written, waiting, msgs, counts(err), rc
     finally:
@@ -158,21 +174,23 @@ def cluster_failover(np, dbs, cap, tmp):
         victim.start()
         wait_for(err, r"capture done", 60)
         written = len(open(out).read().splitlines())
-        final = until(lambda: (lambda n: n if n["acked"] + n["failed"] >= written else None)(
+        final = until(lambda: (lambda n: n if n["acked"] + n["failed"] >= n["queued"] else None)(
             api_stats(err)["nats"]), 90) or api_stats(err)["nats"]
-        msgs = sensor_messages(servers[(servers.index(victim) + 1) % 3].url, "c1")
+        every = sensor_messages(servers[(servers.index(victim) + 1) % 3].url, "c1", inputs=True)
+        msgs = [m for m in every if m[2] is not None]
         rc = stop(proc)
-        ids = collections.Counter(h.get("Nats-Msg-Id") for _, h, _ in msgs)
+        ids = collections.Counter(h.get("Nats-Msg-Id") for _, h, _ in every)
         got = collections.Counter(canon({k: v for k, v in o.items() if k != "sensor"})
                                   for _, _, o in msgs)
         want = collections.Counter(canon(json.loads(ln)) for ln in open(out))
-        check(started and at_kill["acked"] < written,
-              "R3 stream on 3 servers: its leader %s killed after %d of %d records were "
-              "acknowledged, restarted 2 s later" % (leader, at_kill["acked"], written))
-        check(len(msgs) == written and len(ids) == written and max(ids.values()) == 1 and
-              got == want and final["acked"] == written and final["failed"] == 0 and rc == 0,
-              "every record in the stream exactly once: %d messages, %d ids, %d records; "
-              "netprint: %s" % (len(msgs), len(ids), written, final))
+        check(started and at_kill["acked"] < final["queued"],
+              "R3 stream on 3 servers: its leader %s killed after %d of %d messages were "
+              "acknowledged, restarted 2 s later" % (leader, at_kill["acked"], final["queued"]))
+        check(len(msgs) == written and len(ids) == len(every) == final["queued"] and
+              max(ids.values()) == 1 and got == want and final["acked"] == final["queued"] and
+              final["failed"] == 0 and rc == 0,
+              "every message in the stream exactly once: %d messages (%d records), %d ids; "
+              "netprint: %s" % (len(every), written, len(ids), final))
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -194,19 +212,22 @@ def main():
             done, written, waiting, msgs, c, rc = late_server(np, dbs, cap, tmp, "late")
             check(done and written > 16, "no server at start: netprint reads the capture and "
                   "writes its %d records to its log all the same" % written)
-            check(waiting and not waiting["connected"] and waiting["queued"] == written and
+            total = len(msgs)
+            records = sum(1 for m in msgs if m[2] is not None)
+            check(waiting and not waiting["connected"] and waiting["queued"] == total and
                   waiting["acked"] == 0 and waiting["dropped"] == 0,
-                  "and /api/stats says so: not connected, %d queued (%s)" % (written, waiting))
-            check(len(msgs) == written and c == (written, written, 0) and rc == 0,
-                  "a server comes 2 s later: all %d queued records arrive (%d), acknowledged "
-                  "(%s)" % (written, len(msgs), c))
+                  "and /api/stats says so: not connected, %d messages queued (%s)"
+                  % (total, waiting))
+            check(records == written and c == (total, total, 0) and rc == 0,
+                  "a server comes 2 s later: all %d queued messages arrive, the %d records "
+                  "among them, acknowledged (%s)" % (total, written, c))
             cluster_failover(np, dbs, capture_path("gen:9:1500", tmp), tmp)
             done, written, waiting, msgs, c, rc = late_server(np, dbs, cap, tmp, "small", queue=16)
-            check(done and len(msgs) == 16 and c == (16, 16, written - 16) and
-                  waiting["dropped"] == written - 16,
-                  "--nats-queue 16 and no server: %d of %d records dropped and counted, the 16 "
+            check(done and len(msgs) == 16 and c == (16, 16, total - 16) and
+                  waiting["dropped"] == total - 16,
+                  "--nats-queue 16 and no server: %d of %d messages dropped and counted, the 16 "
                   "queued arrive when it comes (%d arrived; %s)"
-                  % (written - 16, written, len(msgs), c))
+                  % (total - 16, total, len(msgs), c))
         except NatsError as e:
             check(False, "nats-server runs: %s" % e)
         for args, what in ((["--nats", "nats://127.0.0.1:1", "--sensor", "bad name"], "a sensor name with a space"),
