@@ -21,7 +21,7 @@
 #define NP_COLLECT_HOLD_MS 2000		/* --hold's default */
 #define NP_COLLECT_FLOW_SLOTS 65536	/* uptime's per-flow state, per sensor worker */
 #define NP_COLLECT_BATCH 256		/* messages a fetch asks for */
-#define NP_COLLECT_IDLE_MS 50		/* a fetch's wait when nothing is held */
+#define NP_COLLECT_IDLE_MS 20		/* idle: the queries' wait between looks at the stream */
 
 static volatile sig_atomic_t quit_asked, reopen_asked;
 
@@ -123,6 +123,8 @@ apply(struct collector *c, struct np_pending *p)
 		mark_seen(c, p->rec.srv, p->rec.ip_ver, p->sensor);
 	}
 	c->cur = NULL;
+	if (!p->replay)
+		np_source_done(c->src, p->stream_seq);
 	c->n.applied++;
 	if (p->replay)
 		c->n.replayed++;
@@ -184,25 +186,31 @@ derived_kind(const char *kind)
 	return false;
 }
 
-/* One message: its input record decoded, checked and held for its turn. */
-static enum np_collect_skip
-take(struct collector *c, natsMsg *msg, uint64_t seq, bool replay, bool again,
-     struct np_pending **out)
-{
-	const char *id = NULL, *b64 = NULL, *subject = natsMsg_GetSubject(msg);
-	size_t name_len;
-	uint64_t boot, id_seq, digest;
-	long len;
-	int s;
+/* Where a message stands in its sensor's order. */
+struct place {
+	int sensor;	/* -1: not a sensor's */
+	uint64_t boot, seq;
+	const char *id;
+};
 
-	if (natsMsgHeader_Get(msg, NP_NATS_MSG_ID, &id) != NATS_OK || !id ||
-	    !np_nats_msg_id_parse(id, &name_len, &boot, &id_seq) ||
-	    strncmp(subject, "netprint.", 9) || strncmp(subject + 9, id, name_len) ||
+/* One message's input record, decoded and checked into c->rec and c->tail. */
+static enum np_collect_skip
+take(struct collector *c, natsMsg *msg, uint64_t seq, struct place *at)
+{
+	const char *b64 = NULL, *subject = natsMsg_GetSubject(msg);
+	size_t name_len;
+	uint64_t digest;
+	long len;
+
+	at->sensor = -1;
+	if (natsMsgHeader_Get(msg, NP_NATS_MSG_ID, &at->id) != NATS_OK || !at->id ||
+	    !np_nats_msg_id_parse(at->id, &name_len, &at->boot, &at->seq) ||
+	    strncmp(subject, "netprint.", 9) || strncmp(subject + 9, at->id, name_len) ||
 	    subject[9 + name_len] != '.')
 		return NP_CSKIP_FOREIGN;
-	if ((s = sensor_index(c, id, name_len)) < 0)
+	if ((at->sensor = sensor_index(c, at->id, name_len)) < 0)
 		return NP_CSKIP_TOO_MANY;
-	np_merge_saw(&c->merge, (unsigned)s, seq, now_ms());
+	np_merge_saw(&c->merge, (unsigned)at->sensor, seq, now_ms());
 	if (natsMsgHeader_Get(msg, NP_NATS_INPUT, &b64) != NATS_OK || !b64)
 		return derived_kind(subject + 10 + name_len) ? NP_CSKIP_DERIVED : NP_CSKIP_FOREIGN;
 	if ((len = np_base64_decode(b64, strlen(b64), c->input, NP_NATS_INPUT_MAX)) < 0)
@@ -213,39 +221,42 @@ take(struct collector *c, natsMsg *msg, uint64_t seq, bool replay, bool again,
 		return NP_CSKIP_OTHER_DB;
 	if (np_rec_check(&c->rec, c->db))
 		return NP_CSKIP_MALFORMED;
-
-	struct np_pending *p = malloc(sizeof(*p) + c->rec.tail_len + 1u);
-
-	if (!p)
-		return NP_CSKIP_COUNT;	/* out of memory: said by the caller */
-	p->stream_seq = seq;
-	p->arrived_ms = now_ms();
-	p->sensor = (unsigned)s;
-	p->replay = replay;
-	p->again = again;
-	snprintf(p->msg_id, sizeof(p->msg_id), "%s", id);
-	p->rec = c->rec;
-	p->rec.worker = host_worker(c, (unsigned)s, c->rec.worker);
-	memcpy(p->tail, c->tail, c->rec.tail_len + 1u);
-	*out = p;
 	return NP_CSKIP_COUNT;
 }
 
+/*
+ * A message: its record held for its turn, or, skipped, counted (and its
+ * place in its sensor's order held, so that the next one need not wait).
+ */
 static void
 on_message(void *ctx, natsMsg *msg, uint64_t seq, bool replay, bool again)
 {
 	struct collector *c = ctx;
-	struct np_pending *p = NULL;
-	enum np_collect_skip why = take(c, msg, seq, replay, again, &p);
+	struct place at;
+	enum np_collect_skip why = take(c, msg, seq, &at);
+	size_t tail = why == NP_CSKIP_COUNT ? c->rec.tail_len : 0;
+	struct np_pending *p;
 
 	c->n.messages++;
-	if (why < NP_CSKIP_COUNT) {
+	if (why != NP_CSKIP_COUNT) {
 		c->skipped[why]++;
+		if (!replay)
+			np_source_done(c->src, seq);
+		if (at.sensor < 0)
+			return;
+	}
+	if (!(p = malloc(sizeof(*p) + tail + 1u))) {
+		c->n.no_memory++;	/* and not done: it comes again after the ack wait */
 		return;
 	}
-	if (!p) {
-		c->n.no_memory++;
-		return;
+	*p = (struct np_pending){ .stream_seq = seq, .boot = at.boot, .sensor_seq = at.seq,
+				  .arrived_ms = now_ms(), .sensor = (unsigned)at.sensor,
+				  .empty = why != NP_CSKIP_COUNT, .replay = replay, .again = again };
+	if (!p->empty) {
+		snprintf(p->msg_id, sizeof(p->msg_id), "%s", at.id);
+		p->rec = c->rec;
+		p->rec.worker = host_worker(c, (unsigned)at.sensor, c->rec.worker);
+		memcpy(p->tail, c->tail, tail + 1u);
 	}
 	np_merge_push(&c->merge, p);
 	apply_ready(c, false);	/* a long replay or backlog never piles up */
@@ -271,6 +282,9 @@ print_counts(struct collector *c, FILE *out)
 		c->n.sensors, c->hosts.t.count, (unsigned long long)sc.acked,
 		(unsigned long long)sc.again, (unsigned long long)c->n.write_errors,
 		(unsigned long long)c->n.no_memory);
+	if (c->merge.missing || c->merge.late)
+		fprintf(out, "netprint: collect: %llu sensors' messages never came (given up on), %llu came after that\n",
+			(unsigned long long)c->merge.missing, (unsigned long long)c->merge.late);
 }
 
 /* ---- options ------------------------------------------------------------ */
@@ -479,35 +493,52 @@ set_up(struct collector *c)
 	return 0;
 }
 
+/*
+ * What was written reaches the files before the messages it came from are
+ * acked: a collector killed after an ack has written all the ack covers.
+ */
+static void
+flush_then_ack(struct collector *c)
+{
+	if (c->n.written != c->flushed) {
+		if (c->json && fflush(c->json))
+			c->n.write_errors++;
+		if (c->log && fflush(c->log))
+			c->n.write_errors++;
+		c->flushed = c->n.written;
+	}
+	np_source_ack(c->src);
+}
+
 static void
 run(struct collector *c)
 {
-	while (!quit_asked) {
+	for (unsigned got = 0; !quit_asked;) {
 		bool caught_up;
-		unsigned got = np_source_poll(c->src, NP_COLLECT_BATCH,
-					      c->merge.held ? 10 : NP_COLLECT_IDLE_MS, on_message, c,
-					      &caught_up, quitting);
 
+		/*
+		 * Idle, the queries' sockets are what is waited on (a query is
+		 * answered at once), and the stream is asked again after that;
+		 * records wait for their turn a little (the hold's ticks).
+		 */
+		got = np_source_poll(c->src, NP_COLLECT_BATCH, got || c->merge.held ? 10 : 1, on_message,
+				     c, &caught_up, quitting);
 		c->caught_up = caught_up;
 		apply_ready(c, false);
-		np_source_done(c->src, np_merge_min_seq(&c->merge));
+		flush_then_ack(c);
 		if (reopen_asked) {
 			reopen_asked = 0;
 			reopen(c);
 		}
-		if (c->api)
-			np_api_poll(c->api, &c->hosts, 0);
 		np_http_poll(c->http, got ? 50 : 1000);
-		if (!got) {
-			if (c->json)
-				fflush(c->json);
-			if (c->log)
-				fflush(c->log);
-		}
+		if (c->api)
+			np_api_poll(c->api, &c->hosts, got ? 0 : NP_COLLECT_IDLE_MS);
+		else if (!got)
+			nanosleep(&(struct timespec){ 0, NP_COLLECT_IDLE_MS * 1000000L }, NULL);
 	}
 	/* What is held goes now, and is acked with the rest. */
 	apply_ready(c, true);
-	np_source_done(c->src, UINT64_MAX);
+	flush_then_ack(c);
 }
 
 static void

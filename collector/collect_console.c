@@ -34,6 +34,8 @@ stats(const struct collector *c)
 		snprintf(key, sizeof(key), "skipped_%s", np_collect_skip_keys[i]);
 		json_object_set_new(t, key, json_integer((json_int_t)c->skipped[i]));
 	}
+	json_object_set_new(t, "messages_missing", json_integer((json_int_t)c->merge.missing));
+	json_object_set_new(t, "messages_late", json_integer((json_int_t)c->merge.late));
 	json_object_set_new(t, "acked", json_integer((json_int_t)sc.acked));
 	json_object_set_new(t, "delivered_again", json_integer((json_int_t)sc.again));
 	json_object_set_new(t, "write_errors", json_integer((json_int_t)c->n.write_errors));

@@ -68,6 +68,7 @@ struct collector {
 	unsigned n_vworkers;
 	const struct np_pending *cur;	/* the record the host logic has */
 	bool caught_up;
+	uint64_t flushed;	/* n.written when the outputs were last flushed */
 	uint64_t skipped[NP_CSKIP_COUNT];
 	struct {
 		uint64_t messages;	/* taken from the stream (replayed ones too) */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Where a collector's messages come from: a JetStream stream, through a
- * durable pull consumer of its own (its name: one per collector), which
+ * durable consumer of its own (its name: one per collector), which
  * remembers across restarts how far the collector got. A message is acked
  * once the collector is done with it and with every message before it, so
  * the consumer's ack floor is always "everything up to here is applied".
@@ -36,6 +36,7 @@ struct np_source_counts {
 	uint64_t replayed;	/* of them, read again up to the ack floor at start */
 	uint64_t again;		/* delivered again while held: not given twice */
 	uint64_t acked;
+	uint64_t fetch_errors;	/* waits for messages that failed (not for want of any) */
 	uint64_t floor;		/* the ack floor (stream sequence) found at start */
 	uint64_t sent_before;	/* the last message the consumer had sent then: those
 				 * after the floor up to it may have been applied and
@@ -57,16 +58,20 @@ struct np_source;
 struct np_source *np_source_open(const struct np_source_config *cfg, char *err, size_t err_len);
 
 /*
- * Connect, find the stream and the consumer, replay, then fetch: up to
- * batch messages given to fn, waiting at most wait_ms for the first.
+ * Connect, find the stream and the consumer, replay, then take up to batch
+ * messages, given to fn, waiting at most wait_ms for the first.
  * *caught_up: the stream has nothing more for now. Returns the messages
  * given (replayed ones included). quit (may be NULL) stops a long replay.
  */
 unsigned np_source_poll(struct np_source *src, unsigned batch, int wait_ms, np_source_fn fn,
 			void *ctx, bool *caught_up, bool (*quit)(void));
 
-/* The collector is done with every message before stream sequence below. */
-void np_source_done(struct np_source *src, uint64_t below);
+/* The collector is done with the message at stream sequence seq (applied
+ * or skipped; a replayed one needs nothing). */
+void np_source_done(struct np_source *src, uint64_t seq);
+
+/* Ack the messages done with, in stream order, up to the first that is not. */
+void np_source_ack(struct np_source *src);
 
 void np_source_counts(const struct np_source *src, struct np_source_counts *out);
 
