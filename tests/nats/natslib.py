@@ -24,6 +24,7 @@ import collections
 import ctypes
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -71,10 +72,26 @@ class JetStreamError(NatsError):
 
 
 def free_port():
-    """A TCP port of 127.0.0.1 nobody listens on (just now)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port of 127.0.0.1 nobody listens on (just now), drawn at random
+    below the kernel's ephemeral range: a port the kernel hands to a socket
+    bound to port 0 (another test's) is never one of these, so a server
+    killed and started again finds its port still free."""
+    low = 20000
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            high = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        high = 32768
+    rng = random.SystemRandom()
+    for _ in range(1000):
+        port = rng.randrange(low, max(high, low + 1000))
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise OSError("no free port below the ephemeral range")
 
 
 def wait_until(cond, timeout, what, step=0.05):
@@ -225,8 +242,10 @@ def cluster(n, tmp, timeout=60):
     """n servers started as one JetStream cluster on 127.0.0.1 (stores
     tmp/nN), once $JS.API.INFO answers each: a meta leader is elected."""
     ports = [(free_port(), free_port()) for _ in range(n)]
+    name = "np-%d" % ports[0][1]	# its own: never routed to another test's cluster
     servers = [NatsServer(os.path.join(tmp, "n%d" % i), port=p, cluster=cp, name="n%d" % i,
-                          routes=[o for j, (_, o) in enumerate(ports) if j != i])
+                          routes=[o for j, (_, o) in enumerate(ports) if j != i],
+                          cluster_name=name)
                for i, (p, cp) in enumerate(ports)]
     try:
         for s in servers:

@@ -237,18 +237,30 @@ Test(wire, message_ids_and_subjects)
 
 /* ---- the merge ---------------------------------------------------------- */
 
-static uint64_t next_seq;
+static uint64_t next_seq, sensor_seqs[NP_MERGE_SENSORS];
 
-static void
-push(struct np_merge *m, unsigned sensor, uint64_t ts_us, uint64_t now_ms)
+static struct np_pending *
+pending(unsigned sensor, uint64_t sensor_seq, uint64_t ts_us, uint64_t now_ms, bool empty)
 {
 	struct np_pending *p = calloc(1, sizeof(*p) + 1);
 
 	cr_assert(p != NULL);
 	p->stream_seq = ++next_seq;
+	p->boot = 1;
+	p->sensor_seq = sensor_seq;
 	p->arrived_ms = now_ms;
 	p->sensor = sensor;
+	p->empty = empty;
 	p->rec.ts_us = ts_us;
+	return p;
+}
+
+/* The sensor's next message, in its order. */
+static void
+push(struct np_merge *m, unsigned sensor, uint64_t ts_us, uint64_t now_ms)
+{
+	struct np_pending *p = pending(sensor, ++sensor_seqs[sensor], ts_us, now_ms, false);
+
 	np_merge_saw(m, sensor, p->stream_seq, now_ms);
 	np_merge_push(m, p);
 }
@@ -264,23 +276,30 @@ next_ts(struct np_merge *m, uint64_t now_ms, bool caught_up, bool drain)
 	return ts;
 }
 
+static void
+fresh(struct np_merge *m)
+{
+	np_merge_init(m);
+	next_seq = 0;
+	memset(sensor_seqs, 0, sizeof(sensor_seqs));
+}
+
 Test(merge, two_sensors_in_packet_time_order)
 {
 	static struct np_merge m;
 
-	np_merge_init(&m);
+	fresh(&m);
 	push(&m, 0, 10, 0);
 	push(&m, 0, 30, 0);
 	cr_assert(eq(u64, next_ts(&m, 0, true, false), 10), "sensor 1 not heard of yet");
 	push(&m, 1, 20, 0);
 	push(&m, 1, 40, 0);
-	cr_assert(eq(u64, next_ts(&m, 0, false, false), 20));
-	cr_assert(eq(u64, next_ts(&m, 0, false, false), 30));
-	cr_assert(eq(u64, np_merge_min_seq(&m), 4));
-	cr_assert(eq(u64, next_ts(&m, 0, false, false), 0), "40 waits for sensor 0's next");
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 20));
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 30));
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 0), "40 waits for sensor 0's next");
 	cr_assert(eq(u64, next_ts(&m, 999, true, false), 0), "held less than the hold");
 	cr_assert(eq(u64, next_ts(&m, 1000, true, false), 40), "then let go");
-	cr_assert(eq(u64, np_merge_min_seq(&m), UINT64_MAX));
+	cr_assert(eq(u64, m.held, 0));
 	np_merge_fini(&m);
 }
 
@@ -288,7 +307,7 @@ Test(merge, a_sensor_gone_quiet_is_not_waited_for)
 {
 	static struct np_merge m;
 
-	np_merge_init(&m);
+	fresh(&m);
 	push(&m, 0, 10, 0);
 	push(&m, 1, 5, 0);
 	cr_assert(eq(u64, next_ts(&m, 0, true, false), 5));
@@ -298,19 +317,27 @@ Test(merge, a_sensor_gone_quiet_is_not_waited_for)
 	np_merge_fini(&m);
 }
 
-Test(merge, a_backlog_waits_for_all_but_the_long_silent)
+Test(merge, a_backlog_looks_ahead_for_sensors_not_seen_yet)
 {
 	static struct np_merge m;
 
-	np_merge_init(&m);
+	fresh(&m);
 	push(&m, 0, 10, 0);
-	push(&m, 1, 100, 0);
+	push(&m, 0, 30, 0);
+	cr_assert(eq(u64, next_ts(&m, 999, false, false), 0), "a backlog: no sensor to wait for");
+	next_seq += NP_MERGE_LOOKAHEAD - 3;
+	push(&m, 1, 20, 0);	/* a sensor first seen this far on */
+	cr_assert(eq(u64, next_ts(&m, 0, false, false), 0), "10 is not that far back yet");
+	push(&m, 1, 25, 0);
 	cr_assert(eq(u64, next_ts(&m, 0, false, false), 10));
-	cr_assert(eq(u64, next_ts(&m, 5000, false, false), 0), "a backlog: time does not count");
+	cr_assert(eq(u64, next_ts(&m, 0, false, false), 0), "20 is not that far back");
 	next_seq += NP_MERGE_LOOKAHEAD;	/* sensor 0 absent from that many messages */
-	push(&m, 1, 200, 5000);
-	cr_assert(eq(u64, next_ts(&m, 5000, false, false), 100));
-	cr_assert(eq(u64, next_ts(&m, 5000, false, false), 200));
+	push(&m, 1, 200, 0);
+	cr_assert(eq(u64, next_ts(&m, 0, false, false), 20));
+	cr_assert(eq(u64, next_ts(&m, 0, false, false), 25));
+	cr_assert(eq(u64, next_ts(&m, 0, false, false), 30), "its last, not waited for");
+	cr_assert(eq(u64, next_ts(&m, 0, false, false), 0), "200: the lookahead again");
+	cr_assert(eq(u64, next_ts(&m, 1000, false, false), 200), "or no longer than the hold");
 	np_merge_fini(&m);
 }
 
@@ -318,7 +345,7 @@ Test(merge, drain_lets_all_go_oldest_first_and_ties_keep_stream_order)
 {
 	static struct np_merge m;
 
-	np_merge_init(&m);
+	fresh(&m);
 	push(&m, 2, 7, 0);
 	push(&m, 0, 9, 0);
 	push(&m, 1, 7, 0);
@@ -331,19 +358,88 @@ Test(merge, drain_lets_all_go_oldest_first_and_ties_keep_stream_order)
 	np_merge_fini(&m);
 }
 
+Test(merge, a_sensors_message_sent_again_late_takes_its_place_in_its_order)
+{
+	static struct np_merge m;
+
+	fresh(&m);
+	np_merge_saw(&m, 0, 1, 0);
+	np_merge_push(&m, pending(0, 1, 10, 0, false));
+	np_merge_push(&m, pending(0, 3, 30, 0, false));	/* 2 was refused, sent again later */
+	np_merge_push(&m, pending(0, 4, 40, 0, true));	/* a message with no record */
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 10));
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 0), "3 waits for 2");
+	np_merge_push(&m, pending(0, 2, 20, 0, false));
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 20));
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 30));
+	cr_assert(eq(u64, next_ts(&m, 0, true, true), 0), "4 held its place only");
+	cr_assert(eq(u64, m.held, 0));
+	cr_assert(eq(u64, m.missing + m.late, 0));
+	np_merge_fini(&m);
+}
+
+Test(merge, a_message_never_sent_is_given_up_after_the_gap_wait)
+{
+	static struct np_merge m;
+
+	fresh(&m);
+	np_merge_gap_wait(&m, 1000);
+	np_merge_saw(&m, 0, 1, 0);
+	np_merge_push(&m, pending(0, 1, 10, 0, false));
+	np_merge_push(&m, pending(0, 4, 40, 0, false));	/* 2 and 3 never come */
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 10));
+	cr_assert(eq(u64, next_ts(&m, 999, true, false), 0));
+	cr_assert(eq(u64, next_ts(&m, 1000, true, false), 40));
+	cr_assert(eq(u64, m.missing, 2));
+	np_merge_push(&m, pending(0, 3, 30, 1000, false));	/* one comes after all */
+	cr_assert(eq(u64, m.late, 1));
+	cr_assert(eq(u64, next_ts(&m, 1000, true, true), 30), "applied when it comes");
+	np_merge_fini(&m);
+}
+
+Test(merge, a_message_far_ahead_of_its_sensor_waits_for_nothing)
+{
+	static struct np_merge m;
+
+	fresh(&m);
+	np_merge_saw(&m, 0, 1, 0);
+	np_merge_push(&m, pending(0, 1, 10, 0, false));
+	np_merge_push(&m, pending(0, 2 + NP_MERGE_LOOKAHEAD, 20, 0, false));
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 10));
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 20));
+	cr_assert(eq(u64, m.missing, NP_MERGE_LOOKAHEAD));
+	np_merge_fini(&m);
+}
+
+Test(merge, a_sensor_restarted_starts_its_order_again)
+{
+	static struct np_merge m;
+
+	fresh(&m);
+	np_merge_saw(&m, 0, 1, 0);
+	np_merge_push(&m, pending(0, 1, 10, 0, false));
+	struct np_pending *p = pending(0, 1, 20, 0, false);
+
+	p->boot = 2;
+	np_merge_push(&m, p);
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 10));
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 20));
+	cr_assert(eq(u64, m.missing + m.late, 0));
+	np_merge_fini(&m);
+}
+
 Test(merge, never_more_than_the_bound_held)
 {
 	static struct np_merge m;
 
-	np_merge_init(&m);
+	fresh(&m);
 	push(&m, 1, 1, 0);	/* sensor 1 then silent, sensor 0 floods */
-	cr_assert(eq(u64, next_ts(&m, 0, false, false), 1));
+	cr_assert(eq(u64, next_ts(&m, 0, true, false), 1));
 	np_merge_saw(&m, 1, next_seq, 0);
 	for (unsigned i = 0; i < NP_MERGE_HELD_MAX; i++) {
-		struct np_pending *p = calloc(1, sizeof(*p) + 1);
+		struct np_pending *p = pending(0, i + 1, 10 + i, 0, false);
 
 		p->stream_seq = next_seq;	/* sensor 1 stays within the lookahead */
-		p->rec.ts_us = 10 + i;
 		np_merge_push(&m, p);
 	}
 	cr_assert(eq(u64, next_ts(&m, 0, false, false), 10), "the bound reached: the oldest goes");
