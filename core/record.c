@@ -192,6 +192,9 @@ np_rec_check(struct np_rec *r, const struct np_db *db)
 	case NP_REC_TLS_SERVER:
 		if (!NP_TERMINATED(r->tls.sig))
 			return -EINVAL;
+		for (const char *c = r->tls.sig; *c; c++)	/* JA4's and JA3S's alphabet */
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+				return -EINVAL;
 		m = (r->tls.flags & NP_RTLS_MATCHED) ? &r->tls.m : NULL;
 		break;
 	case NP_REC_TS:

@@ -406,7 +406,8 @@ int np_rec_unpack(const uint8_t *in, size_t len, struct np_rec *r, char *tail,
 /*
  * Can a record from elsewhere be given to the host logic and the outputs
  * with db? A kind the workers make (not one the host logic derives), its
- * addresses' version, its counts, its strings' NULs and its match (the
+ * addresses' version, its counts, its strings' NULs, a fingerprint's
+ * alphabet (what a worker writes: JSON takes it as it is) and its match (the
  * label is in db; the ids the host logic compares are set again from it).
  * 0 or -EINVAL.
  */

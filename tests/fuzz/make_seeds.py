@@ -6,10 +6,11 @@ random TLS / QUIC / DTLS / HTTP / SYN captures in the pipeline's framing,
 and Ethernet frames rewritten for every other link type netprint reads),
 OUT/fuzz_db (the bundled p0f.fp and tls.fp, each section alone, slices of
 them, a [tls:server] section, broken lines), OUT/fuzz_api (binary queries
-and JSON lines for the hosts the target knows and for others) and
-OUT/fuzz_capture (small pcap files in every shape the reader takes:
-either byte order, nanoseconds, short snapshot length, pcapng, cut short,
-damaged).
+and JSON lines for the hosts the target knows and for others),
+OUT/fuzz_collect (steps over the records a sensor publishes: in order,
+twice, backwards, edited) and OUT/fuzz_capture (small pcap files in every
+shape the reader takes: either byte order, nanoseconds, short snapshot
+length, pcapng, cut short, damaged).
 
   make_seeds.py OUT [--stamp FILE]
 """
@@ -510,6 +511,28 @@ def write_dir(path, seeds):
             f.write(data)
 
 
+# ---- fuzz_collect ------------------------------------------------------------
+
+def collect_step(index, off=0, patch=b"", cut=False):
+    """fuzz_collect.c's step: op (cut bit, patch length), u16 index, u16 off."""
+    return struct.pack("<BHH", (len(patch) << 1) | (1 if cut else 0), index, off) + patch
+
+
+def collect_seeds(outdir):
+    seeds = {}
+    seeds["in-order"] = b"".join(collect_step(i) for i in range(200))
+    seeds["in-order-2"] = b"".join(collect_step(i) for i in range(200, 400))
+    seeds["twice"] = b"".join(collect_step(i) for i in list(range(60)) * 2)
+    seeds["backwards"] = b"".join(collect_step(i) for i in range(120, 0, -1))
+    seeds["kinds"] = b"".join(collect_step(i, 3, b"\x00") for i in range(40))
+    seeds["ip-version"] = b"".join(collect_step(i, 17, b"\x02") for i in range(40))
+    seeds["labels"] = b"".join(collect_step(i, 16 + 80, b"\xff\x01") for i in range(60))
+    seeds["cut"] = b"".join(collect_step(i, 16 + 40, b"", cut=True) for i in range(40))
+    seeds["tails"] = b"".join(collect_step(i, 300, b"\x16\x03\x01\x00\x05", cut=True)
+                              for i in range(80))
+    write_dir(os.path.join(outdir, "fuzz_collect"), seeds)
+
+
 def main():
     ap = argparse.ArgumentParser(description="Seed corpora of the libFuzzer targets.")
     ap.add_argument("out")
@@ -519,6 +542,7 @@ def main():
     db_seeds(a.out)
     api_seeds(a.out)
     capture_seeds(a.out)
+    collect_seeds(a.out)
     if a.stamp:
         digest = hashlib.sha256()
         for d, _, files in sorted(os.walk(a.out)):

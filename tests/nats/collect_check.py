@@ -7,7 +7,9 @@
 - One sensor (two workers) reads a generated capture and publishes; a
   collector then writes exactly the records the sensor's --json wrote
   (multisets, "sensor" and "msg_id" aside), and its query socket answers
-  for every address exactly as the sensor's does, with "sensors": ["s1"].
+  for every address exactly as the sensor's does (JSON, with "sensors":
+  ["s1"], and p0f's binary answers byte for byte), as does its web
+  console's /api/host/ADDR.
 - Two sensors read the two halves of a capture (split by address pair, so
   servers are seen by both) and one collector merges them: its records and
   its answers for every address equal those of one sensor that read the
@@ -33,11 +35,13 @@ import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -85,6 +89,34 @@ def ask(sock_path, addr):
                 break
             buf += chunk
     return json.loads(buf)
+
+
+def ask_binary(sock_path, addr):
+    """p0f's binary query for addr, and the 232-byte answer."""
+    six = ":" in addr
+    q = struct.pack("=IB16s", 0x50304601, 6 if six else 4,
+                    socket.inet_pton(socket.AF_INET6 if six else socket.AF_INET, addr))
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(20)
+        s.connect(sock_path)
+        s.sendall(q)
+        buf = b""
+        while len(buf) < 232:
+            chunk = s.recv(232 - len(buf))
+            if not chunk:
+                break
+            buf += chunk
+    return buf
+
+
+def console_host(port, addr):
+    """The web console's /api/host/ADDR (its status and body)."""
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%s/api/host/%s" % (port, addr),
+                                    timeout=20) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
 
 
 def until(cond, timeout=90):
@@ -201,6 +233,19 @@ def one_sensor(np, dbs, cap, tmp):
                   "sensor's does%s" % (len(addrs), "" if not diff else ": %s" % (diff[:1],)))
             sensors = {tuple(ask(c.sock, a).get("sensors", ())) for a in addrs}
             check(sensors == {("s1",)}, "and names the sensor that saw each host: %s" % sensors)
+            bdiff = [a for a in addrs if ask_binary(s.sock, a) != ask_binary(c.sock, a)]
+            check(not bdiff, "p0f's binary queries too: the same 232 bytes for all %d addresses%s"
+                  % (len(addrs), "" if not bdiff else " but %s" % bdiff[:3]))
+            hdiff = []
+            for a in addrs[:40]:
+                (st1, h1), (st2, h2) = console_host(s.port, a), console_host(c.port, a)
+                h1.pop("sensors", None)
+                h2.pop("sensors", None)
+                if st1 != st2 or h1 != h2:
+                    hdiff.append(a)
+            check(not hdiff, "its web console's /api/host/ADDR is the sensor's (signatures, OS "
+                  "over time, changes, clock) for %d addresses%s"
+                  % (min(40, len(addrs)), "" if not hdiff else " but %s" % hdiff[:3]))
             t = st["totals"]
             with Client(srv.url) as cl:
                 derived = sum(1 for _, _, h, _ in cl.stream_messages(STREAM)

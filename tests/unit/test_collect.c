@@ -184,6 +184,10 @@ Test(pack, check_refuses_what_the_host_logic_could_not_take)
 	r.tls = (struct np_rec_tls){ 0 };
 	memset(r.tls.sig, 'a', sizeof(r.tls.sig));
 	cr_assert(eq(int, np_rec_check(&r, db), -EINVAL), "a fingerprint without its NUL");
+	strcpy(r.tls.sig, "t13d1516h2_8daaf6152771_02713d6af86\xff");
+	cr_assert(eq(int, np_rec_check(&r, db), -EINVAL), "a byte no fingerprint has");
+	strcpy(r.tls.sig, "t13d1516h2_8daaf6152771_02713d6af862");
+	cr_assert(eq(int, np_rec_check(&r, db), 0));
 }
 
 Test(wire, base64_as_rfc4648_says)
