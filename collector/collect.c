@@ -16,6 +16,7 @@
 #include "collector.h"
 #include "console_assets.h"
 #include "lib.h"
+#include "nats_conn.h"
 
 #define NP_COLLECT_HOSTS 262144		/* --hosts's default */
 #define NP_COLLECT_HOLD_MS 2000		/* --hold's default */
@@ -51,15 +52,6 @@ static const char *const skip_whys[NP_CSKIP_COUNT] = {
 	NP_FOREACH_COLLECT_SKIP(NP_CSKIP_WHY_)
 #undef NP_CSKIP_WHY_
 };
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
 
 /* ---- the outputs -------------------------------------------------------- */
 
@@ -136,7 +128,7 @@ static void
 apply_ready(struct collector *c, bool drain)
 {
 	struct np_pending *p;
-	uint64_t now = now_ms();
+	uint64_t now = np_monotonic_ms();
 
 	while ((p = np_merge_next(&c->merge, now, c->o.hold_ms, c->caught_up, drain)))
 		apply(c, p);
@@ -210,7 +202,7 @@ take(struct collector *c, natsMsg *msg, uint64_t seq, struct place *at)
 		return NP_CSKIP_FOREIGN;
 	if ((at->sensor = sensor_index(c, at->id, name_len)) < 0)
 		return NP_CSKIP_TOO_MANY;
-	np_merge_saw(&c->merge, (unsigned)at->sensor, seq, now_ms());
+	np_merge_saw(&c->merge, (unsigned)at->sensor, seq, np_monotonic_ms());
 	if (natsMsgHeader_Get(msg, NP_NATS_INPUT, &b64) != NATS_OK || !b64)
 		return derived_kind(subject + 10 + name_len) ? NP_CSKIP_DERIVED : NP_CSKIP_FOREIGN;
 	if ((len = np_base64_decode(b64, strlen(b64), c->input, NP_NATS_INPUT_MAX)) < 0)
@@ -250,7 +242,7 @@ on_message(void *ctx, natsMsg *msg, uint64_t seq, bool replay, bool again)
 		return;
 	}
 	*p = (struct np_pending){ .stream_seq = seq, .boot = at.boot, .sensor_seq = at.seq,
-				  .arrived_ms = now_ms(), .sensor = (unsigned)at.sensor,
+				  .arrived_ms = np_monotonic_ms(), .sensor = (unsigned)at.sensor,
 				  .empty = why != NP_CSKIP_COUNT, .replay = replay, .again = again };
 	if (!p->empty) {
 		snprintf(p->msg_id, sizeof(p->msg_id), "%s", at.id);

@@ -11,10 +11,10 @@
 #include <time.h>
 
 #include "merge.h"
+#include "nats_conn.h"
 #include "nats_wire.h"
 #include "source.h"
 
-#define MAX_SERVERS 16
 #define ACK_WAIT_S 30		/* unacked this long, sent again: one lost on its way (a
 				 * server died with it) comes again; one still held is
 				 * ignored when it does */
@@ -46,84 +46,25 @@ struct np_source {
 	struct np_source_counts c;
 };
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
-static void
-nap_ms(long ms)
-{
-	nanosleep(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000L }, NULL);
-}
-
-static int64_t
-reconnect_delay(natsConnection *nc, int attempts, void *closure)
-{
-	(void)nc, (void)closure;
-	return attempts >= 6 ? 5000 : 100LL << attempts;
-}
-
-static void
-on_connected(natsConnection *nc, void *closure)
-{
-	char url[256] = "";
-
-	(void)closure;
-	natsConnection_GetConnectedUrl(nc, url, sizeof(url));
-	fprintf(stderr, "netprint: collect: connected to %s\n", url);
-}
-
 struct np_source *
 np_source_open(const struct np_source_config *cfg, char *err, size_t err_len)
 {
-	char urls[1024], *save = NULL;
-	const char *servers[MAX_SERVERS];
-	int n_servers = 0;
+	const struct np_nats_conn_config cc = { cfg->urls, cfg->durable, cfg->creds, cfg->tls_ca,
+						"collect" };
 	struct np_source *src;
-	natsStatus s;
 
 	if (!np_nats_name_ok(cfg->stream, strlen(cfg->stream)) ||
 	    !np_nats_name_ok(cfg->durable, strlen(cfg->durable))) {
 		snprintf(err, err_len, "--nats-stream and --durable: letters, digits, '-' or '_'");
 		return NULL;
 	}
-	if (snprintf(urls, sizeof(urls), "%s", cfg->urls) >= (int)sizeof(urls)) {
-		snprintf(err, err_len, "--nats: too long");
-		return NULL;
-	}
-	for (char *u = strtok_r(urls, ",", &save); u && n_servers < MAX_SERVERS;
-	     u = strtok_r(NULL, ",", &save))
-		servers[n_servers++] = u;
-	if (!n_servers || !(src = calloc(1, sizeof(*src)))) {
-		snprintf(err, err_len, "--nats %s: no server", cfg->urls);
-		return NULL;
-	}
-	src->stream = strdup(cfg->stream);
-	src->durable = strdup(cfg->durable);
-	if ((s = natsOptions_Create(&src->opts)) != NATS_OK ||
-	    (s = natsOptions_SetServers(src->opts, servers, n_servers)) != NATS_OK ||
-	    (s = natsOptions_SetName(src->opts, cfg->durable)) != NATS_OK ||
-	    (s = natsOptions_SetMaxReconnect(src->opts, -1)) != NATS_OK ||
-	    (s = natsOptions_SetCustomReconnectDelay(src->opts, reconnect_delay, NULL)) != NATS_OK ||
-	    (s = natsOptions_SetRetryOnFailedConnect(src->opts, true, on_connected, src)) != NATS_OK ||
-	    (cfg->creds &&
-	     (s = natsOptions_SetUserCredentialsFromFiles(src->opts, cfg->creds, NULL)) != NATS_OK) ||
-	    (cfg->tls_ca && ((s = natsOptions_SetSecure(src->opts, true)) != NATS_OK ||
-			     (s = natsOptions_LoadCATrustedCertificates(src->opts, cfg->tls_ca)) !=
-				     NATS_OK))) {
-		snprintf(err, err_len, "--nats: %s (%s)", natsStatus_GetText(s), nats_GetLastError(NULL));
+	if (!(src = calloc(1, sizeof(*src))) || !(src->stream = strdup(cfg->stream)) ||
+	    !(src->durable = strdup(cfg->durable))) {
+		snprintf(err, err_len, "out of memory");
 		np_source_close(src);
 		return NULL;
 	}
-	s = natsConnection_Connect(&src->nc, src->opts);
-	if ((s != NATS_OK && s != NATS_NOT_YET_CONNECTED) ||
-	    (s = natsConnection_JetStream(&src->js, src->nc, NULL)) != NATS_OK) {
-		snprintf(err, err_len, "--nats %s: %s", cfg->urls, natsStatus_GetText(s));
+	if (np_nats_connect(&cc, NULL, &src->opts, &src->nc, &src->js, err, err_len)) {
 		np_source_close(src);
 		return NULL;
 	}
@@ -316,7 +257,7 @@ static bool
 ask(struct np_source *src, unsigned batch)
 {
 	char req[96];
-	uint64_t now = now_ms();
+	uint64_t now = np_monotonic_ms();
 
 	if (src->asked_left && now < src->asked_until_ms + 100)
 		return true;
@@ -340,11 +281,11 @@ np_source_poll(struct np_source *src, unsigned batch, int wait_ms, np_source_fn 
 	*caught_up = src->pending == 0;
 	src->c.connected = natsConnection_Status(src->nc) == NATS_CONN_STATUS_CONNECTED;
 	if (!src->c.connected) {
-		nap_ms(wait_ms < 50 ? wait_ms : 50);
+		np_nap_ms(wait_ms < 50 ? (unsigned)wait_ms : 50);
 		return 0;
 	}
 	if (!src->ready && !(src->ready = set_up(src, fn, ctx, quit))) {
-		nap_ms(wait_ms < 500 ? wait_ms : 500);
+		np_nap_ms(wait_ms < 500 ? (unsigned)wait_ms : 500);
 		return (unsigned)(src->c.delivered - before);
 	}
 	src->c.ready = true;

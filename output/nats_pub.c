@@ -15,9 +15,9 @@
 
 #include <nats/nats.h>
 
+#include "nats_conn.h"
 #include "nats_pub.h"
 
-#define MAX_SERVERS 16
 #define MAX_PENDING 4096		/* publishes awaiting their acknowledgement */
 #define TRY_HEADER "Netprint-Try"	/* how many times a message was sent */
 #define ACK_WAIT_MS 5000		/* no acknowledgement for this long: the pending
@@ -74,40 +74,6 @@ struct np_nats {
 	_Atomic uint64_t queued, dropped, published, acked, resent, failed;
 };
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
-static void
-nap_ms(unsigned ms)
-{
-	nanosleep(&(struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000L }, NULL);
-}
-
-/* Reconnecting: 100 ms, doubling, at most 5 s between attempts. */
-static int64_t
-reconnect_delay(natsConnection *nc, int attempts, void *closure)
-{
-	(void)nc, (void)closure;
-	return attempts >= 6 ? 5000 : 100LL << attempts;
-}
-
-/* Connected at last (with a callback, connecting does not block the caller). */
-static void
-on_connected(natsConnection *nc, void *closure)
-{
-	char url[256] = "";
-
-	(void)closure;
-	natsConnection_GetConnectedUrl(nc, url, sizeof(url));
-	fprintf(stderr, "netprint: --nats: connected to %s\n", url);
-}
-
 /*
  * An acknowledgement, or an error: the message goes to the retries, which
  * the publisher's thread sends again after a growing wait (a cluster
@@ -140,8 +106,8 @@ on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
 		*n->retry_tail = r;
 		n->retry_tail = &r->next;
 		n->n_retries++;
-		if (!n->retry_at_ms || n->retry_at_ms < now_ms()) {
-			n->retry_at_ms = now_ms() + n->retry_wait_ms;
+		if (!n->retry_at_ms || n->retry_at_ms < np_monotonic_ms()) {
+			n->retry_at_ms = np_monotonic_ms() + n->retry_wait_ms;
 			n->retry_wait_ms = n->retry_wait_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS
 										: n->retry_wait_ms * 2;
 		}
@@ -161,7 +127,7 @@ take_retry(struct np_nats *n)
 	natsMsg *msg = NULL;
 
 	pthread_mutex_lock(&n->lock);
-	if (n->retry_head && now_ms() >= n->retry_at_ms) {
+	if (n->retry_head && np_monotonic_ms() >= n->retry_at_ms) {
 		r = n->retry_head;
 		if (!(n->retry_head = r->next))
 			n->retry_tail = &n->retry_head;
@@ -193,7 +159,7 @@ requeue(struct np_nats *n, natsMsg *msg)
 		n->retry_tail = &r->next;
 	n->retry_head = r;
 	n->n_retries++;
-	n->retry_at_ms = now_ms() + RETRY_FIRST_MS;
+	n->retry_at_ms = np_monotonic_ms() + RETRY_FIRST_MS;
 	pthread_mutex_unlock(&n->lock);
 }
 
@@ -229,7 +195,7 @@ resend(struct np_nats *n, natsMsg *msg)
 static void
 reclaim_unanswered(struct np_nats *n, uint64_t *last_acked, uint64_t *since_ms)
 {
-	uint64_t acked = atomic_load(&n->acked) + atomic_load(&n->failed), now = now_ms();
+	uint64_t acked = atomic_load(&n->acked) + atomic_load(&n->failed), now = np_monotonic_ms();
 	natsMsgList pending = { NULL, 0 };
 
 	if (acked != *last_acked) {
@@ -337,7 +303,7 @@ static void *
 run(void *arg)
 {
 	struct np_nats *n = arg;
-	uint64_t last_acked = 0, since_ms = now_ms();
+	uint64_t last_acked = 0, since_ms = np_monotonic_ms();
 	static _Thread_local char b64[NP_BASE64_LEN(NP_NATS_INPUT_MAX)];
 
 	for (;;) {
@@ -346,14 +312,14 @@ run(void *arg)
 		bool empty = tail == atomic_load_explicit(&n->head, memory_order_acquire);
 
 		if (stopping && ((empty && !retries_left(n) && all_answered(n)) ||
-				 now_ms() >= atomic_load(&n->stop_by_ms)))
+				 np_monotonic_ms() >= atomic_load(&n->stop_by_ms)))
 			break;
 		if (natsConnection_Status(n->nc) != NATS_CONN_STATUS_CONNECTED) {
-			nap_ms(20);	/* records wait in the queue */
+			np_nap_ms(20);	/* records wait in the queue */
 			continue;
 		}
 		if (!n->stream_ready && !(n->stream_ready = ensure_stream(n))) {
-			nap_ms(500);
+			np_nap_ms(500);
 			continue;
 		}
 		reclaim_unanswered(n, &last_acked, &since_ms);
@@ -364,13 +330,13 @@ run(void *arg)
 			continue;
 		}
 		if (empty) {
-			nap_ms(1);
+			np_nap_ms(1);
 			continue;
 		}
 		struct queued *q = n->ring[tail & (n->cap - 1)];
 
 		if (!publish_one(n, q, b64)) {
-			nap_ms(10);
+			np_nap_ms(10);
 			continue;
 		}
 		atomic_store_explicit(&n->tail, tail + 1, memory_order_release);
@@ -478,12 +444,10 @@ destroy(struct np_nats *n)
 struct np_nats *
 np_nats_open(const struct np_nats_config *cfg, char *err, size_t err_len)
 {
-	char urls[1024], *save = NULL;
-	const char *servers[MAX_SERVERS];
-	int n_servers = 0;
+	const struct np_nats_conn_config cc = { cfg->urls, cfg->sensor, cfg->creds, cfg->tls_ca,
+						"--nats" };
 	struct np_nats *n;
 	jsOptions jo;
-	natsStatus s;
 
 	if (!sensor_ok(cfg->sensor)) {
 		snprintf(err, err_len, "--sensor %s: 1 to %d letters, digits, '-' or '_'", cfg->sensor,
@@ -494,15 +458,8 @@ np_nats_open(const struct np_nats_config *cfg, char *err, size_t err_len)
 		snprintf(err, err_len, "--nats-stream %s: letters, digits, '-' or '_'", cfg->stream);
 		return NULL;
 	}
-	if (snprintf(urls, sizeof(urls), "%s", cfg->urls) >= (int)sizeof(urls)) {
-		snprintf(err, err_len, "--nats: too long");
-		return NULL;
-	}
-	for (char *u = strtok_r(urls, ",", &save); u && n_servers < MAX_SERVERS;
-	     u = strtok_r(NULL, ",", &save))
-		servers[n_servers++] = u;
-	if (!n_servers || !(n = calloc(1, sizeof(*n)))) {
-		snprintf(err, err_len, "--nats %s: no server", cfg->urls);
+	if (!(n = calloc(1, sizeof(*n)))) {
+		snprintf(err, err_len, "--nats: out of memory");
 		return NULL;
 	}
 	pthread_mutex_init(&n->lock, NULL);
@@ -521,27 +478,6 @@ np_nats_open(const struct np_nats_config *cfg, char *err, size_t err_len)
 	n->boot = ((uint64_t)t.tv_sec << 20 ^ (uint64_t)t.tv_nsec) ^ (uint64_t)getpid() << 44;
 	if (!(n->ring = calloc(n->cap, sizeof(*n->ring)))) {
 		snprintf(err, err_len, "--nats: out of memory");
-		free(n);
-		return NULL;
-	}
-	if ((s = natsOptions_Create(&n->opts)) != NATS_OK ||
-	    (s = natsOptions_SetServers(n->opts, servers, n_servers)) != NATS_OK ||
-	    (s = natsOptions_SetName(n->opts, n->sensor)) != NATS_OK ||
-	    (s = natsOptions_SetMaxReconnect(n->opts, -1)) != NATS_OK ||
-	    (s = natsOptions_SetCustomReconnectDelay(n->opts, reconnect_delay, NULL)) != NATS_OK ||
-	    (s = natsOptions_SetRetryOnFailedConnect(n->opts, true, on_connected, n)) != NATS_OK ||
-	    (cfg->creds &&
-	     (s = natsOptions_SetUserCredentialsFromFiles(n->opts, cfg->creds, NULL)) != NATS_OK) ||
-	    (cfg->tls_ca && ((s = natsOptions_SetSecure(n->opts, true)) != NATS_OK ||
-			     (s = natsOptions_LoadCATrustedCertificates(n->opts, cfg->tls_ca)) !=
-				     NATS_OK))) {
-		snprintf(err, err_len, "--nats: %s (%s)", natsStatus_GetText(s), nats_GetLastError(NULL));
-		destroy(n);
-		return NULL;
-	}
-	s = natsConnection_Connect(&n->nc, n->opts);
-	if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) {
-		snprintf(err, err_len, "--nats %s: %s", cfg->urls, natsStatus_GetText(s));
 		destroy(n);
 		return NULL;
 	}
@@ -549,9 +485,12 @@ np_nats_open(const struct np_nats_config *cfg, char *err, size_t err_len)
 	jo.PublishAsync.MaxPending = MAX_PENDING;
 	jo.PublishAsync.AckHandler = on_ack;
 	jo.PublishAsync.AckHandlerClosure = n;
-	if ((s = natsConnection_JetStream(&n->js, n->nc, &jo)) != NATS_OK ||
-	    pthread_create(&n->thread, NULL, run, n)) {
-		snprintf(err, err_len, "--nats: cannot start publishing: %s", natsStatus_GetText(s));
+	if (np_nats_connect(&cc, &jo, &n->opts, &n->nc, &n->js, err, err_len)) {
+		destroy(n);
+		return NULL;
+	}
+	if (pthread_create(&n->thread, NULL, run, n)) {
+		snprintf(err, err_len, "--nats: cannot start publishing");
 		destroy(n);
 		return NULL;
 	}
@@ -561,7 +500,7 @@ np_nats_open(const struct np_nats_config *cfg, char *err, size_t err_len)
 uint64_t
 np_nats_close(struct np_nats *n, unsigned wait_ms, struct np_nats_counts *last)
 {
-	uint64_t deadline = now_ms() + wait_ms, left;
+	uint64_t deadline = np_monotonic_ms() + wait_ms, left;
 	jsPubOptions po;
 	struct np_nats_counts c;
 
@@ -571,7 +510,7 @@ np_nats_close(struct np_nats *n, unsigned wait_ms, struct np_nats_counts *last)
 	atomic_store(&n->stopping, true);
 	pthread_join(n->thread, NULL);
 	jsPubOptions_Init(&po);
-	po.MaxWait = deadline > now_ms() ? (int64_t)(deadline - now_ms()) : 1;
+	po.MaxWait = deadline > np_monotonic_ms() ? (int64_t)(deadline - np_monotonic_ms()) : 1;
 	js_PublishAsyncComplete(n->js, &po);
 	give_up_retries(n);
 	np_nats_counts(n, &c);

@@ -47,7 +47,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
-from natslib import Client, NatsError, NatsServer, cluster, stop_all  # noqa: E402
+from natslib import (Client, NatsError, NatsServer, cluster, have_nats_server,  # noqa: E402
+                     stop_all)
 from np_run import capture_path, stop  # noqa: E402
 from pcapfile import read_pcap, write_pcap  # noqa: E402
 from records import wait_for  # noqa: E402
@@ -542,9 +543,7 @@ def bad_usage(np):
 def main():
     np, p0f, tls, real = sys.argv[1:5]
     dbs = ["-f", p0f, "-f", tls]
-    try:
-        subprocess.run(["nats-server", "--version"], capture_output=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
+    if not have_nats_server():
         check(False, "nats-server is installed (scripts/setup installs it)")
         return finish()
     with tempfile.TemporaryDirectory() as tmp:

@@ -94,6 +94,15 @@ def free_port():
     raise OSError("no free port below the ephemeral range")
 
 
+def have_nats_server():
+    """Is nats-server installed (scripts/setup installs it)?"""
+    try:
+        subprocess.run(["nats-server", "--version"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    return True
+
+
 def wait_until(cond, timeout, what, step=0.05):
     """Call cond() until it returns something true; that value, or TimeoutError."""
     deadline = time.monotonic() + timeout

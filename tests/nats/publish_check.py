@@ -36,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
 from natslib import (Client, JetStreamError, NatsError, NatsServer, cluster, free_port,  # noqa: E402
-                     stop_all)
+                     have_nats_server, stop_all)
 from np_run import capture_path, stop  # noqa: E402
 from records import wait_for  # noqa: E402
 from tap import check, finish  # noqa: E402
@@ -200,9 +200,7 @@ def cluster_failover(np, dbs, cap, tmp):
 def main():
     np, p0f, tls = sys.argv[1:4]
     dbs = ["-f", p0f, "-f", tls]
-    try:
-        subprocess.run(["nats-server", "--version"], capture_output=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
+    if not have_nats_server():
         check(False, "nats-server is installed (scripts/setup installs it)")
         return finish()
     with tempfile.TemporaryDirectory() as tmp:
