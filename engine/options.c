@@ -28,6 +28,8 @@ usage(FILE *out)
 		"usage: netprint -r FILE [-r FILE...] [options]\n"
 		"       netprint -i IFACE [options]\n"
 		"       netprint EAL-ARGUMENTS -- [-r FILE...] [options]\n"
+		"       netprint collect --nats URL[,URL...] [options]  (sensors' records from\n"
+		"               NATS into one host table: netprint collect --help)\n"
 		"  -r FILE      read a capture file (several: one worker each); read directly,\n"
 		"               or through net_pcap ports when EAL arguments are given\n"
 		"  -i IFACE     listen on a kernel interface (net_af_packet)\n"
