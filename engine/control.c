@@ -151,7 +151,7 @@ np_control_print(const struct np_control *c, FILE *out)
 		struct np_nats_counts n;
 
 		np_nats_counts(c->logger->nats, &n);
-		np_nats_print(out, "nats records so far", &n, true);
+		np_nats_print(out, "nats messages so far", &n, true);
 	}
 	if (c->logger && c->logger->unresolved)	/* a bug: generations.h */
 		fprintf(out, "netprint:   %-36s %llu\n", "records of a released database",

@@ -510,12 +510,12 @@ close_nats(struct engine *e)
 	e->lg.nats = NULL;
 	free(e->lg.input);
 	e->lg.input = NULL;
-	np_nats_print(stderr, "nats records", &c, false);
+	np_nats_print(stderr, "nats messages", &c, false);
 	if (c.queued + c.dropped)
-		fprintf(stderr, "netprint:   %-36s %.0f cycles per record (its JSON object and the queue)\n",
+		fprintf(stderr, "netprint:   %-36s %.0f cycles per message (its JSON object, its packed input, the queue)\n",
 			"nats on the logger", (double)e->lg.nats_cycles / (double)(c.queued + c.dropped));
 	if (left)
-		fprintf(stderr, "netprint: warning: %llu records not acknowledged by NATS\n",
+		fprintf(stderr, "netprint: warning: %llu messages not acknowledged by NATS\n",
 			(unsigned long long)left);
 }
 

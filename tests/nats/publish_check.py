@@ -69,7 +69,7 @@ def canon(obj):
 
 
 def counts(err_path):
-    m = re.search(r"nats records +(\d+) queued, (\d+) acknowledged, (\d+) dropped", open(err_path).read())
+    m = re.search(r"nats messages +(\d+) queued, (\d+) acknowledged, (\d+) dropped", open(err_path).read())
     return tuple(int(x) for x in m.groups()) if m else None
 
 
@@ -234,7 +234,7 @@ def main():
                            (["--nats", "nats://127.0.0.1:1", "--nats-queue", "0"], "a queue of 0")):
             r = subprocess.run([np, "-r", cap] + dbs + args, capture_output=True, text=True,
                                timeout=60)
-            check(r.returncode != 0 and "netprint:" in r.stderr and "nats records" not in r.stderr,
+            check(r.returncode != 0 and "netprint:" in r.stderr and "nats messages" not in r.stderr,
                   "refused before reading: %s (exit %d: %s)"
                   % (what, r.returncode, r.stderr.strip().splitlines()[-1][:120] if r.stderr else ""))
     return finish()
