@@ -47,8 +47,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
-from natslib import (Client, NatsError, NatsServer, cluster, have_nats_server,  # noqa: E402
-                     stop_all)
+from natslib import (Client, NatsError, NatsServer, cluster, die_with_parent,  # noqa: E402
+                     have_nats_server, stop_all)
 from np_run import capture_path, stop  # noqa: E402
 from pcapfile import read_pcap, write_pcap  # noqa: E402
 from records import wait_for  # noqa: E402
@@ -146,7 +146,8 @@ class Sensor:
                                         "--http", "127.0.0.1:0"] + list(extra)
         if url:
             args += ["--nats", url, "--sensor", name]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(self.err, "w"))
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(self.err, "w"),
+                                     preexec_fn=die_with_parent)
         m = wait_for(self.err, r"\(port (\d+)\)", 60)
         self.port = m.group(1) if m else None
 
@@ -175,7 +176,7 @@ class Collector:
         self.proc = subprocess.Popen(
             [np, "collect", "--nats", url, "--durable", durable, "--json", self.json,
              "-s", self.sock, "--http", "127.0.0.1:0"] + dbs + list(extra),
-            stdout=subprocess.DEVNULL, stderr=open(self.err, "a"))
+            stdout=subprocess.DEVNULL, stderr=open(self.err, "a"), preexec_fn=die_with_parent)
         m = wait_for(self.err, r"\(port (\d+)\)", 30)
         self.port = m.group(1) if m else None
 

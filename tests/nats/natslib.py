@@ -39,9 +39,10 @@ except (OSError, AttributeError):
     _prctl = None
 
 
-def _die_with_parent():
-    # In the child: SIGKILL once the thread that started it is gone, so
-    # that a test killed (a timeout) leaves no nats-server behind.
+def die_with_parent():
+    """Popen's preexec_fn: in the child, SIGKILL once the thread that
+    started it is gone, so that a test killed (a timeout) or failing leaves
+    no process behind."""
     if _prctl:
         _prctl(1, signal.SIGKILL)	# PR_SET_PDEATHSIG
 
@@ -181,7 +182,7 @@ class NatsServer:
             try:
                 self.proc = subprocess.Popen(self.command(), stdout=log, stderr=log,
                                              stdin=subprocess.DEVNULL,
-                                             preexec_fn=_die_with_parent if main else None)
+                                             preexec_fn=die_with_parent if main else None)
             except FileNotFoundError:
                 raise NatsError("nats-server is not installed (scripts/setup installs it)")
         _running.add(self)
