@@ -438,8 +438,14 @@ def cluster_failover(np, dbs, cap, tmp):
             s.done()
             pub = s.all_published(120)
             other = servers[(servers.index(victim) + 1) % 3].url
-            with Client(other) as cl:
-                msgs = cl.stream_messages(STREAM)
+
+            def every_message():	# the cluster may still be electing: ask again
+                try:
+                    with Client(other) as cl:
+                        return cl.stream_messages(STREAM)
+                except (NatsError, OSError):
+                    return None
+            msgs = until(every_message, 120) or []
             inputs = collections.Counter(h.get("Nats-Msg-Id") for _, _, h, _ in msgs
                                          if h.get("Netprint-Input"))
             st = c.wait_applied(len(msgs), 180)

@@ -28,6 +28,7 @@ import random
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -72,26 +73,55 @@ class JetStreamError(NatsError):
                          % (err.get("description"), self.code, self.err_code))
 
 
+_ports_handed = set()
+_PORTS_DIR = os.path.join(tempfile.gettempdir(), "netprint-test-ports")
+
+
+@atexit.register
+def _free_ports():
+    for port in _ports_handed:
+        try:
+            os.unlink(os.path.join(_PORTS_DIR, str(port)))
+        except OSError:
+            pass
+
+
 def free_port():
-    """A TCP port of 127.0.0.1 nobody listens on (just now), drawn at random
-    below the kernel's ephemeral range: a port the kernel hands to a socket
-    bound to port 0 (another test's) is never one of these, so a server
-    killed and started again finds its port still free."""
+    """A TCP port of 127.0.0.1 nobody listens on, drawn at random below the
+    kernel's ephemeral range (a socket another test binds to port 0 never
+    gets it, so a server killed and started again finds its port still
+    free), and reserved for this process: never handed out twice, and held
+    by a file in the temporary directory against tests running alongside
+    (a reservation older than an hour is stale)."""
     low = 20000
     try:
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
             high = int(f.read().split()[0])
     except (OSError, ValueError, IndexError):
         high = 32768
+    os.makedirs(_PORTS_DIR, exist_ok=True)
     rng = random.SystemRandom()
     for _ in range(1000):
         port = rng.randrange(low, max(high, low + 1000))
+        if port in _ports_handed:
+            continue
+        path = os.path.join(_PORTS_DIR, str(port))
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            try:
+                if time.time() - os.path.getmtime(path) < 3600:
+                    continue
+                os.utime(path)
+            except OSError:
+                continue
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
+        _ports_handed.add(port)
+        return port
     raise OSError("no free port below the ephemeral range")
 
 
