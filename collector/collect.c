@@ -437,6 +437,7 @@ set_up(struct collector *c)
 		fprintf(stderr, "netprint: collect: %s\n", err);
 		return -1;
 	}
+	c->db->generation = 1;	/* its only one */
 	if (!c->o.durable) {
 		np_nats_host_name(durable + 10, sizeof(durable) - 10);
 		c->o.durable = durable;

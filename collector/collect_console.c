@@ -46,7 +46,7 @@ stats(const struct collector *c)
 	json_object_set_new(o, "workers", json_array());
 	json_object_set_new(o, "records_written", json_integer((json_int_t)c->n.written));
 	json_object_set_new(o, "hosts", json_integer(c->hosts.t.count));
-	json_object_set_new(o, "db_generation", json_integer(1));
+	json_object_set_new(o, "db_generation", json_integer(c->db->generation));
 	json_object_set_new(o, "sensors", names);
 	json_object_set_new(o, "nats_connected", json_boolean(sc.connected));
 	if (c->console)
@@ -54,32 +54,20 @@ stats(const struct collector *c)
 	return o;
 }
 
+/* Its database, with the digest the sensors' must match. */
 static json_t *
 database(const struct collector *c)
 {
-	const struct np_db *db = c->db;
-	json_t *files = json_array();
+	json_t *files = json_array(), *o;
 	char digest[17];
 
 	for (unsigned i = 0; i < c->o.n_fp; i++)
 		json_array_append_new(files, json_string(c->o.fp[i]));
-	snprintf(digest, sizeof(digest), "%016llx", (unsigned long long)db->digest);
-	return json_pack("{s:I, s:o, s:s, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:I, "
-			 "s:o, s:[]}",
-		"generation", (json_int_t)1, "files", files, "digest", digest,
-		"reloads", (json_int_t)0, "reload_failures", (json_int_t)0,
-		"signatures",
-		"tcp_request", (json_int_t)db->n_tcp[NP_DIR_REQUEST],
-		"tcp_response", (json_int_t)db->n_tcp[NP_DIR_RESPONSE],
-		"http_request", (json_int_t)db->n_http[NP_DIR_REQUEST],
-		"http_response", (json_int_t)db->n_http[NP_DIR_RESPONSE],
-		"tls_client", (json_int_t)db->n_tls[NP_DIR_REQUEST],
-		"tls_server", (json_int_t)db->n_tls[NP_DIR_RESPONSE],
-		"mtu", (json_int_t)db->n_mtu,
-		"labels", (json_int_t)db->n_labels,
-		"sig_lines", (json_int_t)db->n_sigs,
-		"hits", c->console ? np_console_stats_hits(c->console) : json_array(),
-		"candidates");
+	o = np_console_api_database(c->db, files, 0, 0,
+				    c->console ? np_console_stats_hits(c->console) : NULL, NULL);
+	snprintf(digest, sizeof(digest), "%016llx", (unsigned long long)c->db->digest);
+	json_object_set_new(o, "digest", json_string(digest));
+	return o;
 }
 
 static unsigned

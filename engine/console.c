@@ -180,23 +180,9 @@ database(const struct np_logger *lg)
 
 	for (unsigned i = 0; c && i < c->n_fp_files; i++)
 		json_array_append_new(files, json_string(c->fp_paths[i].path));
-	return json_pack("{s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:I, "
-			 "s:o, s:o}",
-		"generation", (json_int_t)(db ? db->generation : 0), "files", files,
-		"reloads", (json_int_t)(c ? c->reloads : 0),
-		"reload_failures", (json_int_t)(c ? c->reload_failures : 0),
-		"signatures",
-		"tcp_request", (json_int_t)(db ? db->n_tcp[NP_DIR_REQUEST] : 0),
-		"tcp_response", (json_int_t)(db ? db->n_tcp[NP_DIR_RESPONSE] : 0),
-		"http_request", (json_int_t)(db ? db->n_http[NP_DIR_REQUEST] : 0),
-		"http_response", (json_int_t)(db ? db->n_http[NP_DIR_RESPONSE] : 0),
-		"tls_client", (json_int_t)(db ? db->n_tls[NP_DIR_REQUEST] : 0),
-		"tls_server", (json_int_t)(db ? db->n_tls[NP_DIR_RESPONSE] : 0),
-		"mtu", (json_int_t)(db ? db->n_mtu : 0),
-		"labels", (json_int_t)(db ? db->n_labels : 0),
-		"sig_lines", (json_int_t)(db ? db->n_sigs : 0),
-		"hits", lg->console ? np_console_stats_hits(lg->console) : json_array(),
-		"candidates", candidates(c));
+	return np_console_api_database(db, files, c ? c->reloads : 0, c ? c->reload_failures : 0,
+				       lg->console ? np_console_stats_hits(lg->console) : NULL,
+				       candidates(c));
 }
 
 /* ---- /api/db/compare: the file loaded off the logger ---- */

@@ -14,6 +14,28 @@ np_console_api_error(const char *why)
 	return json_pack("{s:s}", "error", why);
 }
 
+json_t *
+np_console_api_database(const struct np_db *db, json_t *files, uint64_t reloads,
+			uint64_t reload_failures, json_t *hits, json_t *candidates)
+{
+	return json_pack("{s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:I, "
+			 "s:o, s:o}",
+		"generation", (json_int_t)(db ? db->generation : 0), "files", files,
+		"reloads", (json_int_t)reloads, "reload_failures", (json_int_t)reload_failures,
+		"signatures",
+		"tcp_request", (json_int_t)(db ? db->n_tcp[NP_DIR_REQUEST] : 0),
+		"tcp_response", (json_int_t)(db ? db->n_tcp[NP_DIR_RESPONSE] : 0),
+		"http_request", (json_int_t)(db ? db->n_http[NP_DIR_REQUEST] : 0),
+		"http_response", (json_int_t)(db ? db->n_http[NP_DIR_RESPONSE] : 0),
+		"tls_client", (json_int_t)(db ? db->n_tls[NP_DIR_REQUEST] : 0),
+		"tls_server", (json_int_t)(db ? db->n_tls[NP_DIR_RESPONSE] : 0),
+		"mtu", (json_int_t)(db ? db->n_mtu : 0),
+		"labels", (json_int_t)(db ? db->n_labels : 0),
+		"sig_lines", (json_int_t)(db ? db->n_sigs : 0),
+		"hits", hits ? hits : json_array(),
+		"candidates", candidates ? candidates : json_array());
+}
+
 unsigned
 np_console_api_reply(json_t *o, unsigned status, char **body, size_t *len)
 {

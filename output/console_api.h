@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -28,6 +29,15 @@
 /* q's answer, with *status (200 unless said otherwise); NULL: not one of these calls. */
 json_t *np_console_api_answer(const struct np_hosts *hs, const struct np_console_stats *cs,
 			      const struct np_http_ask *q, unsigned *status);
+
+/*
+ * /api/db's description of a database, the same on a sensor and a
+ * collector: generation, files, reloads, the signatures of each kind,
+ * labels, sig lines, hits (consumed; NULL: none), candidates (consumed;
+ * NULL: none). db may be NULL (all sizes 0).
+ */
+json_t *np_console_api_database(const struct np_db *db, json_t *files, uint64_t reloads,
+				uint64_t reload_failures, json_t *hits, json_t *candidates);
 
 /* {"error": why} */
 json_t *np_console_api_error(const char *why);

@@ -96,7 +96,6 @@ tls_named(const char *cli, uint32_t t, const char *name, const char *flavor, uin
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *paths[] = { NP_FUZZ_FP, NP_FUZZ_TLS_FP };
 	char err[NP_DB_ERR_MAX];
 	struct np_db *db;
 	struct np_capture c;
@@ -106,8 +105,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc, (void)argv;
 	np_fuzz_setup();
-	db = np_db_load_files(paths, 2, err, sizeof(err));
-	NP_FUZZ_CHECK(db != NULL, "bundled databases: %s", err);
+	db = np_fuzz_bundled_db();
 	NP_FUZZ_CHECK(np_capture_init(&c, NP_FUZZ_API_TRACE, err, sizeof(err)) == 0, "%s", err);
 	np_fuzz_tls_bufs = NP_TLS_BUFS_DEFAULT;	/* the engine's, once */
 	NP_FUZZ_CHECK(np_pipeline_init(&g_p, db, c.dlt, 1000, 30, 10000, 120, ignore, NULL) == 0,

@@ -86,13 +86,9 @@ read_capture(const char *path)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *paths[] = { NP_FUZZ_FP, NP_FUZZ_TLS_FP };
-	char err[NP_DB_ERR_MAX];
-
 	(void)argc, (void)argv;
 	np_fuzz_setup();
-	g_db = np_db_load_files(paths, 2, err, sizeof(err));
-	NP_FUZZ_CHECK(g_db != NULL, "bundled databases: %s", err);
+	g_db = np_fuzz_bundled_db();
 	np_fuzz_tls_bufs = 4;
 	read_capture(NP_FUZZ_API_TRACE);
 	read_capture(NP_FUZZ_DB_TRACE_TLS);

@@ -81,6 +81,17 @@ np_fuzz_setup(void)
 	json_object_seed(0x6e70);
 }
 
+struct np_db *
+np_fuzz_bundled_db(void)
+{
+	const char *paths[] = { NP_FUZZ_FP, NP_FUZZ_TLS_FP };
+	char err[NP_DB_ERR_MAX];
+	struct np_db *db = np_db_load_files(paths, 2, err, sizeof(err));
+
+	NP_FUZZ_CHECK(db != NULL, "bundled databases: %s", err);
+	return db;
+}
+
 /* Kept between records, as the logger keeps its own. */
 static struct np_tls_out g_tls;
 static struct np_held g_held;

@@ -37,6 +37,10 @@ void np_fuzz_fail(const char *file, int line, const char *cond, const char *fmt,
  */
 void np_fuzz_setup(void);
 
+/* The bundled p0f.fp and tls.fp, loaded as netprint loads them by default
+ * (a failure is a finding: the target cannot run). */
+struct np_db *np_fuzz_bundled_db(void);
+
 /*
  * Format r (tail: its text tail, or NULL) the way engine/logger.c does,
  * plus the one-shot np_format_log_line() / np_format_block(), and check

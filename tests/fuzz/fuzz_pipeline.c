@@ -85,13 +85,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *paths[] = { NP_FUZZ_FP, NP_FUZZ_TLS_FP };
-	char err[NP_DB_ERR_MAX];
-
 	(void)argc, (void)argv;
 	np_fuzz_setup();
-	g_db = np_db_load_files(paths, 2, err, sizeof(err));
-	NP_FUZZ_CHECK(g_db != NULL, "bundled databases: %s", err);
+	g_db = np_fuzz_bundled_db();
 	g_db->generation = 1;
 	/* whatever link types the parsers support today, new ones included */
 	for (int dlt = 0; dlt < 1024 && g_n_dlts < sizeof(g_dlts) / sizeof(g_dlts[0]); dlt++)

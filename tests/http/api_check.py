@@ -38,7 +38,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from np_run import capture_path, stop  # noqa: E402
 from tap import check, finish  # noqa: E402
-from records import is_json, wait_for  # noqa: E402
+from records import is_json, sock_json, wait_for  # noqa: E402
 
 
 CONSOLE_KEYS = ("signatures", "os_history", "changes", "clock")
@@ -56,20 +56,6 @@ def get(port, path, method="GET", headers=None, body=None):
     body = r.read()
     c.close()
     return r.status, dict((k.lower(), v) for k, v in r.getheaders()), body
-
-
-def sock_json(sock, addr):
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock)
-    s.sendall(json.dumps({"addr": addr}).encode() + b"\n")
-    buf = b""
-    while not buf.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-    s.close()
-    return json.loads(buf)
 
 
 def main():

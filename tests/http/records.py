@@ -4,6 +4,7 @@ its stderr: a record's label, its subject's address, the signature
 /api/unknown counts it by, and waiting for a line of stderr."""
 import json
 import re
+import socket
 import time
 
 
@@ -60,3 +61,18 @@ def wait_for(path, pattern, timeout=60.0):
             return m
         time.sleep(0.02)
     return None
+
+
+def sock_json(sock_path, addr):
+    """The query socket's JSON answer for addr (-s, one line each way)."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(20)
+        s.connect(sock_path)
+        s.sendall(json.dumps({"addr": addr}).encode() + b"\n")
+        buf = b""
+        while not buf.endswith(b"\n"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+    return json.loads(buf)

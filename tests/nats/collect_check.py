@@ -51,7 +51,7 @@ from natslib import (Client, NatsError, NatsServer, cluster, die_with_parent,  #
                      have_nats_server, stop_all)
 from np_run import capture_path, stop  # noqa: E402
 from pcapfile import read_pcap, write_pcap  # noqa: E402
-from records import wait_for  # noqa: E402
+from records import sock_json, wait_for  # noqa: E402
 from tap import check, finish  # noqa: E402
 
 STREAM = "netprint"
@@ -75,21 +75,6 @@ def multiset(objs):
 
 def addresses(objs):
     return sorted({o[side]["ip"] for o in objs for side in ("client", "server") if side in o})
-
-
-def ask(sock_path, addr):
-    """The query socket's JSON answer for addr."""
-    with socket.socket(socket.AF_UNIX) as s:
-        s.settimeout(20)
-        s.connect(sock_path)
-        s.sendall(json.dumps({"addr": addr}).encode() + b"\n")
-        buf = b""
-        while not buf.endswith(b"\n"):
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            buf += chunk
-    return json.loads(buf)
 
 
 def ask_binary(sock_path, addr):
@@ -135,6 +120,18 @@ def stream_count(url):
         return c.stream_info(STREAM)["state"]["messages"]
 
 
+def stream(url, timeout=120):
+    """Every message of the stream: [(seq, subject, headers, data)], asked
+    again until the server answers (a cluster may still be electing)."""
+    def every_message():
+        try:
+            with Client(url) as c:
+                return c.stream_messages(STREAM)
+        except (NatsError, OSError):
+            return None
+    return until(every_message, timeout) or []
+
+
 class Sensor:
     """netprint -r CAPTURE --nats ... --json, keeping its query socket open."""
 
@@ -163,6 +160,10 @@ class Sensor:
 
     def all_published(self, timeout=60):
         return until(lambda: (lambda p: p if p[0] == p[1] else None)(self.published()), timeout)
+
+    def finished(self):
+        """The capture read and every message it made acknowledged."""
+        return self.done() and self.all_published()
 
     def stop(self):
         return stop(self.proc)
@@ -205,7 +206,7 @@ def same_answers(sock_a, sock_b, addrs, ignore=("sensors",)):
     """The addresses whose answers differ (at most 3 shown)."""
     diff = []
     for a in addrs:
-        x, y = ask(sock_a, a), ask(sock_b, a)
+        x, y = sock_json(sock_a, a), sock_json(sock_b, a)
         for k in ignore:
             x.pop(k, None)
             y.pop(k, None)
@@ -218,8 +219,7 @@ def one_sensor(np, dbs, cap, tmp):
     with NatsServer(os.path.join(tmp, "js1")) as srv:
         s = Sensor(np, dbs, cap, tmp, "s1", srv.url, ["--workers", "2"])
         try:
-            ok = s.done()
-            s.all_published()
+            ok = s.finished()
             c = Collector(np, dbs, srv.url, tmp, "one")
             st = c.wait_applied(stream_count(srv.url))
             want, got = records(s.json), records(c.json)
@@ -233,7 +233,7 @@ def one_sensor(np, dbs, cap, tmp):
             diff = same_answers(s.sock, c.sock, addrs)
             check(addrs and not diff, "its query socket answers for all %d addresses as the "
                   "sensor's does%s" % (len(addrs), "" if not diff else ": %s" % (diff[:1],)))
-            sensors = {tuple(ask(c.sock, a).get("sensors", ())) for a in addrs}
+            sensors = {tuple(sock_json(c.sock, a).get("sensors", ())) for a in addrs}
             check(sensors == {("s1",)}, "and names the sensor that saw each host: %s" % sensors)
             bdiff = [a for a in addrs if ask_binary(s.sock, a) != ask_binary(c.sock, a)]
             check(not bdiff, "p0f's binary queries too: the same 232 bytes for all %d addresses%s"
@@ -249,9 +249,7 @@ def one_sensor(np, dbs, cap, tmp):
                   "over time, changes, clock) for %d addresses%s"
                   % (min(40, len(addrs)), "" if not hdiff else " but %s" % hdiff[:3]))
             t = st["totals"]
-            with Client(srv.url) as cl:
-                derived = sum(1 for _, _, h, _ in cl.stream_messages(STREAM)
-                              if not h.get("Netprint-Input"))
+            derived = sum(1 for _, _, h, _ in stream(srv.url) if not h.get("Netprint-Input"))
             check(t["skipped_derived"] == derived and t["skipped_foreign"] == 0 and
                   t["skipped_malformed"] == 0 and t["skipped_other_database"] == 0 and
                   t["records_applied"] + derived == t["messages"] and st["sensors"] == ["s1"],
@@ -307,8 +305,7 @@ def halves(np, dbs, cap, tmp, name):
         sa = Sensor(np, dbs, a, tmp, name + "-a", srv.url, AGE)
         sb = Sensor(np, dbs, b, tmp, name + "-b", srv.url, AGE)
         try:
-            ok = whole.done() and sa.done() and sb.done()
-            sa.all_published() and sb.all_published()
+            ok = whole.done() and sa.finished() and sb.finished()
             # what the halves published is read as a backlog: a hold longer
             # than the read, so the merge never stops waiting for the other
             c = Collector(np, dbs, srv.url, tmp, name + "-c", extra=["--hold", "5000"])
@@ -328,9 +325,9 @@ def halves(np, dbs, cap, tmp, name):
                 for a in addresses(objs):
                     seen[a].add(sensor)
             both = sum(1 for v in seen.values() if len(v) == 2)
-            wrong = [(a, ask(c.sock, a).get("sensors")) for a in addrs
-                     if set(ask(c.sock, a).get("sensors") or ()) != seen[a] and
-                     ask(c.sock, a).get("status") == "ok"]
+            answers = {a: sock_json(c.sock, a) for a in addrs}
+            wrong = [(a, ans.get("sensors")) for a, ans in answers.items()
+                     if ans.get("status") == "ok" and set(ans.get("sensors") or ()) != seen[a]]
             check(both and not wrong, "%s: each host lists the sensors that saw it (%d seen "
                   "by both)%s" % (name, both, "" if not wrong else ": %s" % wrong[:3]))
             c.stop()
@@ -369,10 +366,8 @@ def restarts(np, dbs, cap, tmp):
     with NatsServer(os.path.join(tmp, "js-r")) as src:
         s = Sensor(np, dbs, cap, tmp, "r1", src.url)
         try:
-            s.done()
-            s.all_published()
-            with Client(src.url) as c:
-                msgs = c.stream_messages(STREAM)
+            s.finished()
+            msgs = stream(src.url)
             want = records(s.json)
             addrs = addresses(want)
             for sig, name in ((signal.SIGTERM, "stopped (SIGTERM)"),
@@ -435,17 +430,8 @@ def cluster_failover(np, dbs, cap, tmp):
             victim.kill()
             time.sleep(2)
             victim.start()
-            s.done()
-            pub = s.all_published(120)
-            other = servers[(servers.index(victim) + 1) % 3].url
-
-            def every_message():	# the cluster may still be electing: ask again
-                try:
-                    with Client(other) as cl:
-                        return cl.stream_messages(STREAM)
-                except (NatsError, OSError):
-                    return None
-            msgs = until(every_message, 120) or []
+            pub = s.done() and s.all_published(120)
+            msgs = stream(servers[(servers.index(victim) + 1) % 3].url)
             inputs = collections.Counter(h.get("Nats-Msg-Id") for _, _, h, _ in msgs
                                          if h.get("Netprint-Input"))
             st = c.wait_applied(len(msgs), 180)
@@ -471,10 +457,9 @@ def bad_messages(np, dbs, cap, tmp):
     with NatsServer(os.path.join(tmp, "js-bad")) as srv:
         s = Sensor(np, dbs, cap, tmp, "b1", srv.url)
         try:
-            s.done()
-            s.all_published()
+            s.finished()
+            msgs = stream(srv.url)
             with Client(srv.url) as cl:
-                msgs = cl.stream_messages(STREAM)
                 _, _, hdrs, _ = next(m for m in msgs if m[2].get("Netprint-Input") and
                                      m[1].endswith(".syn"))
                 packed = bytearray(base64.b64decode(hdrs["Netprint-Input"]))
