@@ -48,7 +48,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
 from natslib import (Client, NatsError, NatsServer, cluster, die_with_parent,  # noqa: E402
-                     have_nats_server, stop_all)
+                     have_nats_server, stop_all, until)
 from np_run import capture_path, stop  # noqa: E402
 from pcapfile import read_pcap, write_pcap  # noqa: E402
 from records import sock_json, wait_for  # noqa: E402
@@ -103,16 +103,6 @@ def console_host(port, addr):
             return r.status, json.load(r)
     except urllib.error.HTTPError as e:
         return e.code, json.load(e)
-
-
-def until(cond, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = cond()
-        if got:
-            return got
-        time.sleep(0.1)
-    return cond()
 
 
 def stream_count(url):
@@ -422,7 +412,7 @@ def cluster_failover(np, dbs, cap, tmp):
         c = None
         try:
             until(lambda: wait_for(s.err, r"created stream|connected", 1), 60)
-            until(lambda: (lambda: stream_count(servers[0].url) > 0)(), 60)
+            until(lambda: stream_count(servers[0].url) > 0, 60)
             c = Collector(np, dbs, urls, tmp, "f-c", durable="fc")
             with Client(servers[0].url) as cl:
                 leader = cl.stream_info(STREAM)["cluster"]["leader"]

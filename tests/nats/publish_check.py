@@ -36,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
 from natslib import (Client, JetStreamError, NatsError, NatsServer, cluster, free_port,  # noqa: E402
-                     have_nats_server, stop_all)
+                     have_nats_server, stop_all, until)
 from np_run import capture_path, stop  # noqa: E402
 from records import wait_for  # noqa: E402
 from tap import check, finish  # noqa: E402
@@ -71,16 +71,6 @@ def canon(obj):
 def counts(err_path):
     m = re.search(r"nats messages +(\d+) queued, (\d+) acknowledged, (\d+) dropped", open(err_path).read())
     return tuple(int(x) for x in m.groups()) if m else None
-
-
-def until(cond, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = cond()
-        if got:
-            return got
-        time.sleep(0.1)
-    return cond()
 
 
 def one_sensor(np, dbs, cap, tmp):
