@@ -35,6 +35,7 @@
 #include "control.h"
 #include "engine.h"
 #include "collect.h"
+#include "dbtools.h"
 #include "console_assets.h"
 #include "console_stats.h"
 #include "http_server.h"
@@ -640,6 +641,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "collect"))
 		return np_collect_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return np_report_main(argc - 1, argv + 1);
 	if (np_privs_init())
 		return 1;
 	if ((rc = np_options_parse(argc, argv, &e.opt)))

@@ -4,6 +4,7 @@
  */
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "os_family.h"
 
@@ -40,8 +41,47 @@ np_os_family_of_ua(const char *ua)
 		return NP_OSF_WINDOWS;
 	if (has(ua, "FreeBSD") || has(ua, "OpenBSD") || has(ua, "NetBSD") || has(ua, "DragonFly"))
 		return NP_OSF_BSD;
-	if (has(ua, "Linux") || has(ua, "X11") || has(ua, "Ubuntu") || has(ua, "Fedora"))
+	if (has(ua, "Linux") || has(ua, "X11") || has(ua, "Ubuntu") || has(ua, "Fedora") ||
+	    has(ua, "Debian") || has(ua, "CentOS") || has(ua, "Red Hat"))
 		return NP_OSF_LINUX;
+	return NP_OSF_UNKNOWN;
+}
+
+static bool
+is_or_under(const char *host, const char *domain)
+{
+	size_t h = strlen(host), d = strlen(domain);
+
+	return h >= d && !strcasecmp(host + h - d, domain) && (h == d || host[h - d - 1] == '.');
+}
+
+/*
+ * The vendors' own lists of what their update clients reach: Microsoft's
+ * "Windows Update" endpoints (windowsupdate.com, update.microsoft.com) and
+ * Apple's "Use Apple products on enterprise networks" (swscan, swcdn and
+ * swdist.apple.com: macOS software updates). Names shared with other
+ * systems (Apple's mesu serves iOS too, Google's checkin serves desktop
+ * Chrome) are left out.
+ */
+static const struct {
+	const char *domain;
+	enum np_os_family family;
+} update_services[] = {
+	{ "windowsupdate.com", NP_OSF_WINDOWS },
+	{ "update.microsoft.com", NP_OSF_WINDOWS },
+	{ "swscan.apple.com", NP_OSF_MACOS },
+	{ "swcdn.apple.com", NP_OSF_MACOS },
+	{ "swdist.apple.com", NP_OSF_MACOS },
+};
+
+enum np_os_family
+np_os_family_of_sni(const char *sni)
+{
+	if (!sni)
+		return NP_OSF_UNKNOWN;
+	for (unsigned i = 0; i < sizeof(update_services) / sizeof(update_services[0]); i++)
+		if (is_or_under(sni, update_services[i].domain))
+			return update_services[i].family;
 	return NP_OSF_UNKNOWN;
 }
 

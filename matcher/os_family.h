@@ -40,6 +40,10 @@ extern const char *const np_os_family_names[NP_OSF_COUNT];
  * (a bot, a tool, an app that names none). */
 enum np_os_family np_os_family_of_ua(const char *ua);
 
+/* The family whose own update service a TLS server name (SNI) is
+ * ("fe2.update.microsoft.com": Windows), or NP_OSF_UNKNOWN. */
+enum np_os_family np_os_family_of_sni(const char *sni);
+
 /*
  * The families a label's name and flavor may mean, as NP_OSF_BIT()s: 0 for
  * none (a tool, an application, a label that names no OS).

@@ -13,6 +13,7 @@
 #include "format.h"
 #include "http_match.h"
 #include "matcher.h"
+#include "raw_sig.h"
 #include "tls_match.h"
 
 #define LABEL_MAX (NP_LABEL_MAX + 16)	/* a label as printed, or "class:name:flavor" */
@@ -375,49 +376,6 @@ count_hit(struct np_console_stats *cs, uint8_t kind, uint32_t line, const char *
 	}
 }
 
-/*
- * p0f's raw TCP signature is a database signature already, but for its TTL:
- * "52+12" is the TTL seen and the hops to the initial one the database
- * holds (64); "52+?" a TTL p0f could not place, kept as seen. That form,
- * which hosts at other distances share, is what an unknown TCP signature
- * is counted by.
- */
-static void
-tcp_db_sig(char *out, size_t len, const char *raw)
-{
-	const char *c1 = strchr(raw, ':'), *plus = c1 ? strchr(c1, '+') : NULL;
-	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-
-	if (plus && c2 && plus < c2 && plus[1] != '?')
-		snprintf(out, len, "%.*s%ld%s", (int)(c1 + 1 - raw), raw,
-			 strtol(c1 + 1, NULL, 10) + strtol(plus + 1, NULL, 10), c2);
-	else if (plus && c2 && plus < c2)
-		snprintf(out, len, "%.*s%s", (int)(plus - raw), raw, c2);
-	else
-		snprintf(out, len, "%s", raw);
-}
-
-/*
- * Where an HTTP raw signature's software field begins: after its third
- * ':' outside the brackets of header values ("ver:order:absent:software").
- * NULL when it has none.
- */
-static const char *
-http_software(const char *sig)
-{
-	unsigned colons = 0, depth = 0;
-
-	for (const char *p = sig; *p; p++) {
-		if (*p == '[')
-			depth++;
-		else if (*p == ']' && depth)
-			depth--;
-		else if (*p == ':' && !depth && ++colons == 3)
-			return p + 1;
-	}
-	return NULL;
-}
-
 /* The console's entry for the record's subject, the most recently seen now. */
 static struct seen_host *
 seen_host_of(struct np_console_stats *cs, const struct np_rec *r)
@@ -579,7 +537,7 @@ np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r, const 
 		} else {
 			char db_sig[RAW_SIG_MAX];
 
-			tcp_db_sig(db_sig, sizeof(db_sig), sig);
+			np_raw_tcp_db_form(db_sig, sizeof(db_sig), sig);
 			count_unknown(cs, r, db_sig, NULL);
 		}
 		keep_recent(cs, r, sig);
@@ -597,7 +555,7 @@ np_console_stats_see(struct np_console_stats *cs, const struct np_rec *r, const 
 		if (r->http.flags & NP_RHTTP_MATCHED) {
 			m = &r->http.m;
 		} else if (tail) {	/* counted without its software */
-			const char *sw = http_software(tail);
+			const char *sw = np_raw_http_software(tail);
 			char *key = sw ? strndup(tail, (size_t)(sw - 1 - tail)) : NULL;
 
 			count_unknown(cs, r, key ? key : tail, sw);
@@ -869,7 +827,7 @@ rebuilt_strdup(void *ctx, const char *s, size_t len)
 static const char *
 http_label_in(const struct recent *k, const struct np_db *db, enum np_dir dir)
 {
-	const char *sw = http_software(k->sig);
+	const char *sw = np_raw_http_software(k->sig);
 	size_t len = strlen(k->sig);
 	/* the software field apart: the parser wants a database's, without ':' and such */
 	char *head = sw ? strndup(k->sig, (size_t)(sw - k->sig)) : NULL;

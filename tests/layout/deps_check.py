@@ -24,7 +24,8 @@ RULES = {
     "lib": (["include", "output", "core", "matcher", "db", "parsers"], []),
     "collector": (["include", "lib", "output", "core", "matcher", "db", "parsers"],
                   ["jansson", "libnats"]),
-    "engine": (["include", "lib", "collector", "output", "core", "matcher", "db", "parsers"],
+    "dbtools": (["include", "lib", "matcher", "db", "parsers"], ["jansson"]),
+    "engine": (["include", "lib", "collector", "dbtools", "output", "core", "matcher", "db", "parsers"],
                ["dpdk", "liburcu", "libpcap", "jansson", "libcrypto"]),
     "examples": (["include"], []),
 }

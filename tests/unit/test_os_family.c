@@ -37,6 +37,7 @@ static const struct ua_case uas[] = {
 	{ "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
 	  NP_OSF_UNKNOWN },
 	{ "Wget/1.21.3", NP_OSF_UNKNOWN },
+	{ "Debian APT-HTTP/1.3 (2.6.1)", NP_OSF_LINUX },
 	{ "", NP_OSF_UNKNOWN },
 };
 
@@ -45,6 +46,20 @@ Test(os_family, user_agents_declare_their_family)
 	for (unsigned i = 0; i < sizeof(uas) / sizeof(uas[0]); i++)
 		cr_assert(eq(int, np_os_family_of_ua(uas[i].ua), uas[i].want), "%s", uas[i].ua);
 	cr_assert(eq(int, np_os_family_of_ua(NULL), NP_OSF_UNKNOWN));
+}
+
+Test(os_family, update_services_declare_their_os)
+{
+	cr_assert(eq(int, np_os_family_of_sni("fe2.update.microsoft.com"), NP_OSF_WINDOWS));
+	cr_assert(eq(int, np_os_family_of_sni("ctldl.windowsupdate.com"), NP_OSF_WINDOWS));
+	cr_assert(eq(int, np_os_family_of_sni("WindowsUpdate.com"), NP_OSF_WINDOWS));
+	cr_assert(eq(int, np_os_family_of_sni("swscan.apple.com"), NP_OSF_MACOS));
+	cr_assert(eq(int, np_os_family_of_sni("notwindowsupdate.com"), NP_OSF_UNKNOWN),
+		  "a name under the domain, not one ending in its letters");
+	cr_assert(eq(int, np_os_family_of_sni("mesu.apple.com"), NP_OSF_UNKNOWN),
+		  "iOS and macOS share it");
+	cr_assert(eq(int, np_os_family_of_sni("www.google.com"), NP_OSF_UNKNOWN));
+	cr_assert(eq(int, np_os_family_of_sni(NULL), NP_OSF_UNKNOWN));
 }
 
 Test(os_family, labels_may_mean_one_family_or_two)
