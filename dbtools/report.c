@@ -69,6 +69,7 @@ struct column {
 	struct np_db *db;
 	struct tally tally[N_KINDS];
 	struct agreement agree[N_KINDS];
+	json_t *labels[N_KINDS];	/* label text -> records */
 	struct answer *pending;
 	size_t n_pending, cap_pending;
 	struct verdict *verdicts;	/* right and wrong ones */
@@ -97,6 +98,18 @@ grow(void *arr, size_t *cap, size_t n, size_t size)
 	return a;
 }
 
+static int
+count_label(json_t **labels, const char *text)
+{
+	json_t *n;
+
+	if (!*labels && !(*labels = json_object()))
+		return -ENOMEM;
+	n = json_object_get(*labels, text);
+	return json_object_set_new(*labels, text,
+				   json_integer(n ? json_integer_value(n) + 1 : 1));
+}
+
 static void
 on_record(void *ctx, size_t db_index, const struct np_record *rec)
 {
@@ -117,6 +130,10 @@ on_record(void *ctx, size_t db_index, const struct np_record *rec)
 		t->generic++;
 	else if (rec->match.quality == NP_MATCH_FUZZY)
 		t->fuzzy++;
+	const char *label = rec->kind == NP_KIND_MTU ? rec->link : rec->match.text;
+
+	if (label && count_label(&col->labels[slot], label))
+		r->nomem = true;
 	if (rec->match.quality == NP_MATCH_NONE || !rec->match.is_os)
 		return;
 	uint32_t families = np_os_families_of_label(rec->match.name, rec->match.flavor);
@@ -389,6 +406,7 @@ column_json(const struct report *r, const struct column *col)
 {
 	json_t *files = json_array(), *kj = json_object(), *aj = json_object(),
 	       *answers = json_array();
+	json_t *labels = json_object();
 	struct agreement all = { 0, 0, 0 };
 	char *copy = strdup(col->files), *save = NULL;
 
@@ -403,6 +421,8 @@ column_json(const struct report *r, const struct column *col)
 				    json_pack("{s:I, s:I, s:I, s:I}", "records", (json_int_t)t->records,
 					      "unnamed", (json_int_t)t->unnamed, "generic",
 					      (json_int_t)t->generic, "fuzzy", (json_int_t)t->fuzzy));
+		json_object_set_new(labels, kind_names[k],
+				    col->labels[k] ? json_incref(col->labels[k]) : json_object());
 		if (kinds[k] == NP_KIND_MTU || kinds[k] == NP_KIND_HTTP_REQUEST ||
 		    kinds[k] == NP_KIND_HTTP_RESPONSE)
 			continue;
@@ -425,8 +445,8 @@ column_json(const struct report *r, const struct column *col)
 			np_os_family_names[v->declared], "evidence", v->example, "verdict",
 			v->right ? "right" : "wrong"));
 	}
-	return json_pack("{s:o, s:o, s:o, s:o}", "files", files, "kinds", kj, "agreement", aj,
-			 "answers", answers);
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "files", files, "kinds", kj, "labels", labels,
+			 "agreement", aj, "answers", answers);
 }
 
 static int
@@ -571,6 +591,8 @@ out:
 		}
 		free(col->pending);
 		free(col->verdicts);
+		for (unsigned k = 0; k < N_KINDS; k++)
+			json_decref(col->labels[k]);
 	}
 	free(dbs);
 	free(r.cols);
