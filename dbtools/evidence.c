@@ -9,20 +9,15 @@
 #include "evidence.h"
 #include "raw_sig.h"
 
-struct claim {
-	char *host;
-	enum np_os_family family;
-	char *example;
-};
-
+/* A host's claims, contiguous in the sorted claims. */
 struct host {
 	const char *host;
 	uint32_t families;
-	const char *example[NP_OSF_COUNT];
+	size_t first, n;
 };
 
 struct np_evidence {
-	struct claim *claims;
+	struct np_evidence_claim *claims;
 	size_t n_claims, cap_claims;
 	struct host *hosts;	/* by host, once settled */
 	size_t n_hosts;
@@ -34,13 +29,18 @@ np_evidence_new(void)
 	return calloc(1, sizeof(struct np_evidence));
 }
 
+static void
+free_claim(struct np_evidence_claim *c)
+{
+	free((char *)c->host);
+	free((char *)c->text);
+}
+
 void
 np_evidence_clear(struct np_evidence *ev)
 {
-	for (size_t i = 0; i < ev->n_claims; i++) {
-		free(ev->claims[i].host);
-		free(ev->claims[i].example);
-	}
+	for (size_t i = 0; i < ev->n_claims; i++)
+		free_claim(&ev->claims[i]);
 	ev->n_claims = 0;
 	free(ev->hosts);
 	ev->hosts = NULL;
@@ -58,27 +58,23 @@ np_evidence_free(struct np_evidence *ev)
 }
 
 static int
-claim(struct np_evidence *ev, const char *host, enum np_os_family family, const char *example)
+claim(struct np_evidence *ev, const char *host, enum np_os_family family, const char *text,
+      bool is_sni)
 {
-	if (family == NP_OSF_UNKNOWN)
-		return 0;
 	if (ev->n_claims == ev->cap_claims) {
 		size_t cap = ev->cap_claims ? ev->cap_claims * 2 : 64;
-		struct claim *c = realloc(ev->claims, cap * sizeof(*c));
+		struct np_evidence_claim *c = realloc(ev->claims, cap * sizeof(*c));
 
 		if (!c)
 			return -ENOMEM;
 		ev->claims = c;
 		ev->cap_claims = cap;
 	}
-	struct claim *c = &ev->claims[ev->n_claims];
+	struct np_evidence_claim *c = &ev->claims[ev->n_claims];
 
-	c->host = strdup(host);
-	c->example = strdup(example);
-	c->family = family;
-	if (!c->host || !c->example) {
-		free(c->host);
-		free(c->example);
+	*c = (struct np_evidence_claim){ strdup(host), family, strdup(text), is_sni };
+	if (!c->host || !c->text) {
+		free_claim(c);
 		return -ENOMEM;
 	}
 	ev->n_claims++;
@@ -88,52 +84,65 @@ claim(struct np_evidence *ev, const char *host, enum np_os_family family, const 
 int
 np_evidence_see(struct np_evidence *ev, const struct np_record *rec)
 {
-	const char *sw;
+	const char *ua;
+	enum np_os_family f;
 
 	switch (rec->kind) {
 	case NP_KIND_HTTP_REQUEST:
-		sw = rec->raw_sig ? np_raw_http_software(rec->raw_sig) : NULL;
-		return sw ? claim(ev, rec->client.text, np_os_family_of_ua(sw), sw) : 0;
+		ua = rec->raw_sig ? np_raw_http_software(rec->raw_sig) : NULL;
+		return ua && *ua ? claim(ev, rec->client.text, np_os_family_of_ua(ua), ua, false) : 0;
 	case NP_KIND_TLS_CLIENT:
-		return rec->sni ? claim(ev, rec->client.text, np_os_family_of_sni(rec->sni), rec->sni)
-				: 0;
+		f = np_os_family_of_sni(rec->sni);
+		return f != NP_OSF_UNKNOWN ? claim(ev, rec->client.text, f, rec->sni, true) : 0;
 	default:
 		return 0;
 	}
 }
 
+/* By host, then family, then text: a host's claims together, and the
+ * example shown the same every run. */
 static int
 by_host(const void *a, const void *b)
 {
-	const struct claim *x = a, *y = b;
+	const struct np_evidence_claim *x = a, *y = b;
 	int c = strcmp(x->host, y->host);
 
 	if (c || x->family != y->family)
 		return c ? c : (int)x->family - (int)y->family;
-	return strcmp(x->example, y->example);	/* the example shown: the same every run */
+	return strcmp(x->text, y->text);
 }
 
 void
 np_evidence_settle(struct np_evidence *ev)
 {
+	size_t n = 0;
+
 	free(ev->hosts);
+	ev->hosts = NULL;
 	ev->n_hosts = 0;
-	if (!ev->n_claims || !(ev->hosts = calloc(ev->n_claims, sizeof(*ev->hosts)))) {
-		ev->hosts = NULL;
+	if (!ev->n_claims)
 		return;
-	}
 	qsort(ev->claims, ev->n_claims, sizeof(ev->claims[0]), by_host);
-	for (size_t i = 0; i < ev->n_claims; i++) {
-		const struct claim *c = &ev->claims[i];
+	for (size_t i = 0; i < ev->n_claims; i++) {	/* each claim once */
+		if (n && !by_host(&ev->claims[i], &ev->claims[n - 1]))
+			free_claim(&ev->claims[i]);
+		else
+			ev->claims[n++] = ev->claims[i];
+	}
+	ev->n_claims = n;
+	if (!(ev->hosts = calloc(n, sizeof(*ev->hosts))))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct np_evidence_claim *c = &ev->claims[i];
 		struct host *h = ev->n_hosts ? &ev->hosts[ev->n_hosts - 1] : NULL;
 
 		if (!h || strcmp(h->host, c->host)) {
 			h = &ev->hosts[ev->n_hosts++];
-			h->host = c->host;
+			*h = (struct host){ c->host, 0, i, 0 };
 		}
-		h->families |= NP_OSF_BIT(c->family);
-		if (!h->example[c->family])
-			h->example[c->family] = c->example;
+		h->n++;
+		if (c->family != NP_OSF_UNKNOWN)
+			h->families |= NP_OSF_BIT(c->family);
 	}
 }
 
@@ -155,12 +164,20 @@ np_evidence_of(const struct np_evidence *ev, const char *host, struct np_host_ev
 	if (!h)
 		return;
 	out->families = h->families;
+	out->claims = &ev->claims[h->first];
+	out->n_claims = h->n;
+	if (!h->families)
+		return;
 	if (h->families & (h->families - 1)) {
 		out->split = true;
 		return;
 	}
 	out->family = (enum np_os_family)__builtin_ctz(h->families);
-	out->example = h->example[out->family];
+	for (size_t i = 0; i < h->n; i++)
+		if (out->claims[i].family == out->family) {
+			out->example = out->claims[i].text;
+			break;
+		}
 }
 
 void
@@ -168,9 +185,11 @@ np_evidence_counts(const struct np_evidence *ev, unsigned *known, unsigned *spli
 {
 	*known = *split = 0;
 	for (size_t i = 0; i < ev->n_hosts; i++) {
-		if (ev->hosts[i].families & (ev->hosts[i].families - 1))
+		uint32_t f = ev->hosts[i].families;
+
+		if (f & (f - 1))
 			(*split)++;
-		else
+		else if (f)
 			(*known)++;
 	}
 }

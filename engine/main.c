@@ -643,6 +643,8 @@ main(int argc, char **argv)
 		return np_collect_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return np_report_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "learn"))
+		return np_learn_main(argc - 1, argv + 1);
 	if (np_privs_init())
 		return 1;
 	if ((rc = np_options_parse(argc, argv, &e.opt)))

@@ -105,6 +105,9 @@ def main():
     check(right == [("10.0.0.1", "Windows 7 or 8"), ("10.0.0.5", "Windows NT kernel"),
                     ("10.0.0.8", "Windows 7 or 8")], "p0f.fp: the right answers: %s" % right)
     check(all(x["capture"] == cap for x in one["answers"]), "answers name their capture")
+    check(one["labels"]["syn"].get("Windows 7 or 8") == 3 and
+          one["labels"]["mtu"].get("Ethernet or modem") == 22,
+          "records are counted per label (%s)" % one["labels"]["syn"])
 
     syn = two["kinds"]["syn"]
     check(syn["unnamed"] == 0 and syn["generic"] == 0,
