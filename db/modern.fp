@@ -29,7 +29,7 @@
 ;   [tcp:request]  *:64:0:*:65535,6:mss,nop,ws,sok,ts:df,id+:0: s:unix:FreeBSD:9.x (p0f: s:unix:FreeBSD:9.x or newer)
 ;   [tcp:response]  *:128:0:*:8192,8:mss,nop,ws,sok,ts:df,id+:0: s:win:Windows:7, 8 or 10 (p0f: s:win:Windows:7 or 8)
 ;
-; Fork lines left out:
+; Lines left out:
 ;   [tcp:request]  *:64:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0: s:unix:Linux:5.x (mat-1/p0f) - disagrees with s:unix:Linux:5.x and newer (mrheinen/p0f); the captures cannot tell which is right
 ;   [tcp:request]  *:128:0:1460:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+:0: s:win:Windows:10 (mat-1/p0f) - disagrees with s:win:Windows:10 or 11 (mrheinen/p0f, peace-maker/p0f3-database); the captures cannot tell which is right
 ;   [tcp:request]  *:64:0:*:mss*44,7:mss,sok,ts,nop,ws:df,id+:0: s:unix:Linux:5.x and newer (mrheinen/p0f) - disagrees with s:unix:Linux:5.x (mat-1/p0f); the captures cannot tell which is right
@@ -554,6 +554,14 @@ sig   = *:64:0:*:65535,6:mss,nop,ws,sok,ts:df:0
 label = s:unix:Linux:(Android)
 sig   = *:64:0:1250:65535,8:mss,sok,ts,nop,ws:df,id+:0
 
+; from netprint learn on the bundled captures (suricata__http-sha256-drop-02.pcap 192.168.1.100, zeek__http__get-to-ssh-server.pcap 136.216.42.40); measured: 2 host(s) right by their own User-Agent, none wrong
+label = s:unix:Linux:
+sig   = 4:64:0:*:mss*44,7:mss,sok,ts,nop,ws:df,id+:0
+
+; from netprint learn on the bundled captures (zeek__http__http-lower-case-nonstandard-port.pcap 127.0.0.1, zeek__http__putty-upload.pcap 127.0.0.1); measured: 2 host(s) right by their own User-Agent, none wrong
+label = s:unix:Linux:
+sig   = 4:64:0:*:mss*1,7:mss,sok,ts,nop,ws:df,id+:0
+
 
 ; ======================
 ; TCP SYN+ACK signatures
@@ -822,6 +830,10 @@ sig   = *:128:0:*:65535,8:mss,nop,ws,sok,ts:df,id+:0
 ; from mrheinen/p0f@d742386960e0; not seen on the bundled captures
 label = s:unix:FreeBSD:11.x, 12.x, 13.x and 14.x
 sig   = *:64:0:*:65535,6:mss,nop,ws,sok,ts:df:0
+
+; from netprint learn on the bundled captures (tcpdump__print-flags.pcap 127.0.0.1, zeek__http__http-lower-case-nonstandard-port.pcap 127.0.0.1, zeek__http__putty-upload.pcap 127.0.0.1); measured: 3 host(s) right by their own User-Agent, none wrong
+label = s:unix:Linux:
+sig   = 4:64:0:*:*,*:mss,sok,ts,nop,ws:df:0
 
 
 ; ======================

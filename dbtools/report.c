@@ -82,6 +82,7 @@ struct report {
 	struct np_evidence *ev;
 	char *const *captures;
 	unsigned long long hosts_declared, hosts_split;
+	unsigned long long not_utf8;	/* strings JSON cannot hold */
 	bool nomem;
 };
 
@@ -98,16 +99,24 @@ grow(void *arr, size_t *cap, size_t n, size_t size)
 	return a;
 }
 
+/* Count text's record; a label that is not UTF-8 (a database's bytes)
+ * cannot be a JSON key: counted apart, and --json refuses to write. */
 static int
-count_label(json_t **labels, const char *text)
+count_label(struct report *r, json_t **labels, const char *text)
 {
-	json_t *n;
+	json_t *n, *probe;
 
 	if (!*labels && !(*labels = json_object()))
 		return -ENOMEM;
 	n = json_object_get(*labels, text);
-	return json_object_set_new(*labels, text,
-				   json_integer(n ? json_integer_value(n) + 1 : 1));
+	if (!json_object_set_new(*labels, text, json_integer(n ? json_integer_value(n) + 1 : 1)))
+		return 0;
+	if (!(probe = json_string(text))) {
+		r->not_utf8++;
+		return 0;
+	}
+	json_decref(probe);
+	return -ENOMEM;
 }
 
 static void
@@ -132,7 +141,7 @@ on_record(void *ctx, size_t db_index, const struct np_record *rec)
 		t->fuzzy++;
 	const char *label = rec->kind == NP_KIND_MTU ? rec->link : rec->match.text;
 
-	if (label && count_label(&col->labels[slot], label))
+	if (label && count_label(r, &col->labels[slot], label))
 		r->nomem = true;
 	if (rec->match.quality == NP_MATCH_NONE || !rec->match.is_os)
 		return;
@@ -401,8 +410,15 @@ print_text(const struct report *r, const struct np_sweep_result *res, const stru
 	}
 }
 
+/* Append v to arr; a NULL v (a string not UTF-8, or no memory) is counted. */
+static void
+add(json_t *arr, json_t *v, unsigned *bad)
+{
+	*bad += json_array_append_new(arr, v) != 0;
+}
+
 static json_t *
-column_json(const struct report *r, const struct column *col)
+column_json(const struct report *r, const struct column *col, unsigned *bad)
 {
 	json_t *files = json_array(), *kj = json_object(), *aj = json_object(),
 	       *answers = json_array();
@@ -411,7 +427,7 @@ column_json(const struct report *r, const struct column *col)
 	char *copy = strdup(col->files), *save = NULL;
 
 	for (char *p = copy ? strtok_r(copy, ",", &save) : NULL; p; p = strtok_r(NULL, ",", &save))
-		json_array_append_new(files, json_string(p));
+		add(files, json_string(p), bad);
 	free(copy);
 	for (unsigned k = 0; k < N_KINDS; k++) {
 		const struct tally *t = &col->tally[k];
@@ -439,11 +455,11 @@ column_json(const struct report *r, const struct column *col)
 	for (size_t i = 0; i < col->n_verdicts; i++) {
 		const struct verdict *v = &col->verdicts[i];
 
-		json_array_append_new(answers, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		add(answers, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 			"capture", r->captures[v->capture], "host", v->host, "kind",
 			kind_names[v->slot], "label", v->label, "declared",
 			np_os_family_names[v->declared], "evidence", v->example, "verdict",
-			v->right ? "right" : "wrong"));
+			v->right ? "right" : "wrong"), bad);
 	}
 	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "files", files, "kinds", kj, "labels", labels,
 			 "agreement", aj, "answers", answers);
@@ -454,17 +470,18 @@ print_json(const struct report *r, const struct np_sweep_result *res, const stru
 	   size_t n_pairs)
 {
 	json_t *cols = json_array(), *pj = json_array();
+	unsigned bad = 0;
 
 	for (size_t c = 0; c < r->n_cols; c++)
-		json_array_append_new(cols, column_json(r, &r->cols[c]));
+		add(cols, column_json(r, &r->cols[c], &bad), &bad);
 	for (size_t p = 0; p < n_pairs; p++) {
 		json_t *counts = json_array();
 
 		for (size_t c = 0; c < r->n_cols; c++)
-			json_array_append_new(counts, json_integer((json_int_t)pairs[p].count[c]));
-		json_array_append_new(pj, json_pack("{s:s, s:s, s:o}", "declared",
-						    np_os_family_names[pairs[p].declared], "label",
-						    pairs[p].label, "count", counts));
+			add(counts, json_integer((json_int_t)pairs[p].count[c]), &bad);
+		add(pj, json_pack("{s:s, s:s, s:o}", "declared",
+				  np_os_family_names[pairs[p].declared], "label", pairs[p].label,
+				  "count", counts), &bad);
 	}
 	json_t *o = json_pack("{s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I}, s:o, s:o}",
 		"captures", "read", (json_int_t)res->read, "damaged", (json_int_t)res->damaged,
@@ -472,8 +489,13 @@ print_json(const struct report *r, const struct np_sweep_result *res, const stru
 		"evidence", "hosts_declared", (json_int_t)r->hosts_declared, "hosts_split",
 		(json_int_t)r->hosts_split, "databases", cols, "wrong_pairs", pj);
 
-	if (!o)
-		return -ENOMEM;
+	if (!o || bad || r->not_utf8) {
+		fprintf(stderr, "netprint report: cannot write the JSON: %s\n",
+			o && !bad ? "a database label is not UTF-8" :
+			"a capture's name or a label is not UTF-8, or no memory");
+		json_decref(o);
+		return -EINVAL;
+	}
 	int rc = json_dumpf(o, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 
 	printf("\n");
@@ -571,7 +593,7 @@ np_report_main(int argc, char **argv)
 		goto out;
 	}
 	if (json ? print_json(&r, &res, pairs, n_pairs) : (print_text(&r, &res, pairs, n_pairs), 0))
-		fprintf(stderr, "netprint report: cannot write the report\n");
+		fprintf(stderr, "netprint report: the report is not written\n");
 	else
 		status = fflush(stdout) ? 1 : res.damaged ? 3 : 0;
 	free_pairs(pairs, n_pairs);

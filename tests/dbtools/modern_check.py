@@ -95,12 +95,23 @@ def main():
     check(any(ln.startswith("sig ") for _, ln, _ in added), "modern.fp adds signatures")
     with open(os.path.join(root, "db", "forks", "README.md"), encoding="utf-8") as f:
         readme = f.read()
-    unsourced = [c for c in sorted({src for _, _, src in added})
-                 if not all(re.search(re.escape(r) + r".*" + c12, readme)
-                            for r, c12 in re.findall(r"([\w.-]+/[\w.-]+)@([0-9a-f]{12})", c))
-                 or not re.findall(r"([\w.-]+/[\w.-]+)@([0-9a-f]{12})", c)]
-    check(not unsourced, "every addition names forks and commits of db/forks/README.md %s"
-          % unsourced[:2])
+
+    def sourced(c):
+        """forks@commit of db/forks/README.md, or netprint learn and the
+        bundled captures it learned from."""
+        m = re.match(r"; from netprint learn on the bundled captures \((.*?)\);", c)
+        if m:
+            caps = [x.split()[0] for x in m.group(1).split(", ")]
+            return len(caps) >= 2 and all(os.path.exists(os.path.join(captures_dir, x))
+                                          for x in caps)
+        forks = re.findall(r"([\w.-]+/[\w.-]+)@([0-9a-f]{12})", c)
+        return bool(forks) and all(re.search(re.escape(r) + r".*" + h, readme) for r, h in forks)
+    sources = sorted({src for _, _, src in added})
+    unsourced = [c for c in sources if not sourced(c)]
+    check(not unsourced, "every addition names its source: forks and commits of "
+          "db/forks/README.md, or the captures it was learned from %s" % unsourced[:2])
+    check(any("netprint learn" in c for c in sources) and any("@" in c for c in sources),
+          "modern.fp has lines from the forks and from netprint learn")
 
     # Loaded by p0f 3.09b (its sections) and netprint.
     p0f = p0f_binary()

@@ -12,6 +12,7 @@ them wrongly).
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -134,6 +135,16 @@ def main():
 
     rc, out, err = run(netprint, cap)
     check(rc == 0 and fp.split("/")[-1] in out, "without --db: netprint's own databases")
+
+    latin1 = os.path.join(os.fsencode(tmp), b"caf\xe9.pcap")   # not UTF-8
+    shutil.copy(cap, latin1)
+    p = subprocess.run([os.fsencode(netprint), b"report", b"--json", latin1],
+                       capture_output=True, timeout=120)
+    check(p.returncode == 1 and b"not UTF-8" in p.stderr and not p.stdout,
+          "a capture name JSON cannot hold: --json says so and exits 1, writes nothing")
+    p = subprocess.run([os.fsencode(netprint), b"report", latin1], capture_output=True,
+                       timeout=120)
+    check(p.returncode == 0 and b"Android" in p.stdout, "... the text report reads it")
 
     rc, out, err = run(netprint, os.path.join(tmp, "missing.pcap"))
     check(rc == 1 and "missing.pcap" in err, "a capture that cannot be read: exit 1, named")

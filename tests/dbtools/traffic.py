@@ -178,7 +178,7 @@ class Traffic:
                     sseq + 1, F_ACK, 1024)
         if ua is not None:
             data = ("GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: %s\r\n"
-                    "Accept: */*\r\n\r\n" % ua).encode()
+                    "Accept: */*\r\n\r\n" % ua).encode("utf-8", "surrogateescape")
         elif hello is not None:
             data = client_hello(hello)
         else:

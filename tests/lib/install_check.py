@@ -60,7 +60,7 @@ def staged(build, stage):
           ("" if r.returncode == 0 else ": " + r.stderr.strip()[-300:]))
     files = {n: find(stage, n) for n in ["netprint", "libnetprint.so.0", "libnetprint.so",
                                          "libnetprint.a", "netprint.h", "netprint.pc",
-                                         "p0f.fp", "tls.fp", "netprint.1"]}
+                                         "p0f.fp", "modern.fp", "tls.fp", "netprint.1"]}
     missing = [n for n, p in files.items() if not p]
     check(not missing, "installed: program, libnetprint.so.0 and .a, netprint.h, netprint.pc,"
           " the databases, netprint(1)" + (": missing " + " ".join(missing) if missing else ""))
