@@ -258,42 +258,50 @@ struct tally {
 	unsigned top_hosts;
 };
 
-static bool
-same_host(const struct obs *a, const struct obs *b)
+/* By host, and a host's update-service flows (TLS) before its others. */
+static int
+by_host(const void *a, const void *b)
 {
-	return a->capture == b->capture && !strcmp(a->host, b->host);
+	const struct obs *x = *(const struct obs *const *)a, *y = *(const struct obs *const *)b;
+	int c;
+
+	if (x->capture != y->capture)
+		return x->capture < y->capture ? -1 : 1;
+	if ((c = strcmp(x->host, y->host)))
+		return c;
+	return (x->flow_os == NP_OSF_UNKNOWN) - (y->flow_os == NP_OSF_UNKNOWN);
 }
 
-static void
+/* A group's hosts and what they say; false when out of memory. */
+static bool
 count(const struct obs *const *g, size_t n, struct tally *t)
 {
-	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; i < n; i++) {
-		const struct obs *o = g[i];
-		bool seen = false;
-		char key[72];
+	const struct obs **by = malloc(n * sizeof(*by) + 1);
 
-		t->flows++;
-		/* a host counts once per group, whichever of its flows (and a
-		 * TLS host's update-service flow wins over its User-Agent) */
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = same_host(g[j], o);
-		if (seen)
+	memset(t, 0, sizeof(*t));
+	if (!by)
+		return false;
+	memcpy(by, g, n * sizeof(*by));
+	qsort(by, n, sizeof(*by), by_host);
+	t->flows = (unsigned)n;
+	for (size_t i = 0; i < n; i++) {
+		const struct obs *o = by[i];	/* a host's first: its update-service flow */
+		char key[72];
+		unsigned v;
+
+		if (i && by[i - 1]->capture == o->capture && !strcmp(by[i - 1]->host, o->host))
 			continue;
-		for (size_t j = i + 1; j < n; j++)
-			if (same_host(g[j], o) && g[j]->flow_os != NP_OSF_UNKNOWN)
-				o = g[j];
 		t->hosts++;
 		t->split += o->split;
 		host_key(o, key, sizeof(key));
 		if (!*key)
 			continue;
 		t->said++;
-		unsigned v;
-
 		for (v = 0; v < t->n_votes && strcmp(t->votes[v].key, key); v++)
 			;
 		if (v == t->n_votes) {
+			/* more kinds of answer than this: counted as saying
+			 * something else, which only lowers the leading share */
 			if (v == sizeof(t->votes) / sizeof(t->votes[0]))
 				continue;
 			snprintf(t->votes[v].key, sizeof(t->votes[v].key), "%s", key);
@@ -302,11 +310,13 @@ count(const struct obs *const *g, size_t n, struct tally *t)
 		}
 		t->votes[v].hosts++;
 	}
+	free(by);
 	for (unsigned v = 0; v < t->n_votes; v++)
 		if (t->votes[v].hosts > t->top_hosts) {
 			t->top_hosts = t->votes[v].hosts;
 			t->top = t->votes[v].first;
 		}
+	return true;
 }
 
 static const char *
@@ -343,24 +353,30 @@ vote_order(const void *a, const void *b)
 	return x->hosts != y->hosts ? (x->hosts < y->hosts ? 1 : -1) : strcmp(x->key, y->key);
 }
 
+static int
+by_now(const void *a, const void *b)
+{
+	return strcmp((*(const struct obs *const *)a)->now, (*(const struct obs *const *)b)->now);
+}
+
 /* What the database says of the group now: "unnamed 3, generic "..." 2". */
 static void
 print_now(const struct obs *const *g, size_t n)
 {
-	printf("; the database now:");
-	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
-		unsigned c = 0;
+	const struct obs **by = malloc(n * sizeof(*by) + 1);
 
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = !strcmp(g[j]->now, g[i]->now);
-		if (seen)
-			continue;
-		for (size_t j = i; j < n; j++)
-			c += !strcmp(g[j]->now, g[i]->now);
-		printf("%s %s %u", i ? "," : "", g[i]->now, c);
+	if (!by)
+		return;
+	memcpy(by, g, n * sizeof(*by));
+	qsort(by, n, sizeof(*by), by_now);
+	printf("; the database now:");
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && !strcmp(by[j]->now, by[i]->now); j++)
+			;
+		printf("%s %s %zu", i ? "," : "", by[i]->now, j - i);
 	}
 	printf("\n");
+	free(by);
 }
 
 static void
@@ -470,11 +486,14 @@ print_sig(const struct obs *const *g, size_t n)
 
 /* One proposal (or its split, when the hosts disagree). */
 static unsigned
-propose(const struct learn *l, const struct obs *const *g, size_t n)
+propose(struct learn *l, const struct obs *const *g, size_t n)
 {
 	struct tally t;
 
-	count(g, n, &t);
+	if (!count(g, n, &t)) {
+		l->nomem = true;
+		return 0;
+	}
 	if (t.top_hosts < l->min_hosts)
 		return 0;
 	qsort(t.votes, t.n_votes, sizeof(t.votes[0]), vote_order);
@@ -501,19 +520,22 @@ propose(const struct learn *l, const struct obs *const *g, size_t n)
  * only silent hosts showed are left out: nothing says what they are.
  */
 static unsigned
-propose_shape(const struct learn *l, const struct obs *const *g, size_t n, unsigned *silent)
+propose_shape(struct learn *l, const struct obs *const *g, size_t n, unsigned *silent)
 {
 	const struct obs **said = malloc(n * sizeof(*said));
 	size_t n_said = 0;
 	struct tally t;
 	unsigned lines = 0;
 
-	if (!said)
+	if (!said) {
+		l->nomem = true;
 		return 0;
+	}
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && !strcmp(g[j]->exact, g[i]->exact); j++)
 			;
-		count(g + i, j - i, &t);
+		if (!count(g + i, j - i, &t))
+			l->nomem = true;
 		if (!t.n_votes) {
 			(*silent)++;
 			continue;
@@ -521,7 +543,8 @@ propose_shape(const struct learn *l, const struct obs *const *g, size_t n, unsig
 		memcpy(&said[n_said], &g[i], (j - i) * sizeof(*g));
 		n_said += j - i;
 	}
-	count(said, n_said, &t);
+	if (!count(said, n_said, &t))
+		l->nomem = true;
 	if (t.n_votes == 1) {
 		lines = propose(l, said, n_said);
 	} else {
@@ -535,7 +558,7 @@ propose_shape(const struct learn *l, const struct obs *const *g, size_t n, unsig
 	return lines;
 }
 
-static void
+static int
 print_all(struct learn *l, const char *db_list, const struct np_sweep_result *res)
 {
 	const struct obs **g = malloc(l->n * sizeof(*g) + 1);
@@ -550,10 +573,8 @@ print_all(struct learn *l, const char *db_list, const struct np_sweep_result *re
 	       "; flow reaches, or the client the host's User-Agents name. For review:\n"
 	       "; nothing is written to a database. The [tcp:*] lines go into p0f.fp (or\n"
 	       "; modern.fp), the [tls:client] lines into tls.fp.\n");
-	if (!g) {
-		fprintf(stderr, "netprint learn: out of memory\n");
-		return;
-	}
+	if (!g)
+		return -ENOMEM;
 	qsort(l->obs, l->n, sizeof(l->obs[0]), by_group);
 	for (int k = 0; k < K_COUNT; k++) {
 		bool header = false;
@@ -568,7 +589,8 @@ print_all(struct learn *l, const char *db_list, const struct np_sweep_result *re
 				continue;
 			struct tally t;
 
-			count(g, n, &t);
+			if (!count(g, n, &t))
+				l->nomem = true;
 			if (!t.n_votes) {
 				silent++;
 				continue;
@@ -583,6 +605,7 @@ print_all(struct learn *l, const char *db_list, const struct np_sweep_result *re
 	printf("\n; %u line%s proposed; %u fingerprint%s seen only on hosts that declare "
 	       "nothing\n", lines, lines == 1 ? "" : "s", silent, silent == 1 ? "" : "s");
 	free(g);
+	return l->nomem ? -ENOMEM : 0;
 }
 
 static void
@@ -673,8 +696,10 @@ np_learn_main(int argc, char **argv)
 	l.ev = np_evidence_new();
 	l.captures = captures;
 	if (db && l.ev && !np_sweep(WHO, captures, n_captures, &db, 1, &hooks, &res)) {
-		print_all(&l, db_list, &res);
-		status = fflush(stdout) ? 1 : res.damaged ? 3 : 0;
+		if (print_all(&l, db_list, &res))
+			fprintf(stderr, "netprint learn: out of memory: the proposals are not whole\n");
+		else
+			status = fflush(stdout) ? 1 : res.damaged ? 3 : 0;
 	} else if (!l.ev) {
 		fprintf(stderr, "netprint learn: out of memory\n");
 	}
