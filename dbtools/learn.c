@@ -62,6 +62,7 @@ struct learn {
 	struct np_evidence *ev;
 	char *const *captures;
 	unsigned min_hosts;
+	unsigned long long unread;	/* raw signatures not in p0f's form */
 	bool nomem;
 };
 
@@ -79,21 +80,21 @@ free_obs(struct obs *o)
 	free(o->client);
 }
 
-/* "4:64:0:1460:mss*44,8:mss,nop,ws:df,id+:0" into its fields. */
+/*
+ * "4:64+0:0:1460:mss*44,8:mss,nop,ws:df,id+:0" into its fields (empty ones
+ * too: a SYN without options has an empty layout), its shape, and its line
+ * at the exact level: the database's TTL, any MSS (a link's, not the OS's).
+ */
 static bool
 tcp_fields(struct obs *o, const char *raw)
 {
-	char db[512], *f[8], *save = NULL;
+	char db[512], *p = db, *f[8], *comma;
 	unsigned n = 0;
 
 	np_raw_tcp_db_form(db, sizeof(db), raw);
-	for (char *p = strtok_r(db, ":", &save); p && n < 8; p = strtok_r(NULL, ":", &save))
-		f[n++] = p;
-	if (n != 8)
-		return false;
-	char *comma = strchr(f[4], ',');
-
-	if (!comma)
+	while (p && n < 8)
+		f[n++] = strsep(&p, ":");
+	if (n != 8 || p || !(comma = strchr(f[4], ',')))
 		return false;
 	*comma = 0;
 	o->ver = f[0][0];
@@ -101,9 +102,10 @@ tcp_fields(struct obs *o, const char *raw)
 	o->scale = strdup(comma + 1);
 	if (asprintf(&o->shape, "%s:%s:%s:%s:%s", f[1], f[2], f[5], f[6], f[7]) < 0)
 		o->shape = NULL;
-	np_raw_tcp_db_form(db, sizeof(db), raw);	/* whole again */
-	o->exact = strdup(db);
-	return o->win && o->scale && o->exact && o->shape;
+	if (asprintf(&o->exact, "%c:%s:%s:*:%s,%s:%s:%s:%s", o->ver, f[1], f[2], f[4], comma + 1,
+		     f[5], f[6], f[7]) < 0)
+		o->exact = NULL;
+	return true;
 }
 
 static void
@@ -152,7 +154,10 @@ on_record(void *ctx, size_t db_index, const struct np_record *rec)
 		ok = o->shape && o->exact;
 	} else if (!tcp_fields(o, rec->raw_sig)) {
 		free_obs(o);
-		return;	/* a raw signature netprint did not write: never */
+		l->unread++;
+		return;
+	} else {
+		ok = o->win && o->scale && o->shape && o->exact;
 	}
 	if (!ok || !o->host || !o->flow || !o->now) {
 		free_obs(o);
@@ -604,6 +609,9 @@ print_all(struct learn *l, const char *db_list, const struct np_sweep_result *re
 	}
 	printf("\n; %u line%s proposed; %u fingerprint%s seen only on hosts that declare "
 	       "nothing\n", lines, lines == 1 ? "" : "s", silent, silent == 1 ? "" : "s");
+	if (l->unread)
+		printf("; %llu TCP record%s left out: a raw signature not in p0f's form\n",
+		       l->unread, l->unread == 1 ? "" : "s");
 	free(g);
 	return l->nomem ? -ENOMEM : 0;
 }
