@@ -554,13 +554,13 @@ sig   = *:64:0:*:65535,6:mss,nop,ws,sok,ts:df:0
 label = s:unix:Linux:(Android)
 sig   = *:64:0:1250:65535,8:mss,sok,ts,nop,ws:df,id+:0
 
-; from netprint learn on the bundled captures (suricata__http-sha256-drop-02.pcap 192.168.1.100, zeek__http__get-to-ssh-server.pcap 136.216.42.40); measured: 2 host(s) right by their own User-Agent, none wrong
-label = s:unix:Linux:
-sig   = 4:64:0:*:mss*44,7:mss,sok,ts,nop,ws:df,id+:0
-
 ; from netprint learn on the bundled captures (zeek__http__http-lower-case-nonstandard-port.pcap 127.0.0.1, zeek__http__putty-upload.pcap 127.0.0.1); measured: 2 host(s) right by their own User-Agent, none wrong
 label = s:unix:Linux:
 sig   = 4:64:0:*:mss*1,7:mss,sok,ts,nop,ws:df,id+:0
+
+; from netprint learn on the bundled captures (suricata__http-sha256-drop-02.pcap 192.168.1.100, zeek__http__get-to-ssh-server.pcap 136.216.42.40); measured: 2 host(s) right by their own User-Agent, none wrong
+label = s:unix:Linux:
+sig   = 4:64:0:*:mss*44,7:mss,sok,ts,nop,ws:df,id+:0
 
 
 ; ======================
