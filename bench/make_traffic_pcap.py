@@ -25,19 +25,10 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
-from pcapfile import read_pcap  # noqa: E402
+from pcapfile import inet_checksum as csum, read_pcap  # noqa: E402
 
 ETH = bytes.fromhex("00163e000002" "00163e000001" "0800")
 SYN_OPTS = bytes.fromhex("020405b4" "0402080a" "00000001" "00000000" "01030307")
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def frame(src, dst, sport, dport, seq, ack, flags, opts=b"", payload=b"", ipid=1):

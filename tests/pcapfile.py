@@ -1,7 +1,17 @@
 # SPDX-License-Identifier: MIT
 """Classic pcap files (either byte order, micro- or nanoseconds) for the
-test and benchmark scripts."""
+test and benchmark scripts, and the Internet checksum their frames need."""
 import struct
+
+
+def inet_checksum(data):
+    """RFC 1071's 16-bit one's complement sum of data, complemented."""
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
 
 _MAGICS = {
     b"\xd4\xc3\xb2\xa1": ("<", False), b"\x4d\x3c\xb2\xa1": ("<", True),

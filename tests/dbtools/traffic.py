@@ -15,7 +15,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pcapfile import write_pcap  # noqa: E402
+from pcapfile import inet_checksum, write_pcap  # noqa: E402
 
 
 class Stack:
@@ -64,15 +64,6 @@ UA = {
 }
 
 F_FIN, F_SYN, F_PSH, F_ACK = 0x01, 0x02, 0x08, 0x10
-
-
-def _csum(data):
-    if len(data) & 1:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def _addr(text):
@@ -154,10 +145,10 @@ class Traffic:
         seg = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
                           (hl // 4) << 4, flags, win, 0, 0) + opts + data
         pseudo = _addr(src) + _addr(dst) + struct.pack("!BBH", 0, 6, len(seg))
-        seg = seg[:16] + _u16(_csum(pseudo + seg)) + seg[18:]
+        seg = seg[:16] + _u16(inet_checksum(pseudo + seg)) + seg[18:]
         ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), self.ipid,
                          0x4000 if df else 0, ttl, 6, 0, _addr(src), _addr(dst))
-        ip = ip[:10] + _u16(_csum(ip)) + ip[12:]
+        ip = ip[:10] + _u16(inet_checksum(ip)) + ip[12:]
         fr = b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + seg
         fr += bytes(max(0, 60 - len(fr)))
         self.frames.append((self.t // 1000000, self.t % 1000000, len(fr), fr))

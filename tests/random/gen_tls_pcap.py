@@ -89,7 +89,9 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tls"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import ja4_spec  # noqa: E402
+from pcapfile import inet_checksum as csum16  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Bytes
@@ -154,15 +156,6 @@ def text(b):
 # ---------------------------------------------------------------------------
 # Ethernet, IPv4, IPv6, TCP, UDP
 # ---------------------------------------------------------------------------
-
-
-def csum16(data):
-    if len(data) & 1:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 class Host:
