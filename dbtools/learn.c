@@ -6,10 +6,13 @@
  * once the captures are read they are grouped and labelled by the majority
  * of the hosts that declare something:
  *
- *   TCP: by the signature's shape (TTL, options, quirks, class); a shape
- *   whose hosts all declare one family is one line, with "*" where the
- *   observations vary (IP version, window, scale); a shape two families
- *   share is split into its exact signatures, each labelled on its own.
+ *   TCP: by the signature's shape (TTL, IP options' length, TCP options,
+ *   quirks, payload class); a shape whose declaring hosts all name one
+ *   family is one line, with "*" where they vary (IP version, window,
+ *   scale); a shape two families share is split into its signatures (IP
+ *   version, window and scale as seen), each labelled on its own; the MSS
+ *   is always "*" (a link's, not an OS's). Signatures only silent hosts
+ *   showed are left out.
  *   TLS: by JA4; labelled by the OS whose update service the flows reach,
  *   or by the client the hosts' User-Agents name.
  *
