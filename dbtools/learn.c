@@ -51,6 +51,7 @@ struct obs {
 	char ver;		/* '4' or '6' */
 	char *win, *scale;	/* TCP: the window field ("mss*44", "8192") and scale */
 	char *now;		/* what the database says: "unnamed", "generic Linux 2.2.x-3.x" */
+	unsigned long flows;	/* flows it stands for: one host's alike are one entry */
 	enum np_os_family flow_os;	/* TLS: the OS whose update service the flow reaches */
 	/* the host's evidence, set when its capture ends */
 	enum np_os_family family;
@@ -62,6 +63,7 @@ struct obs {
 struct learn {
 	struct obs *obs;
 	size_t n, cap, capture_start;
+	size_t merge_at;	/* the capture's entries that make a merge worth it */
 	struct np_evidence *ev;
 	char *const *captures;
 	unsigned min_hosts;
@@ -111,6 +113,45 @@ tcp_fields(struct obs *o, const char *raw)
 	return true;
 }
 
+/* A host's flows alike: the same signature, the same answer now. */
+static int
+by_entry(const void *a, const void *b)
+{
+	const struct obs *x = a, *y = b;
+	int c;
+
+	if (x->k != y->k)
+		return x->k - y->k;
+	if ((c = strcmp(x->exact, y->exact)) || (c = strcmp(x->host, y->host)) ||
+	    (c = strcmp(x->now, y->now)))
+		return c;
+	return (int)x->flow_os - (int)y->flow_os;
+}
+
+/*
+ * The capture's entries so far, one per host and signature alike (memory
+ * follows hosts, not flows: a capture of a million SYNs from one stack
+ * keeps one entry per host). The first flow stays the example.
+ */
+static void
+merge_alike(struct learn *l)
+{
+	struct obs *o = l->obs + l->capture_start;
+	size_t n = l->n - l->capture_start, kept = 0;
+
+	qsort(o, n, sizeof(*o), by_entry);
+	for (size_t i = 0; i < n; i++) {
+		if (kept && !by_entry(&o[kept - 1], &o[i])) {
+			o[kept - 1].flows += o[i].flows;
+			free_obs(&o[i]);
+		} else {
+			o[kept++] = o[i];
+		}
+	}
+	l->n = l->capture_start + kept;
+	l->merge_at = 2 * kept > 65536 ? 2 * kept : 65536;
+}
+
 static void
 on_record(void *ctx, size_t db_index, const struct np_record *rec)
 {
@@ -138,7 +179,7 @@ on_record(void *ctx, size_t db_index, const struct np_record *rec)
 	struct obs *o = &l->obs[l->n];
 	bool ok;
 
-	*o = (struct obs){ .k = k, .capture = 0, .family = NP_OSF_UNKNOWN,
+	*o = (struct obs){ .k = k, .capture = 0, .family = NP_OSF_UNKNOWN, .flows = 1,
 			   .flow_os = k == K_TLS ? np_os_family_of_sni(rec->sni) : NP_OSF_UNKNOWN };
 	o->host = strdup(subject->text);
 	ok = asprintf(&o->flow, "%s/%u -> %s/%u", rec->client.text, rec->client.port,
@@ -167,7 +208,8 @@ on_record(void *ctx, size_t db_index, const struct np_record *rec)
 		l->nomem = true;
 		return;
 	}
-	l->n++;
+	if (++l->n - l->capture_start >= l->merge_at)
+		merge_alike(l);
 }
 
 static int
@@ -179,6 +221,7 @@ on_capture_done(void *ctx, size_t capture, const char *path)
 	(void)path;
 	if (l->nomem)
 		return -ENOMEM;
+	merge_alike(l);
 	np_evidence_settle(l->ev);
 	for (size_t i = l->capture_start; i < l->n; i++) {
 		struct obs *o = &l->obs[i];
@@ -216,6 +259,7 @@ on_capture_done(void *ctx, size_t capture, const char *path)
 			return -ENOMEM;
 	}
 	l->capture_start = l->n;
+	l->merge_at = 65536;
 	np_evidence_clear(l->ev);
 	return 0;
 }
@@ -259,7 +303,8 @@ struct vote {
 };
 
 struct tally {
-	unsigned flows, hosts, said, split;
+	unsigned long flows;
+	unsigned hosts, said, split;
 	struct vote votes[16];
 	unsigned n_votes;
 	const struct obs *top;	/* an observation of the leading key's */
@@ -291,7 +336,8 @@ count(const struct obs *const *g, size_t n, struct tally *t)
 		return false;
 	memcpy(by, g, n * sizeof(*by));
 	qsort(by, n, sizeof(*by), by_host);
-	t->flows = (unsigned)n;
+	for (size_t i = 0; i < n; i++)
+		t->flows += by[i]->flows;
 	for (size_t i = 0; i < n; i++) {
 		const struct obs *o = by[i];	/* a host's first: its update-service flow */
 		char key[72];
@@ -337,7 +383,7 @@ key_name(const char *key)
 static void
 print_evidence(const struct tally *t)
 {
-	printf("; %u host%s, %u flow%s; ", t->hosts, t->hosts == 1 ? "" : "s", t->flows,
+	printf("; %u host%s, %lu flow%s; ", t->hosts, t->hosts == 1 ? "" : "s", t->flows,
 	       t->flows == 1 ? "" : "s");
 	/* the votes in order of hosts: the leading one first */
 	for (unsigned v = 0; v < t->n_votes; v++) {
@@ -379,9 +425,11 @@ print_now(const struct obs *const *g, size_t n)
 	qsort(by, n, sizeof(*by), by_now);
 	printf("; the database now:");
 	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && !strcmp(by[j]->now, by[i]->now); j++)
-			;
-		printf("%s %s %zu", i ? "," : "", by[i]->now, j - i);
+		unsigned long flows = 0;
+
+		for (j = i; j < n && !strcmp(by[j]->now, by[i]->now); j++)
+			flows += by[j]->flows;
+		printf("%s %s %lu", i ? "," : "", by[i]->now, flows);
 	}
 	printf("\n");
 	free(by);
@@ -643,7 +691,7 @@ np_learn_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct learn l = { .min_hosts = 1 };
+	struct learn l = { .min_hosts = 1, .merge_at = 65536 };
 	char **captures = calloc((size_t)argc + 1, sizeof(*captures));
 	char *db_list = NULL, *end;
 	size_t n_captures = 0;

@@ -72,6 +72,7 @@ struct column {
 	json_t *labels[N_KINDS];	/* label text -> records */
 	struct answer *pending;
 	size_t n_pending, cap_pending;
+	size_t dedupe_at;		/* answers that make a dedupe worth it */
 	struct verdict *verdicts;	/* right and wrong ones */
 	size_t n_verdicts, cap_verdicts;
 };
@@ -117,6 +118,37 @@ count_label(struct report *r, json_t **labels, const char *text)
 	}
 	json_decref(probe);
 	return -ENOMEM;
+}
+
+static int
+by_answer(const void *x, const void *y)
+{
+	const struct answer *a = x, *b = y;
+	int c = strcmp(a->host, b->host);
+
+	if (!c)
+		c = a->slot - b->slot;
+	return c ? c : strcmp(a->label, b->label);
+}
+
+/* The capture's answers, once each. */
+static void
+dedupe(struct column *col)
+{
+	size_t n = 0;
+
+	qsort(col->pending, col->n_pending, sizeof(col->pending[0]), by_answer);
+	for (size_t i = 0; i < col->n_pending; i++) {
+		struct answer *a = &col->pending[i];
+
+		if (n && !by_answer(a, &col->pending[n - 1])) {
+			free(a->host);
+			free(a->label);
+		} else {
+			col->pending[n++] = *a;
+		}
+	}
+	col->n_pending = n;
 }
 
 static void
@@ -167,38 +199,11 @@ on_record(void *ctx, size_t db_index, const struct np_record *rec)
 		r->nomem = true;
 		return;
 	}
-	col->n_pending++;
-}
-
-static int
-by_answer(const void *x, const void *y)
-{
-	const struct answer *a = x, *b = y;
-	int c = strcmp(a->host, b->host);
-
-	if (!c)
-		c = a->slot - b->slot;
-	return c ? c : strcmp(a->label, b->label);
-}
-
-/* The capture's answers, once each. */
-static void
-dedupe(struct column *col)
-{
-	size_t n = 0;
-
-	qsort(col->pending, col->n_pending, sizeof(col->pending[0]), by_answer);
-	for (size_t i = 0; i < col->n_pending; i++) {
-		struct answer *a = &col->pending[i];
-
-		if (n && !by_answer(a, &col->pending[n - 1])) {
-			free(a->host);
-			free(a->label);
-		} else {
-			col->pending[n++] = *a;
-		}
+	/* memory follows a capture's hosts, not its records */
+	if (++col->n_pending >= col->dedupe_at) {
+		dedupe(col);
+		col->dedupe_at = 2 * col->n_pending > 65536 ? 2 * col->n_pending : 65536;
 	}
-	col->n_pending = n;
 }
 
 /* The capture's answers held against its evidence. */
@@ -238,6 +243,7 @@ judge(struct report *r, struct column *col, size_t capture)
 		free(a->label);
 	}
 	col->n_pending = 0;
+	col->dedupe_at = 65536;
 	return rc;
 }
 
@@ -576,6 +582,7 @@ np_report_main(int argc, char **argv)
 	}
 	for (size_t c = 0; c < n_lists; c++) {
 		r.cols[c].files = lists[c];
+		r.cols[c].dedupe_at = 65536;
 		if (!(dbs[c] = np_sweep_open_db(WHO, lists[c])))
 			goto out;
 	}

@@ -59,6 +59,7 @@ def build(path):
     # include 1460 (an Ethernet MTU's) whatever the MSS
     t.conv("10.1.0.4", T.WIN_10.with_(mss=1400), ua=UA_WIN10)
     t.conv("10.2.0.1", ANDROID, ua=UA_ANDROID)
+    t.conv("10.2.0.1", ANDROID, ua=UA_ANDROID)    # a host's second flow
     t.conv("10.2.0.2", ANDROID, ua=UA_ANDROID)
     t.conv("10.2.0.3", ANDROID_B, ua=UA_ANDROID)
     t.conv("10.3.0.1", SPLIT, ua=UA_WIN10)
@@ -141,6 +142,10 @@ def main():
     check(len(android) == 1 and android[0][2].get("label") == "s:unix:Linux:(Android 14)",
           "Android: one line, '*' for the windows that vary, the version its User-Agents "
           "give: %s" % (android[0][2] if android else None))
+    check(android and any(c.startswith("; 3 hosts, 4 flows; Android 3 of 3 (100%)")
+                          for c in android[0][1])
+          and any(c == '; the database now: generic "Linux 2.2.x-3.x" 4' for c in android[0][1]),
+          "a host's two flows: one host, two flows")
 
     split = find(props, "4:64:0:*:5555,3:mss,nop,nop,ws,sok,ts,eol+2:df,id+:0")
     check(not split or "label" not in split[0][2],
@@ -231,6 +236,21 @@ def main():
               "p0f 3.09b loads the learned lines too, and names the Windows 10 hosts by them")
     else:
         print("# p0f is not installed: its check is skipped")
+
+    # Many flows of few hosts (past the point where alike entries are merged
+    # as they come): counted whole, each host once.
+    big = os.path.join(tmp, "big.pcap")
+    t = T.Traffic()
+    for i in range(1, 11):
+        t.conv("10.9.0.%d" % i, SILENT, ua=UA_WIN10)
+        t.syns("10.9.0.%d" % i, SILENT, 7000)
+    t.write(big)
+    p = subprocess.run([netprint, "learn", "-r", big], capture_output=True, text=True, timeout=300)
+    flood = [b for b in blocks(p.stdout) if "4444,2" in b[2].get("sig", "")]
+    check(p.returncode == 0 and len(flood) == 1 and any(
+        c.startswith("; 10 hosts, 70010 flows; Windows 10 of 10 (100%)") for c in flood[0][1]),
+        "70,010 SYNs of 10 hosts: one line, 10 hosts, every flow counted (%s)"
+        % (flood[0][1][:1] if flood else p.stderr[-200:]))
 
     p = subprocess.run([netprint, "learn"], capture_output=True, text=True, timeout=60)
     check(p.returncode == 2 and "usage" in p.stderr, "no capture: usage, exit 2")

@@ -146,6 +146,22 @@ def main():
                        timeout=120)
     check(p.returncode == 0 and b"Android" in p.stdout, "... the text report reads it")
 
+    # Many records of few hosts (past the point where answers are merged
+    # as they come): each host still counted once.
+    big = os.path.join(tmp, "big.pcap")
+    t = T.Traffic()
+    for i in range(1, 11):
+        t.conv("10.9.0.%d" % i, T.WIN_7, ua=T.UA["windows"])
+        t.syns("10.9.0.%d" % i, T.WIN_7, 7000)
+    t.write(big)
+    rc, out, err = run(netprint, "--json", big)
+    rep = json.loads(out) if rc == 0 else None
+    check(rep and rep["databases"][0]["kinds"]["syn"]["records"] == 70010
+          and rep["databases"][0]["agreement"]["syn"] == {"right": 10, "wrong": 0, "unknown": 0},
+          "70,010 SYNs of 10 Windows hosts: 10 right answers (%s)"
+          % ((rep and (rep["databases"][0]["kinds"]["syn"],
+                       rep["databases"][0]["agreement"]["syn"])),))
+
     rc, out, err = run(netprint, os.path.join(tmp, "missing.pcap"))
     check(rc == 1 and "missing.pcap" in err, "a capture that cannot be read: exit 1, named")
     bad = os.path.join(tmp, "bad.fp")

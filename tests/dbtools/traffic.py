@@ -140,7 +140,7 @@ class Traffic:
         self.ipid = 1000
 
     def _frame(self, src, dst, ttl, df, sport, dport, seq, ack, flags, win, opts=b"", data=b""):
-        self.ipid = (self.ipid + 7) & 0xFFFF
+        self.ipid = (self.ipid + 7) & 0xFFFF or 7   # never 0: p0f reads "id+" from it
         hl = 20 + len(opts)
         seg = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
                           (hl // 4) << 4, flags, win, 0, 0) + opts + data
@@ -154,10 +154,17 @@ class Traffic:
         self.frames.append((self.t // 1000000, self.t % 1000000, len(fr), fr))
         self.t += 1000
 
+    def syns(self, client, stack, count, hops=3):
+        """count SYNs alone (no answer) from client: a flood of one stack."""
+        for _ in range(count):
+            self.port = self.port + 1 if self.port < 65000 else 1025
+            self._frame(client, self.server, stack.ttl - hops, stack.df, self.port, 80,
+                        self.port * 7919, 0, F_SYN, stack.win(), _options(stack, 100000 + self.port))
+
     def conv(self, client, stack, ua=None, hello=None, hops=3, port=None):
         """SYN, SYN+ACK, ACK from client (stack's SYN, hops away), then an
         HTTP GET with ua (port 80), or hello's ClientHello (port 443)."""
-        self.port += 1
+        self.port = self.port + 1 if self.port < 65000 else 1025   # ports come round
         sport, dport = self.port, port or (443 if hello else 80)
         cseq, sseq = 1000 + self.port * 7919, 5000
         ts = 100000 + self.port
