@@ -136,10 +136,11 @@ by_entry(const void *a, const void *b)
 static void
 merge_alike(struct learn *l)
 {
-	struct obs *o = l->obs + l->capture_start;
 	size_t n = l->n - l->capture_start, kept = 0;
+	struct obs *o = n ? l->obs + l->capture_start : NULL;
 
-	qsort(o, n, sizeof(*o), by_entry);
+	if (n)
+		qsort(o, n, sizeof(*o), by_entry);
 	for (size_t i = 0; i < n; i++) {
 		if (kept && !by_entry(&o[kept - 1], &o[i])) {
 			o[kept - 1].flows += o[i].flows;
@@ -631,7 +632,8 @@ print_all(struct learn *l, const char *db_list, const struct np_sweep_result *re
 	       "; modern.fp), the [tls:client] lines into tls.fp.\n");
 	if (!g)
 		return -ENOMEM;
-	qsort(l->obs, l->n, sizeof(l->obs[0]), by_group);
+	if (l->n)
+		qsort(l->obs, l->n, sizeof(l->obs[0]), by_group);
 	for (int k = 0; k < K_COUNT; k++) {
 		bool header = false;
 

@@ -137,6 +137,8 @@ dedupe(struct column *col)
 {
 	size_t n = 0;
 
+	if (!col->n_pending)
+		return;
 	qsort(col->pending, col->n_pending, sizeof(col->pending[0]), by_answer);
 	for (size_t i = 0; i < col->n_pending; i++) {
 		struct answer *a = &col->pending[i];
