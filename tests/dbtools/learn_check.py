@@ -252,6 +252,13 @@ def main():
         "70,010 SYNs of 10 hosts: one line, 10 hosts, every flow counted (%s)"
         % (flood[0][1][:1] if flood else p.stderr[-200:]))
 
+    empty = os.path.join(tmp, "empty.pcap")
+    T.Traffic().write(empty)
+    p = subprocess.run([netprint, "learn", "-r", empty], capture_output=True, text=True,
+                       timeout=60)
+    check(p.returncode == 0 and "; 0 lines proposed" in p.stdout,
+          "a capture with nothing: no line, exit 0")
+
     p = subprocess.run([netprint, "learn"], capture_output=True, text=True, timeout=60)
     check(p.returncode == 2 and "usage" in p.stderr, "no capture: usage, exit 2")
     p = subprocess.run([netprint, "learn", "--min-hosts", "0", "-r", cap], capture_output=True,

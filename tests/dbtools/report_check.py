@@ -162,6 +162,14 @@ def main():
           % ((rep and (rep["databases"][0]["kinds"]["syn"],
                        rep["databases"][0]["agreement"]["syn"])),))
 
+    empty = os.path.join(tmp, "empty.pcap")
+    T.Traffic().write(empty)
+    rc, out, err = run(netprint, "--json", empty, cap)
+    rep = json.loads(out) if rc == 0 else None
+    check(rep and rep["captures"]["read"] == 2 and
+          rep["databases"][0]["agreement"]["syn"]["right"] == 3,
+          "a capture with nothing to answer, then one: read, the other's answers as before")
+
     rc, out, err = run(netprint, os.path.join(tmp, "missing.pcap"))
     check(rc == 1 and "missing.pcap" in err, "a capture that cannot be read: exit 1, named")
     bad = os.path.join(tmp, "bad.fp")
