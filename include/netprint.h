@@ -271,6 +271,14 @@ struct np_limits {
  * at least 1, counts at most NP_LIMIT_COUNT_MAX, ages at most
  * NP_LIMIT_AGE_MAX (netprint's -m and -t take the same). NP_ERR_INVALID,
  * NP_ERR_LINKTYPE, NP_ERR_NOMEM.
+ *
+ * The observer's tables are allocated for its limits and touched as they
+ * fill (calloc's fresh pages). With glibc, once a program has freed an
+ * observer, later ones may get their tables from the heap and clear them
+ * whole (glibc raises its mmap threshold past a freed large block): a
+ * program that makes many observers (one per capture file, as netprint
+ * report does) keeps them cheap with mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+ * at its start.
  */
 int np_observer_new(struct np_observer **obs, struct np_db *db, int linktype,
 		    const struct np_limits *limits);
