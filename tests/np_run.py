@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
 """Helpers for the Python tests that run netprint: the capture they are
-given, and stopping netprint as a service manager would."""
+given, waiting for what it does, and stopping it as a service manager
+would."""
 import os
 import signal
 import subprocess
 import sys
+import time
 
 
 def capture_path(arg, tmp):
@@ -18,6 +20,18 @@ def capture_path(arg, tmp):
     subprocess.run([sys.executable, gen, "--seed", seed, "--flows", flows, "-o", path],
                    check=True, stdout=subprocess.DEVNULL)
     return path
+
+
+def until(cond, timeout=60, step=0.1):
+    """Call cond() every step seconds until it returns something true: that
+    value, or, when timeout seconds have gone, what one more call returns."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = cond()
+        if got:
+            return got
+        time.sleep(step)
+    return cond()
 
 
 def stop(proc, timeout=30):

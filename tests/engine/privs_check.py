@@ -42,6 +42,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from np_run import until  # noqa: E402
 from tap import check, finish  # noqa: E402
 
 def chroot_env():
@@ -57,13 +58,7 @@ EAL = ["--no-huge", "-m", "512", "--no-pci", "--no-shconf", "--log-level=*:error
 
 
 def wait_for(fn, timeout=20.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.01)
-    return fn()
+    return until(fn, timeout, step=0.01)
 
 
 def count(path, pattern):

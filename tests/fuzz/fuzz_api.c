@@ -37,12 +37,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-ignore(void *ctx, const struct np_rec *r, const char *tail)
-{
-	(void)ctx, (void)r, (void)tail;
-}
-
-static void
 record(uint8_t kind, const char *cli, const char *srv, uint32_t t, struct np_rec *r)
 {
 	int af = strchr(cli, ':') ? AF_INET6 : AF_INET;
@@ -75,7 +69,7 @@ syn_named(const char *cli, uint32_t t, const char *name, const char *flavor)
 	r.tcp.mss = 1460;
 	r.tcp.mtu = 1500;
 	r.names.link = "Ethernet or modem";
-	np_hosts_process(g_hosts, &r, NULL, ignore, NULL);
+	np_hosts_process(g_hosts, &r, NULL, np_fuzz_emit_nothing, NULL);
 }
 
 static void
@@ -90,7 +84,7 @@ tls_named(const char *cli, uint32_t t, const char *name, const char *flavor, uin
 	r.tls.m.class_id = -1;
 	r.names.name = name;
 	r.names.flavor = flavor;
-	np_hosts_process(g_hosts, &r, NULL, ignore, NULL);
+	np_hosts_process(g_hosts, &r, NULL, np_fuzz_emit_nothing, NULL);
 }
 
 int
@@ -108,7 +102,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	db = np_fuzz_bundled_db();
 	NP_FUZZ_CHECK(np_capture_init(&c, NP_FUZZ_API_TRACE, err, sizeof(err)) == 0, "%s", err);
 	np_fuzz_tls_bufs = NP_TLS_BUFS_DEFAULT;	/* the engine's, once */
-	NP_FUZZ_CHECK(np_pipeline_init(&g_p, db, c.dlt, 1000, 30, 10000, 120, ignore, NULL) == 0,
+	NP_FUZZ_CHECK(np_pipeline_init(&g_p, db, c.dlt, 1000, 30, 10000, 120, np_fuzz_emit_nothing, NULL) == 0,
 		      "pipeline init");
 	while (np_capture_next(&c, &frame, &len, &ts) == 1)
 		np_pipeline_frame(&g_p, frame, len, ts);

@@ -42,12 +42,6 @@ static struct np_db *g_db;
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void
-ignore(void *ctx, const struct np_rec *r, const char *tail)
-{
-	(void)ctx, (void)r, (void)tail;
-}
-
 /* Each input of the host logic, packed as the logger packs it for NATS. */
 static void
 keep_input(void *ctx, const struct np_rec *r, const char *tail)
@@ -74,7 +68,7 @@ read_capture(const char *path)
 	uint64_t ts;
 
 	NP_FUZZ_CHECK(np_capture_init(&c, path, err, sizeof(err)) == 0, "%s", err);
-	NP_FUZZ_CHECK(np_pipeline_init(&p, g_db, c.dlt, 1000, 30, 10000, 120, ignore, NULL) == 0,
+	NP_FUZZ_CHECK(np_pipeline_init(&p, g_db, c.dlt, 1000, 30, 10000, 120, np_fuzz_emit_nothing, NULL) == 0,
 		      "pipeline init");
 	p.input = keep_input;
 	while (np_capture_next(&c, &frame, &len, &ts) == 1)

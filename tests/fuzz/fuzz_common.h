@@ -41,6 +41,9 @@ void np_fuzz_setup(void);
  * (a failure is a finding: the target cannot run). */
 struct np_db *np_fuzz_bundled_db(void);
 
+/* A host-logic output that keeps nothing (the targets that check elsewhere). */
+void np_fuzz_emit_nothing(void *ctx, const struct np_rec *r, const char *tail);
+
 /*
  * Format r (tail: its text tail, or NULL) the way engine/logger.c does,
  * plus the one-shot np_format_log_line() / np_format_block(), and check

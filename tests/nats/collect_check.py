@@ -48,8 +48,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
 from natslib import (Client, NatsError, NatsServer, cluster, die_with_parent,  # noqa: E402
-                     have_nats_server, stop_all, until)
-from np_run import capture_path, stop  # noqa: E402
+                     have_nats_server, stop_all)
+from np_run import capture_path, stop, until  # noqa: E402
 from pcapfile import read_pcap, write_pcap  # noqa: E402
 from records import sock_json, wait_for  # noqa: E402
 from tap import check, finish  # noqa: E402

@@ -134,18 +134,6 @@ def have_nats_server():
     return True
 
 
-def until(cond, timeout=60):
-    """Call cond() every 0.1 s until it returns something true: that value,
-    or, when timeout seconds have gone, what one more call returns."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = cond()
-        if got:
-            return got
-        time.sleep(0.1)
-    return cond()
-
-
 def wait_until(cond, timeout, what, step=0.05):
     """Call cond() until it returns something true; that value, or TimeoutError."""
     deadline = time.monotonic() + timeout
